@@ -1,0 +1,80 @@
+// swift-tools-version: 6.0
+// Edge runtime: sees faces on a Raspberry Pi-class board and reacts to their emotions.
+// Board targets depend only on the toolchain, libv4l2, libdrm, libpng and libjpeg; the workstation
+// converter (edge-quantize) also uses libhdf5 (Keras) and SwiftProtobuf (ONNX).
+import PackageDescription
+
+let package = Package(
+    name: "EdgeEmotion",
+    products: [
+        .executable(name: "edge-run", targets: ["edge-run"]),
+        .executable(name: "edge-quantize", targets: ["edge-quantize"]),
+        .executable(name: "edge-bench", targets: ["edge-bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // MARK: System libraries
+        .systemLibrary(name: "CHDF5", path: "Sources/SystemLibraries/CHDF5", pkgConfig: "hdf5",
+                       providers: [.apt(["libhdf5-dev"])]),
+        .systemLibrary(name: "CPNG", path: "Sources/SystemLibraries/CPNG", pkgConfig: "libpng",
+                       providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(name: "CJPEG", path: "Sources/SystemLibraries/CJPEG", pkgConfig: "libjpeg",
+                       providers: [.apt(["libjpeg62-turbo-dev"])]),
+        .systemLibrary(name: "CV4L2", path: "Sources/SystemLibraries/CV4L2", pkgConfig: "libv4l2",
+                       providers: [.apt(["libv4l-dev"])]),
+        .systemLibrary(name: "CDRM", path: "Sources/SystemLibraries/CDRM", pkgConfig: "libdrm",
+                       providers: [.apt(["libdrm-dev"])]),
+
+        // MARK: Int8 kernels (C: scalar reference + SIMD variants, chosen at start-up)
+        .target(name: "CEdgeKernels", path: "Sources/CEdgeKernels"),
+
+        // MARK: Model: float graph, int8 model file, runtime
+        .target(name: "EdgeGraph"),
+        .target(name: "EdgeModel"),
+        .target(name: "EdgeInference", dependencies: ["EdgeModel", "CEdgeKernels"]),
+
+        // MARK: Images and face detection
+        .target(name: "EdgeImage", dependencies: ["CPNG", "CJPEG"]),
+        .target(name: "EdgeDetect", dependencies: ["EdgeImage"]),
+
+        // MARK: Workstation converter: importers and quantizer
+        .target(name: "EdgeKerasImport", dependencies: ["EdgeGraph", "CHDF5"]),
+        .target(name: "EdgeQuantize", dependencies: ["EdgeGraph", "EdgeModel", "EdgeInference", "EdgeImage"]),
+
+        // MARK: Board I/O
+        .target(name: "EdgeSystem"),
+        .target(name: "EdgeDevices", dependencies: ["EdgeSystem", "CV4L2", "CDRM"]),
+        .target(name: "EdgeBoardConfig"),
+
+        // MARK: The board application
+        .target(name: "EdgeApp", dependencies: [
+            "EdgeInference", "EdgeDetect", "EdgeImage", "EdgeDevices", "EdgeBoardConfig",
+        ]),
+
+        // MARK: Executables
+        .executableTarget(name: "edge-quantize", dependencies: [
+            "EdgeKerasImport", "EdgeQuantize", "EdgeDetect",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "edge-run", dependencies: [
+            "EdgeApp", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "edge-bench", dependencies: [
+            "EdgeInference", "EdgeDetect", "EdgeImage", "EdgeApp",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        // MARK: Tests
+        .testTarget(name: "EdgeGraphTests", dependencies: ["EdgeGraph"]),
+        .testTarget(name: "EdgeKernelTests", dependencies: ["CEdgeKernels"]),
+        .testTarget(name: "EdgeModelTests", dependencies: ["EdgeModel", "EdgeInference"]),
+        .testTarget(name: "EdgeQuantizeTests", dependencies: ["EdgeKerasImport", "EdgeQuantize"],
+                    resources: [.copy("Fixtures")]),
+        .testTarget(name: "EdgeDetectTests", dependencies: ["EdgeDetect", "EdgeImage"]),
+        .testTarget(name: "EdgeDevicesTests", dependencies: ["EdgeSystem", "EdgeDevices", "EdgeBoardConfig"]),
+        .testTarget(name: "EdgeAppTests", dependencies: ["EdgeApp"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

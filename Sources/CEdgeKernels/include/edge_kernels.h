@@ -1,0 +1,161 @@
+// Int8 inference kernels: the numeric contract shared by every variant.
+//
+// The scalar reference kernels (`*_ref`, in reference/) define what is right. Every optimized
+// variant (NEON, NEON dot-product, AVX2, AVX-512 VNNI) must produce bit-identical output for every
+// input the contract allows; tests compare them on random shapes.
+//
+// Conventions
+// - Batch 1, activations HWC (channels fastest), int8 asymmetric: real = scale * (q - zero_point).
+// - Weights int8 symmetric per output channel (zero point 0) and restricted to [-127, 127]
+//   (the quantizer never emits -128), so SIMD code may use tricks that need |w| <= 127.
+// - Bias int32 with scale input_scale * weight_scale[c], zero point 0.
+// - Accumulation: acc = bias[c] + sum((x - input_zero_point) * w) in int32. Each term is at most
+//   255 * 127 = 32385 in magnitude, so a sum of up to 66,000 terms plus a bias below 2^30 cannot
+//   overflow int32; the largest reduction in supported models is far below that (3x3x512 = 4608).
+//   Optimized kernels may compute sum(x * w) - input_zero_point * sum(w) instead: it is the same
+//   integer.
+// - Requantization ("double rounding", recorded in the model file as rounding mode
+//   `sqrdmulh-rshift-half-up`): see edge_requantize() below; it is what NEON's
+//   SQRDMULH + SRSHL compute.
+// - Output: clamp(requantized + output_zero_point, activation_min, activation_max); fused ReLU and
+//   ReLU6 are expressed only through activation_min/max in the quantized domain.
+#ifndef EDGE_KERNELS_H
+#define EDGE_KERNELS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+// Rounding doubling high multiply: (a * b + 2^30) >> 31, saturating the single overflow case
+// (INT32_MIN * INT32_MIN) to INT32_MAX. Same as NEON SQRDMULH.
+static inline int32_t edge_sqrdmulh(int32_t a, int32_t b) {
+    if (a == INT32_MIN && b == INT32_MIN) return INT32_MAX;
+    int64_t product = (int64_t)a * (int64_t)b;
+    return (int32_t)((product + ((int64_t)1 << 30)) >> 31);
+}
+
+// Arithmetic right shift by `shift` in [0, 31] rounding halves toward +infinity:
+// (x + 2^(shift-1)) >> shift computed without overflow. Same as NEON SRSHL by -shift.
+static inline int32_t edge_rounding_shift_right(int32_t x, int32_t shift) {
+    if (shift <= 0) return x;
+    return (int32_t)(((int64_t)x + ((int64_t)1 << (shift - 1))) >> shift);
+}
+
+// Scales an int32 accumulator by multiplier * 2^-31 * 2^-shift, multiplier in [2^30, 2^31)
+// (or 0), shift in [-31, 31]. A negative shift is a left shift applied first, saturating to int32.
+// result = rounding_shift_right(sqrdmulh(saturate(acc << max(-shift, 0)), multiplier), max(shift, 0))
+static inline int32_t edge_requantize(int32_t acc, int32_t multiplier, int32_t shift) {
+    if (shift < 0) {
+        int64_t shifted = (int64_t)acc * ((int64_t)1 << (-shift));
+        acc = shifted > INT32_MAX ? INT32_MAX : shifted < INT32_MIN ? INT32_MIN : (int32_t)shifted;
+    }
+    return edge_rounding_shift_right(edge_sqrdmulh(acc, multiplier), shift > 0 ? shift : 0);
+}
+
+static inline int8_t edge_clamp_s8(int32_t x, int32_t lo, int32_t hi) {
+    return (int8_t)(x < lo ? lo : x > hi ? hi : x);
+}
+
+// Output quantization shared by conv, depthwise and fully connected kernels.
+typedef struct {
+    int32_t input_zero_point;   // [-128, 127]
+    int32_t output_zero_point;  // [-128, 127]
+    int32_t activation_min;     // [-128, activation_max]
+    int32_t activation_max;     // [activation_min, 127]
+    const int32_t *multiplier;  // one per output channel, [2^30, 2^31) or 0
+    const int32_t *shift;       // one per output channel, [-31, 31]
+} edge_requant_params;
+
+// Window geometry of a conv, depthwise conv or pool. Taps outside the input are padding: they
+// contribute nothing to convolutions (they hold the input zero point, i.e. real 0), never win a
+// max-pool and are not counted by an average pool.
+typedef struct {
+    int32_t input_height, input_width, input_channels;
+    int32_t output_height, output_width, output_channels;
+    int32_t kernel_height, kernel_width;
+    int32_t stride_height, stride_width;
+    int32_t pad_top, pad_left;  // bottom/right padding follows from the output size
+} edge_window_params;
+
+// 2-D convolution. filter: OHWI [output_channels][kernel_height][kernel_width][input_channels];
+// bias: [output_channels] (never NULL).
+typedef void (*edge_conv2d_s8_fn)(const edge_window_params *window, const edge_requant_params *requant,
+                                  const int8_t *input, const int8_t *filter, const int32_t *bias,
+                                  int8_t *output);
+
+// Depthwise convolution, output_channels = input_channels * depth_multiplier; output channel
+// c * depth_multiplier + m reads input channel c. filter: [kernel_height][kernel_width][output_channels].
+typedef void (*edge_depthwise_conv2d_s8_fn)(const edge_window_params *window, int32_t depth_multiplier,
+                                            const edge_requant_params *requant, const int8_t *input,
+                                            const int8_t *filter, const int32_t *bias, int8_t *output);
+
+// Fully connected: output[n] over input[0..input_count). filter: [output_count][input_count].
+typedef void (*edge_fully_connected_s8_fn)(int32_t input_count, int32_t output_count,
+                                           const edge_requant_params *requant, const int8_t *input,
+                                           const int8_t *filter, const int32_t *bias, int8_t *output);
+
+// Max pool: output has the input's scale and zero point; result clamped to [activation_min, activation_max].
+typedef void (*edge_max_pool_s8_fn)(const edge_window_params *window, int32_t activation_min,
+                                    int32_t activation_max, const int8_t *input, int8_t *output);
+
+// Average pool over valid taps only: output has the input's scale and zero point;
+// value = sum / count rounded half away from zero, then clamped. A global average pool is an
+// average pool whose window is the whole input.
+typedef void (*edge_average_pool_s8_fn)(const edge_window_params *window, int32_t activation_min,
+                                        int32_t activation_max, const int8_t *input, int8_t *output);
+
+// Elementwise add of two int8 tensors with their own quantization (TFLite's scheme):
+//   a' = requantize((a - a_zero_point) << left_shift, a_multiplier, a_shift)   (likewise b')
+//   out = clamp(requantize(a' + b', output_multiplier, output_shift) + output_zero_point, min, max)
+// left_shift is 20 in models the quantizer writes; with |a - zp| <= 255 that is below 2^28.
+typedef struct {
+    int32_t left_shift;
+    int32_t a_zero_point, a_multiplier, a_shift;
+    int32_t b_zero_point, b_multiplier, b_shift;
+    int32_t output_zero_point, output_multiplier, output_shift;
+    int32_t activation_min, activation_max;
+} edge_add_params;
+
+typedef void (*edge_add_s8_fn)(size_t count, const edge_add_params *params, const int8_t *a, const int8_t *b,
+                               int8_t *output);
+
+// One implementation of every op. Chosen once at start-up (edge_kernels_select) and then only read.
+typedef struct {
+    const char *name;  // "reference", "avx2", "avx512vnni", "neon", "neon-dotprod"
+    edge_conv2d_s8_fn conv2d;
+    edge_depthwise_conv2d_s8_fn depthwise_conv2d;
+    edge_fully_connected_s8_fn fully_connected;
+    edge_max_pool_s8_fn max_pool;
+    edge_average_pool_s8_fn average_pool;
+    edge_add_s8_fn add;
+} edge_kernel_table;
+
+// The scalar reference table.
+const edge_kernel_table *edge_kernels_reference(void);
+
+// The fastest table this CPU supports, or the one named `name` ("reference", ...); NULL when the
+// named variant is unknown or this CPU cannot run it. Thread-safe, no allocation.
+const edge_kernel_table *edge_kernels_select(const char *name);
+
+// Reference kernels: the definition of right.
+void edge_s8_conv2d_ref(const edge_window_params *window, const edge_requant_params *requant,
+                        const int8_t *input, const int8_t *filter, const int32_t *bias, int8_t *output);
+void edge_s8_depthwise_conv2d_ref(const edge_window_params *window, int32_t depth_multiplier,
+                                  const edge_requant_params *requant, const int8_t *input, const int8_t *filter,
+                                  const int32_t *bias, int8_t *output);
+void edge_s8_fully_connected_ref(int32_t input_count, int32_t output_count, const edge_requant_params *requant,
+                                 const int8_t *input, const int8_t *filter, const int32_t *bias, int8_t *output);
+void edge_s8_max_pool_ref(const edge_window_params *window, int32_t activation_min, int32_t activation_max,
+                          const int8_t *input, int8_t *output);
+void edge_s8_average_pool_ref(const edge_window_params *window, int32_t activation_min, int32_t activation_max,
+                              const int8_t *input, int8_t *output);
+void edge_s8_add_ref(size_t count, const edge_add_params *params, const int8_t *a, const int8_t *b, int8_t *output);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif  // EDGE_KERNELS_H

@@ -1,0 +1,32 @@
+// Reference 2-D convolution: one output at a time, straight from the contract in edge_kernels.h.
+#include "edge_kernels.h"
+
+void edge_s8_conv2d_ref(const edge_window_params *w, const edge_requant_params *rq, const int8_t *input,
+                        const int8_t *filter, const int32_t *bias, int8_t *output) {
+    for (int32_t oy = 0; oy < w->output_height; ++oy) {
+        for (int32_t ox = 0; ox < w->output_width; ++ox) {
+            const int32_t in_y0 = oy * w->stride_height - w->pad_top;
+            const int32_t in_x0 = ox * w->stride_width - w->pad_left;
+            for (int32_t oc = 0; oc < w->output_channels; ++oc) {
+                int32_t acc = bias[oc];
+                for (int32_t ky = 0; ky < w->kernel_height; ++ky) {
+                    const int32_t iy = in_y0 + ky;
+                    if (iy < 0 || iy >= w->input_height) continue;  // padding: x - zero_point = 0
+                    for (int32_t kx = 0; kx < w->kernel_width; ++kx) {
+                        const int32_t ix = in_x0 + kx;
+                        if (ix < 0 || ix >= w->input_width) continue;
+                        const int8_t *x = input + ((size_t)iy * w->input_width + ix) * w->input_channels;
+                        const int8_t *k = filter + (((size_t)oc * w->kernel_height + ky) * w->kernel_width + kx) *
+                                                       w->input_channels;
+                        for (int32_t ic = 0; ic < w->input_channels; ++ic) {
+                            acc += ((int32_t)x[ic] - rq->input_zero_point) * (int32_t)k[ic];
+                        }
+                    }
+                }
+                const int32_t y = edge_requantize(acc, rq->multiplier[oc], rq->shift[oc]) + rq->output_zero_point;
+                output[((size_t)oy * w->output_width + ox) * w->output_channels + oc] =
+                    edge_clamp_s8(y, rq->activation_min, rq->activation_max);
+            }
+        }
+    }
+}

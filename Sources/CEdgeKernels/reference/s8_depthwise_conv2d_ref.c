@@ -1,0 +1,31 @@
+// Reference depthwise convolution: output channel c * depth_multiplier + m reads input channel c.
+#include "edge_kernels.h"
+
+void edge_s8_depthwise_conv2d_ref(const edge_window_params *w, int32_t depth_multiplier,
+                                  const edge_requant_params *rq, const int8_t *input, const int8_t *filter,
+                                  const int32_t *bias, int8_t *output) {
+    for (int32_t oy = 0; oy < w->output_height; ++oy) {
+        for (int32_t ox = 0; ox < w->output_width; ++ox) {
+            const int32_t in_y0 = oy * w->stride_height - w->pad_top;
+            const int32_t in_x0 = ox * w->stride_width - w->pad_left;
+            for (int32_t oc = 0; oc < w->output_channels; ++oc) {
+                const int32_t ic = oc / depth_multiplier;
+                int32_t acc = bias[oc];
+                for (int32_t ky = 0; ky < w->kernel_height; ++ky) {
+                    const int32_t iy = in_y0 + ky;
+                    if (iy < 0 || iy >= w->input_height) continue;
+                    for (int32_t kx = 0; kx < w->kernel_width; ++kx) {
+                        const int32_t ix = in_x0 + kx;
+                        if (ix < 0 || ix >= w->input_width) continue;
+                        const int32_t x = input[((size_t)iy * w->input_width + ix) * w->input_channels + ic];
+                        const int32_t k = filter[((size_t)ky * w->kernel_width + kx) * w->output_channels + oc];
+                        acc += (x - rq->input_zero_point) * k;
+                    }
+                }
+                const int32_t y = edge_requantize(acc, rq->multiplier[oc], rq->shift[oc]) + rq->output_zero_point;
+                output[((size_t)oy * w->output_width + ox) * w->output_channels + oc] =
+                    edge_clamp_s8(y, rq->activation_min, rq->activation_max);
+            }
+        }
+    }
+}

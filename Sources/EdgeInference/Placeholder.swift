@@ -1,0 +1,1 @@
+// EdgeInference: see the issue that builds it. This placeholder keeps the target non-empty until then.

@@ -1,0 +1,1 @@
+// EdgeSystem: see the issue that builds it. This placeholder keeps the target non-empty until then.

@@ -1,0 +1,9 @@
+import ArgumentParser
+
+@main
+struct EdgeBenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "edge-bench",
+        abstract: "Timing drivers behind tools/bench-*: run the project's stages on given inputs and print timings.",
+        subcommands: [])
+}
