@@ -11,7 +11,7 @@ final class ZipArchive {
             zip_error_init_with_code(&zipError, error)
             defer { zip_error_fini(&zipError) }
             let reason = zip_error_strerror(&zipError).map { String(cString: $0) } ?? "error \(error)"
-            throw KerasModelProblem("not a readable zip archive (\(reason)); a .keras file is a zip holding config.json and model.weights.h5")
+            throw KerasModelProblem("cannot read the zip archive (libzip: \(reason); truncated or corrupt?); a .keras file is a zip holding config.json and model.weights.h5")
         }
         self.archive = archive
     }
