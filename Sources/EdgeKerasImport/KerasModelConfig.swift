@@ -115,6 +115,10 @@ struct KerasModelConfig {
         guard dims.count == shape.count - 1, dims.allSatisfy({ $0 > 0 }), dims.count == 1 || dims.count == 3 else {
             throw KerasModelProblem(layer: layer, "input shape \(shape) is not a fixed HxWxC image or vector")
         }
+        // Bounds keep every later size computation far from Int overflow.
+        guard dims.allSatisfy({ $0 <= 1 << 16 }), dims.reduce(1, *) <= 1 << 26 else {
+            throw KerasModelProblem(layer: layer, "input shape \(shape) is implausibly large")
+        }
         return dims
     }
 

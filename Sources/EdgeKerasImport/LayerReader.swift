@@ -49,9 +49,11 @@ struct LayerReader {
             guard let fallback else { throw problem("attribute '\(key)' is missing") }
             return fallback
         }
-        if let single = value as? Int, single > 0 { return (single, single) }
-        guard let list = value as? [Int], list.count == 2, list.allSatisfy({ $0 > 0 }) else {
-            throw problem("attribute '\(key)' is not two positive integers")
+        // At most 2^16: window arithmetic (padding, output size) then cannot overflow.
+        let plausible = 1...(1 << 16)
+        if let single = value as? Int, plausible.contains(single) { return (single, single) }
+        guard let list = value as? [Int], list.count == 2, list.allSatisfy(plausible.contains) else {
+            throw problem("attribute '\(key)' is not two positive integers (at most 65536)")
         }
         return (list[0], list[1])
     }

@@ -29,6 +29,20 @@ import Testing
         #expect(graph.provenance.contains("sha256 "))
     }
 
+    @Test(arguments: ["every_layer.keras", "vgg.h5", "fer"])
+    func optimizedAndRawGraphsAgree(file: String) throws {
+        let path = file == "fer" ? Fixtures.ferModel : Fixtures.path(file)
+        let raw = try FloatExecutor(graph: KerasImporter.load(path: path, options: .init(optimize: false)))
+        let optimized = try FloatExecutor(graph: KerasImporter.load(path: path))
+        var random = SeededGenerator(seed: 7)
+        for _ in 0..<3 {
+            let pixels = (0..<raw.graph.inputShape.elementCount).map { _ in UInt8.random(in: 0...255, using: &random) }
+            for (e, a) in zip(raw.run(pixels: pixels), optimized.run(pixels: pixels)) {
+                #expect(abs(e - a) <= 1e-5 * max(1, abs(e)), "\(file)")
+            }
+        }
+    }
+
     @Test func optimizationFoldsEveryBatchNormOfFer() throws {
         let raw = try KerasImporter.load(path: Fixtures.ferModel, options: .init(optimize: false))
         let optimized = try KerasImporter.load(path: Fixtures.ferModel)
