@@ -72,7 +72,8 @@ struct Golden: Decodable {
     var files: [String]
     var input_shape: [Int]
     var preprocessing: Scaling
-    var pixels: [[UInt8]]
+    /// HWC 8-bit images, base64.
+    var pixels: [String]
     var outputs: [[Float]]
 
     static func load(_ model: String) throws -> Golden {
@@ -84,8 +85,10 @@ struct Golden: Decodable {
         #expect(graph.inputShape == TensorShape(height: input_shape[0], width: input_shape[1], channels: input_shape[2]))
         #expect(graph.preprocessing == Preprocessing(scale: preprocessing.scale, offset: preprocessing.offset))
         let executor = try FloatExecutor(graph: graph)
-        for (pixels, expected) in zip(self.pixels, outputs) {
-            let actual = executor.run(pixels: pixels)
+        for (encoded, expected) in zip(pixels, outputs) {
+            let image = try #require(Data(base64Encoded: encoded))
+            #expect(image.count == graph.inputShape.elementCount)
+            let actual = executor.run(pixels: [UInt8](image))
             #expect(actual.count == expected.count)
             let difference = zip(actual, expected).map { abs($0 - $1) }.max() ?? .infinity
             #expect(difference < KerasGoldenTests.tolerance, "\(file): max |float - keras| = \(difference)")

