@@ -45,9 +45,13 @@ public enum KerasImporter {
     }
 
     private static func importGraph(path: String, options: KerasImportOptions) throws -> Graph {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw KerasModelProblem("no such file")
+        }
+        guard !isDirectory.boolValue else { throw KerasModelProblem("is a directory, not a Keras model file") }
         guard let contents = FileManager.default.contents(atPath: path) else {
-            throw KerasModelProblem(FileManager.default.fileExists(atPath: path)
-                ? "cannot read the file (permission?)" : "no such file")
+            throw KerasModelProblem("cannot read the file (permission?)")
         }
         let bytes = [UInt8](contents)
         let fileName = (path as NSString).lastPathComponent

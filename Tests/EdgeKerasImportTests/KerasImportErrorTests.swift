@@ -32,6 +32,12 @@ import Testing
         #expect(error.message == "no such file")
     }
 
+    @Test func directoryIsNotAModel() throws {
+        let path = FileManager.default.temporaryDirectory.path
+        let error = try #require(importError(path))
+        #expect(error.message.contains("is a directory"))
+    }
+
     @Test func foreignFileIsNotHDF5() throws {
         let path = Fixtures.path("vgg.golden.json")
         let error = try #require(importError(path))
