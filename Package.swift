@@ -10,6 +10,7 @@ let package = Package(
         .executable(name: "edge-run", targets: ["edge-run"]),
         .executable(name: "edge-quantize", targets: ["edge-quantize"]),
         .executable(name: "edge-bench", targets: ["edge-bench"]),
+        .executable(name: "edge-devices", targets: ["edge-devices"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -69,6 +70,11 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
+        .executableTarget(name: "edge-devices", dependencies: [
+            "EdgeDevices", "EdgeOverlay", "EdgeSystem",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
         // MARK: Tests
         .testTarget(name: "EdgeGraphTests", dependencies: ["EdgeGraph"]),
         .testTarget(name: "EdgeKernelTests", dependencies: ["CEdgeKernels"]),
@@ -76,7 +82,9 @@ let package = Package(
         .testTarget(name: "EdgeQuantizeTests", dependencies: ["EdgeKerasImport", "EdgeQuantize"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "EdgeDetectTests", dependencies: ["EdgeDetect", "EdgeImage"]),
-        .testTarget(name: "EdgeDevicesTests", dependencies: ["EdgeSystem", "EdgeDevices", "EdgeBoardConfig"]),
+        .testTarget(name: "EdgeDevicesTests", dependencies: [
+            "EdgeSystem", "EdgeDevices", "EdgeBoardConfig", "EdgeOverlay", "CV4L2", "CLinuxGPIO",
+        ]),
         .testTarget(name: "EdgeAppTests", dependencies: ["EdgeApp"]),
     ],
     swiftLanguageModes: [.v6]
