@@ -87,6 +87,7 @@ public enum CameraError: Error, Equatable, CustomStringConvertible {
     case notACaptureDevice(path: String, card: String)
     case formatRefused(path: String, asked: [String], offered: [String])
     case tooFewBuffers(path: String, granted: Int)
+    case bufferTooSmall(path: String, needed: Int, given: Int)
 
     public var description: String {
         switch self {
@@ -99,6 +100,8 @@ public enum CameraError: Error, Equatable, CustomStringConvertible {
             return "\(path): none of \(asked.joined(separator: ", ")) is available (the camera offers \(offered.joined(separator: ", "))); change camera.format"
         case let .tooFewBuffers(path, granted):
             return "\(path): the driver granted \(granted) buffers, at least 3 are needed"
+        case let .bufferTooSmall(path, needed, given):
+            return "\(path): the gray buffer holds \(given) bytes, the frame needs \(needed) (size changed on reconnect?)"
         }
     }
 }
