@@ -30,3 +30,10 @@ for run in yuyv grey yu12; do
     done
     hwlab_check "$ok" = 0 "camera $run: colour bars' gray levels ${values[*]} match vivid's ${expected[*]} (+-12)"
 done
+
+hwlab_check "$(tr '\n' ' ' <replug.events 2>/dev/null)" = "unbound bound " "camera replug: vivid unbound and bound again during capture"
+hwlab_check_grep "camera /dev/video0 lost" replug.txt present "camera replug: loss detected (ENODEV / poll error)"
+hwlab_check_grep "reconnected" replug.txt present "camera replug: reconnected by card name with backoff"
+hwlab_check_grep "reconnects: 1$" replug.txt present "camera replug: exactly one reconnect counted"
+hwlab_check_grep "captured 75 of 75 frames" replug.txt present "camera replug: all 75 frames delivered across the replug"
+hwlab_check "$(cat replug.status 2>/dev/null)" = 0 "camera replug: edge-devices camera exited 0"
