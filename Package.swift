@@ -10,6 +10,7 @@ let package = Package(
         .executable(name: "edge-run", targets: ["edge-run"]),
         .executable(name: "edge-quantize", targets: ["edge-quantize"]),
         .executable(name: "edge-bench", targets: ["edge-bench"]),
+        .executable(name: "edge-devices", targets: ["edge-devices"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -28,6 +29,8 @@ let package = Package(
                        providers: [.apt(["libv4l-dev"])]),
         .systemLibrary(name: "CDRM", path: "Sources/SystemLibraries/CDRM", pkgConfig: "libdrm",
                        providers: [.apt(["libdrm-dev"])]),
+        .systemLibrary(name: "CEdgeSyscalls", path: "Sources/SystemLibraries/CEdgeSyscalls"),
+        .systemLibrary(name: "CLinuxGPIO", path: "Sources/SystemLibraries/CLinuxGPIO"),
 
         // MARK: Int8 kernels (C: scalar reference + SIMD variants, chosen at start-up)
         .target(name: "CEdgeKernels", path: "Sources/CEdgeKernels"),
@@ -46,8 +49,11 @@ let package = Package(
         .target(name: "EdgeQuantize", dependencies: ["EdgeGraph", "EdgeModel", "EdgeInference", "EdgeImage"]),
 
         // MARK: Board I/O
-        .target(name: "EdgeSystem"),
-        .target(name: "EdgeDevices", dependencies: ["EdgeSystem", "CV4L2", "CDRM"]),
+        .target(name: "EdgeSystem", dependencies: ["CEdgeSyscalls"]),
+        .target(name: "EdgeDevices", dependencies: [
+            "EdgeSystem", "EdgeOverlay", "EdgeBoardConfig", "CV4L2", "CDRM", "CLinuxGPIO",
+        ]),
+        .target(name: "EdgeOverlay"),
         .target(name: "EdgeBoardConfig"),
 
         // MARK: The board application
@@ -68,6 +74,11 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
+        .executableTarget(name: "edge-devices", dependencies: [
+            "EdgeDevices", "EdgeOverlay", "EdgeSystem",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
         // MARK: Tests
         .testTarget(name: "EdgeGraphTests", dependencies: ["EdgeGraph"]),
         .testTarget(name: "EdgeKerasImportTests", dependencies: ["EdgeKerasImport", "EdgeGraph"],
@@ -77,7 +88,9 @@ let package = Package(
         .testTarget(name: "EdgeQuantizeTests", dependencies: ["EdgeKerasImport", "EdgeQuantize"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "EdgeDetectTests", dependencies: ["EdgeDetect", "EdgeImage"]),
-        .testTarget(name: "EdgeDevicesTests", dependencies: ["EdgeSystem", "EdgeDevices", "EdgeBoardConfig"]),
+        .testTarget(name: "EdgeDevicesTests", dependencies: [
+            "EdgeSystem", "EdgeDevices", "EdgeBoardConfig", "EdgeOverlay", "CV4L2", "CLinuxGPIO",
+        ]),
         .testTarget(name: "EdgeAppTests", dependencies: ["EdgeApp"]),
     ],
     swiftLanguageModes: [.v6]
