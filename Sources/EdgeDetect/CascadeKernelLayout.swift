@@ -12,7 +12,7 @@ final class CascadeKernelLayout {
     private var leaves: [Int64] = []
     private let normOffsets: (Int32, Int32, Int32, Int32)
     private let normArea: Int64
-    private let squareShift: Int32
+    private let thresholdShift: Int32
 
     init(cascade: HaarCascade, stride: Int) {
         self.stride = stride
@@ -28,7 +28,7 @@ final class CascadeKernelLayout {
         // The normalisation rectangle is the window inset by one pixel (OpenCV's normrect).
         normOffsets = corners(1, 1, cascade.windowWidth - 2, cascade.windowHeight - 2)
         normArea = Int64((cascade.windowWidth - 2) * (cascade.windowHeight - 2))
-        squareShift = Int32(cascade.squareShift)
+        thresholdShift = Int32(cascade.thresholdShift)
         let stumpBased = cascade.isStumpBased
         for stage in cascade.stages {
             stages.append(edge_haar_stage(first_tree: Int32(trees.count), tree_count: Int32(stage.trees.count),
@@ -39,15 +39,13 @@ final class CascadeKernelLayout {
                     let layout = placed(cascade.features[node.feature])
                     // left/right are leaf indices 0 / -1 or swapped; resolve them to values.
                     stumps.append(edge_haar_stump(
-                        offsets: layout.offsets, weights: layout.weights,
-                        threshold_negative: node.thresholdNegative ? 1 : 0, threshold_squared: node.thresholdSquared,
+                        offsets: layout.offsets, weights: layout.weights, threshold: node.threshold,
                         left: tree.leaves[-node.left], right: tree.leaves[-node.right]))
                     trees.append(edge_haar_tree(first_node: 0, first_leaf: 0))
                 } else {
                     trees.append(edge_haar_tree(first_node: Int32(nodes.count), first_leaf: Int32(leaves.count)))
                     for node in tree.nodes {
-                        nodes.append(edge_haar_node(threshold_squared: node.thresholdSquared,
-                                                    threshold_negative: node.thresholdNegative ? 1 : 0,
+                        nodes.append(edge_haar_node(threshold: node.threshold,
                                                     feature: Int32(node.feature), left: Int32(node.left),
                                                     right: Int32(node.right)))
                     }
@@ -78,7 +76,7 @@ final class CascadeKernelLayout {
                                     trees: treePointer.baseAddress, nodes: nodePointer.baseAddress,
                                     features: featurePointer.baseAddress, leaves: leafPointer.baseAddress,
                                     norm_offsets: normOffsets, norm_area: normArea,
-                                    min_variance_term: 100 * normArea * normArea, square_shift: squareShift)
+                                    min_variance_term: 100 * normArea * normArea, threshold_shift: thresholdShift)
                                 while true {
                                     let capacity = hits.count / 2
                                     let found = hits.withUnsafeMutableBufferPointer { buffer in
