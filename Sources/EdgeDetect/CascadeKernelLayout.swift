@@ -1,15 +1,16 @@
 import CHaarKernels
 
 /// A cascade laid out for `edge_haar_scan` over integral images of one row stride: every rectangle
-/// becomes four offsets relative to the window's top-left integral entry.
-final class CascadeKernelLayout {
+/// becomes four offsets relative to the window's top-left integral entry. Immutable after init, so
+/// several threads may scan with one layout.
+final class CascadeKernelLayout: Sendable {
     let stride: Int
-    private var stages: [edge_haar_stage] = []
-    private var stumps: [edge_haar_stump] = []
-    private var trees: [edge_haar_tree] = []
-    private var nodes: [edge_haar_node] = []
-    private var features: [edge_haar_feature] = []
-    private var leaves: [Int64] = []
+    private let stages: [edge_haar_stage]
+    private let stumps: [edge_haar_stump]
+    private let trees: [edge_haar_tree]
+    private let nodes: [edge_haar_node]
+    private let features: [edge_haar_feature]
+    private let leaves: [Int64]
     private let normOffsets: (Int32, Int32, Int32, Int32)
     private let normArea: Int64
     private let thresholdShift: Int32
@@ -30,6 +31,12 @@ final class CascadeKernelLayout {
         normArea = Int64((cascade.windowWidth - 2) * (cascade.windowHeight - 2))
         thresholdShift = Int32(cascade.thresholdShift)
         let stumpBased = cascade.isStumpBased
+        var stages: [edge_haar_stage] = []
+        var stumps: [edge_haar_stump] = []
+        var trees: [edge_haar_tree] = []
+        var nodes: [edge_haar_node] = []
+        var features: [edge_haar_feature] = []
+        var leaves: [Int64] = []
         for stage in cascade.stages {
             stages.append(edge_haar_stage(first_tree: Int32(trees.count), tree_count: Int32(stage.trees.count),
                                           threshold: stage.threshold))
@@ -59,6 +66,12 @@ final class CascadeKernelLayout {
                 features.append(edge_haar_feature(offsets: layout.offsets, weights: layout.weights))
             }
         }
+        self.stages = stages
+        self.stumps = stumps
+        self.trees = trees
+        self.nodes = nodes
+        self.features = features
+        self.leaves = leaves
     }
 
     /// Scans window origins of one pyramid level; returns accepted (x, y) origins.

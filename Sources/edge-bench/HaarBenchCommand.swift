@@ -12,6 +12,7 @@ struct HaarBenchCommand: ParsableCommand {
     @Option(help: "Cascade file (.edgecascade or OpenCV XML).")
     var cascade = "models/face_frontal.edgecascade"
     @Option(name: .customLong("repeat"), help: "Timed detections per frame (the median is reported).") var repetitions = 5
+    @Option(help: "Worker threads sharing the pyramid levels.") var threads = 1
     @Option(help: "Pyramid scale factor.") var scaleFactor = 1.1
     @Option(help: "Minimum neighbours.") var minNeighbors = 5
     @Option(help: "Minimum window side.") var minSize = 30
@@ -20,7 +21,7 @@ struct HaarBenchCommand: ParsableCommand {
     @Argument(help: "Frames (PGM, PNG or JPEG).") var frames: [String] = []
 
     func run() throws {
-        let detector = FaceDetector(cascade: try loadCascade(cascade))
+        let detector = FaceDetector(cascade: try loadCascade(cascade), threads: threads)
         let parameters = DetectionParameters(scaleFactor: scaleFactor, minNeighbors: minNeighbors,
                                              minSize: WindowSize(width: minSize, height: minSize))
         let clock = ContinuousClock()

@@ -61,6 +61,16 @@ private struct RecordedDetections {
         }
     }
 
+    @Test func threadedScanGivesTheSameBoxes() throws {
+        let single = FaceDetector(cascade: Self.cascade)
+        let threaded = FaceDetector(cascade: Self.cascade, threads: 3)
+        let parameters = DetectionParameters(minNeighbors: 0, minSize: WindowSize(width: 0, height: 0))
+        for name in try RecordedDetections().raw.keys.sorted() {
+            let image = try GrayImage(contentsOfFile: TestFiles.fixture(name))
+            #expect(try threaded.candidates(image, parameters: parameters) == single.candidates(image, parameters: parameters))
+        }
+    }
+
     @Test func pyramidFollowsOpenCV() {
         let detector = FaceDetector(cascade: Self.cascade)
         let levels = detector.levels(imageWidth: 640, imageHeight: 480, parameters: DetectionParameters())
