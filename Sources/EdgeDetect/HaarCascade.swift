@@ -79,7 +79,10 @@ public struct HaarCascade: Sendable, Equatable {
             }
         }
         for (stageIndex, stage) in stages.enumerated() {
-            guard !stage.trees.isEmpty else { throw fail("stage \(stageIndex) has no weak classifiers") }
+            // Leaves are < 2^48 in magnitude, so at most 2^14 of them keep a stage sum inside int64.
+            guard (1...16384).contains(stage.trees.count) else {
+                throw fail("stage \(stageIndex) has \(stage.trees.count) weak classifiers (1...16384 supported)")
+            }
             for tree in stage.trees {
                 guard (1...127).contains(tree.nodes.count), tree.leaves.count == tree.nodes.count + 1 else {
                     throw fail("stage \(stageIndex) has a tree with \(tree.nodes.count) nodes and \(tree.leaves.count) leaves")
