@@ -41,8 +41,10 @@ let package = Package(
         .target(name: "EdgeInference", dependencies: ["EdgeModel", "CEdgeKernels"]),
 
         // MARK: Images and face detection
-        .target(name: "EdgeImage", dependencies: ["CPNG", "CJPEG"]),
-        .target(name: "EdgeDetect", dependencies: ["EdgeImage"]),
+        .target(name: "CImageCodecs", dependencies: ["CPNG", "CJPEG"]),
+        .target(name: "EdgeImage", dependencies: ["CImageCodecs"]),
+        .target(name: "CHaarKernels"),
+        .target(name: "EdgeDetect", dependencies: ["EdgeImage", "CHaarKernels"]),
 
         // MARK: Workstation converter: importers and quantizer
         .target(name: "EdgeKerasImport", dependencies: ["EdgeGraph", "CHDF5", "CZip"]),
@@ -87,7 +89,8 @@ let package = Package(
         .testTarget(name: "EdgeModelTests", dependencies: ["EdgeModel", "EdgeInference"]),
         .testTarget(name: "EdgeQuantizeTests", dependencies: ["EdgeKerasImport", "EdgeQuantize"],
                     resources: [.copy("Fixtures")]),
-        .testTarget(name: "EdgeDetectTests", dependencies: ["EdgeDetect", "EdgeImage"]),
+        .testTarget(name: "EdgeImageTests", dependencies: ["EdgeImage"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "EdgeDetectTests", dependencies: ["EdgeDetect", "EdgeImage"], resources: [.copy("Fixtures")]),
         .testTarget(name: "EdgeDevicesTests", dependencies: [
             "EdgeSystem", "EdgeDevices", "EdgeBoardConfig", "EdgeOverlay", "CV4L2", "CLinuxGPIO",
         ]),
