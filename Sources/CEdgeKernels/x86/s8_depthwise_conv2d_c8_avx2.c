@@ -1,0 +1,68 @@
+// Int8 depthwise conv (depth multiplier 1, any kernel size, stride and padding) on AVX2: 8
+// channels per vector, one int32 lane per channel. Each lane holds x - input_zero_point
+// ([-255, 255], a valid int16 in its low half, sign bits above) and the weight table holds w in
+// the low half and 0 above, so VPMADDWD yields exactly (x - zp) * w per lane.
+#if defined(__x86_64__)
+#include <string.h>
+
+#include "requantize_avx2.h"
+
+enum { MAX_TAPS_TIMES_CHANNELS = 9 * EDGE_MAX_CHANNELS };
+
+EDGE_AVX2 void edge_s8_depthwise_conv2d_c8_avx2(const edge_window_params *w, int32_t depth_multiplier,
+                                                const edge_requant_params *rq, const int8_t *input,
+                                                const int8_t *filter, const int32_t *bias, int8_t *output) {
+    const int32_t channels = w->output_channels, taps = w->kernel_height * w->kernel_width;
+    const int32_t vector_channels = channels & ~7;
+    if (depth_multiplier != 1 || channels > EDGE_MAX_CHANNELS || taps * vector_channels > MAX_TAPS_TIMES_CHANNELS) {
+        edge_s8_depthwise_conv2d_ref(w, depth_multiplier, rq, input, filter, bias, output);
+        return;
+    }
+    _Alignas(32) int32_t weights[MAX_TAPS_TIMES_CHANNELS];
+    edge_requant_avx2 requant[EDGE_MAX_CHANNELS / 8];
+    for (int32_t t = 0; t < taps; ++t)
+        for (int32_t c = 0; c < vector_channels; ++c)
+            weights[t * vector_channels + c] = (int32_t)(uint16_t)(int16_t)filter[(size_t)t * channels + c];
+    for (int32_t c = 0; c < vector_channels; c += 8) requant[c / 8] = edge_requant_avx2_make(rq->multiplier + c, rq->shift + c);
+    const __m256i input_zero_point = _mm256_set1_epi32(rq->input_zero_point);
+    const edge_output_avx2 o = edge_output_avx2_make(rq->output_zero_point, rq->activation_min, rq->activation_max);
+
+    for (int32_t oy = 0; oy < w->output_height; ++oy) {
+        const int32_t iy0 = oy * w->stride_height - w->pad_top;
+        const int32_t ky_begin = iy0 < 0 ? -iy0 : 0;
+        const int32_t ky_end = iy0 + w->kernel_height > w->input_height ? w->input_height - iy0 : w->kernel_height;
+        for (int32_t ox = 0; ox < w->output_width; ++ox) {
+            const int32_t ix0 = ox * w->stride_width - w->pad_left;
+            const int32_t kx_begin = ix0 < 0 ? -ix0 : 0;
+            const int32_t kx_end = ix0 + w->kernel_width > w->input_width ? w->input_width - ix0 : w->kernel_width;
+            int8_t *out = output + ((size_t)oy * w->output_width + ox) * channels;
+            for (int32_t c = 0; c < vector_channels; c += 8) {
+                __m256i acc = _mm256_loadu_si256((const __m256i *)(bias + c));
+                for (int32_t ky = ky_begin; ky < ky_end; ++ky) {
+                    const int8_t *row = input + ((size_t)(iy0 + ky) * w->input_width) * channels + c;
+                    for (int32_t kx = kx_begin; kx < kx_end; ++kx) {
+                        const __m256i x = _mm256_sub_epi32(
+                            _mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i *)(row + (size_t)(ix0 + kx) * channels))),
+                            input_zero_point);
+                        const __m256i k = _mm256_load_si256(
+                            (const __m256i *)(weights + (ky * w->kernel_width + kx) * vector_channels + c));
+                        acc = _mm256_add_epi32(acc, _mm256_madd_epi16(x, k));
+                    }
+                }
+                _mm_storel_epi64((__m128i *)(out + c),
+                                 edge_narrow_s8_avx2(edge_requantize_avx2(acc, &requant[c / 8]), &o));
+            }
+            for (int32_t c = vector_channels; c < channels; ++c) {
+                int32_t acc = bias[c];
+                for (int32_t ky = ky_begin; ky < ky_end; ++ky)
+                    for (int32_t kx = kx_begin; kx < kx_end; ++kx)
+                        acc += ((int32_t)input[((size_t)(iy0 + ky) * w->input_width + ix0 + kx) * channels + c] -
+                                rq->input_zero_point) *
+                               filter[(size_t)(ky * w->kernel_width + kx) * channels + c];
+                out[c] = edge_output_s8(edge_requantize(acc, rq->multiplier[c], rq->shift[c]), rq->output_zero_point,
+                                        rq->activation_min, rq->activation_max);
+            }
+        }
+    }
+}
+#endif
