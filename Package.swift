@@ -18,6 +18,8 @@ let package = Package(
         // MARK: System libraries
         .systemLibrary(name: "CHDF5", path: "Sources/SystemLibraries/CHDF5", pkgConfig: "hdf5",
                        providers: [.apt(["libhdf5-dev"])]),
+        .systemLibrary(name: "CZip", path: "Sources/SystemLibraries/CZip", pkgConfig: "libzip",
+                       providers: [.apt(["libzip-dev"])]),
         .systemLibrary(name: "CPNG", path: "Sources/SystemLibraries/CPNG", pkgConfig: "libpng",
                        providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CJPEG", path: "Sources/SystemLibraries/CJPEG", pkgConfig: "libjpeg",
@@ -36,11 +38,12 @@ let package = Package(
         .target(name: "EdgeInference", dependencies: ["EdgeModel", "CEdgeKernels"]),
 
         // MARK: Images and face detection
-        .target(name: "EdgeImage", dependencies: ["CPNG", "CJPEG"]),
+        .target(name: "CImageCodecs", dependencies: ["CPNG", "CJPEG"]),
+        .target(name: "EdgeImage", dependencies: ["CImageCodecs"]),
         .target(name: "EdgeDetect", dependencies: ["EdgeImage"]),
 
         // MARK: Workstation converter: importers and quantizer
-        .target(name: "EdgeKerasImport", dependencies: ["EdgeGraph", "CHDF5"]),
+        .target(name: "EdgeKerasImport", dependencies: ["EdgeGraph", "CHDF5", "CZip"]),
         .target(name: "EdgeQuantize", dependencies: ["EdgeGraph", "EdgeModel", "EdgeInference", "EdgeImage"]),
 
         // MARK: Board I/O
@@ -68,11 +71,14 @@ let package = Package(
 
         // MARK: Tests
         .testTarget(name: "EdgeGraphTests", dependencies: ["EdgeGraph"]),
+        .testTarget(name: "EdgeKerasImportTests", dependencies: ["EdgeKerasImport", "EdgeGraph"],
+                    resources: [.copy("Fixtures")]),
         .testTarget(name: "EdgeKernelTests", dependencies: ["CEdgeKernels"]),
         .testTarget(name: "EdgeModelTests", dependencies: ["EdgeModel", "EdgeInference"]),
         .testTarget(name: "EdgeQuantizeTests", dependencies: ["EdgeKerasImport", "EdgeQuantize"],
                     resources: [.copy("Fixtures")]),
-        .testTarget(name: "EdgeDetectTests", dependencies: ["EdgeDetect", "EdgeImage"]),
+        .testTarget(name: "EdgeImageTests", dependencies: ["EdgeImage"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "EdgeDetectTests", dependencies: ["EdgeDetect", "EdgeImage"], resources: [.copy("Fixtures")]),
         .testTarget(name: "EdgeDevicesTests", dependencies: ["EdgeSystem", "EdgeDevices", "EdgeBoardConfig"]),
         .testTarget(name: "EdgeAppTests", dependencies: ["EdgeApp"]),
     ],
