@@ -47,16 +47,32 @@ EDGE_AVX2 static inline edge_requant_avx2 edge_requant_avx2_uniform(int32_t mult
 // multiplier is never INT32_MIN, so SQRDMULH's single saturating case cannot occur), then the
 // rounding right shift as floor(x / 2^s) + bit (s-1) of x, which is (x + 2^(s-1)) >> s without
 // the overflow of the addition.
-EDGE_AVX2 static inline __m256i edge_requantize_avx2(__m256i acc, const edge_requant_avx2 *q) {
-    __m256i x = _mm256_sllv_epi32(acc, q->left_shift);
-    x = _mm256_blendv_epi8(x, _mm256_set1_epi32(INT32_MAX), _mm256_cmpgt_epi32(acc, q->left_max));
-    x = _mm256_blendv_epi8(x, _mm256_set1_epi32(INT32_MIN), _mm256_cmpgt_epi32(q->left_min, acc));
+// `left_shifts` is 0 when the caller knows that no lane has a negative shift (the saturating left
+// shift is then the identity and is skipped); the compiler specializes on the constant.
+EDGE_AVX2 static inline __m256i edge_requantize_avx2_shifting(__m256i acc, const edge_requant_avx2 *q, int left_shifts) {
+    __m256i x = acc;
+    if (left_shifts) {
+        x = _mm256_sllv_epi32(acc, q->left_shift);
+        x = _mm256_blendv_epi8(x, _mm256_set1_epi32(INT32_MAX), _mm256_cmpgt_epi32(acc, q->left_max));
+        x = _mm256_blendv_epi8(x, _mm256_set1_epi32(INT32_MIN), _mm256_cmpgt_epi32(q->left_min, acc));
+    }
     const __m256i nudge = _mm256_set1_epi64x((int64_t)1 << 30);
     const __m256i even = _mm256_add_epi64(_mm256_mul_epi32(x, q->multiplier), nudge);
     const __m256i odd = _mm256_add_epi64(_mm256_mul_epi32(_mm256_srli_epi64(x, 32), q->multiplier_odd), nudge);
     const __m256i high = _mm256_blend_epi32(_mm256_srli_epi64(even, 31), _mm256_slli_epi64(odd, 1), 0xAA);
     const __m256i carry = _mm256_and_si256(_mm256_srav_epi32(high, q->round_shift), q->round_mask);
     return _mm256_add_epi32(_mm256_srav_epi32(high, q->right_shift), carry);
+}
+
+EDGE_AVX2 static inline __m256i edge_requantize_avx2(__m256i acc, const edge_requant_avx2 *q) {
+    return edge_requantize_avx2_shifting(acc, q, 1);
+}
+
+// Whether any of `count` shifts is negative (a saturating left shift is needed).
+static inline int edge_any_left_shift(const int32_t *shift, int32_t count) {
+    for (int32_t i = 0; i < count; ++i)
+        if (shift[i] < 0) return 1;
+    return 0;
 }
 
 // The output step (edge_output_s8) on 8 lanes: clamp to [lo - zero_point, hi - zero_point], add the

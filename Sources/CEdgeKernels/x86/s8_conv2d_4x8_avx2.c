@@ -27,6 +27,54 @@ EDGE_AVX2 static void pack_pairs(const int8_t *filter, int32_t channels, int32_t
     }
 }
 
+// x - zero_point as int16 for `n` input bytes, 16 at a time. Reads up to 15 bytes past src + n
+// only when `readable` (bytes from src to the end of the input) allows; writes up to 15 entries
+// past dst + n, which the caller either overwrites later or has room for.
+EDGE_AVX2 static inline void widen_row(const int8_t *src, size_t readable, int16_t *dst, int32_t n, __m256i zero_point) {
+    int32_t i = 0;
+    if ((size_t)((n + 15) & ~15) <= readable) {
+        for (; i < n; i += 16) {
+            const __m256i x = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)(src + i)));
+            _mm256_storeu_si256((__m256i *)(dst + i), _mm256_sub_epi16(x, zero_point));
+        }
+        return;
+    }
+    for (; i < n; ++i) dst[i] = (int16_t)(src[i] - _mm256_extract_epi16(zero_point, 0));
+}
+
+// The patch of output pixel (oy, ox) as int16 x - zero_point, padding taps 0, entries from the
+// reduction length to `padded` 0. `dst` has 16 entries of slack after `padded`.
+EDGE_AVX2 static inline void build_patch(const edge_window_params *w, const int8_t *input, size_t input_size,
+                                         int32_t oy, int32_t ox, __m256i zero_point, int16_t *dst, int32_t padded) {
+    const int32_t iy0 = oy * w->stride_height - w->pad_top, ix0 = ox * w->stride_width - w->pad_left;
+    const int32_t ic = w->input_channels, row = w->kernel_width * ic;
+    const int interior_x = ix0 >= 0 && ix0 + w->kernel_width <= w->input_width;
+    for (int32_t ky = 0; ky < w->kernel_height; ++ky) {
+        int16_t *out = dst + ky * row;
+        const int32_t iy = iy0 + ky;
+        if (iy < 0 || iy >= w->input_height) {
+            for (int32_t i = 0; i < row; ++i) out[i] = 0;
+            continue;
+        }
+        const size_t offset = ((size_t)iy * w->input_width) * ic;
+        if (interior_x) {
+            const size_t start = offset + (size_t)ix0 * ic;
+            widen_row(input + start, input_size - start, out, row, zero_point);
+            continue;
+        }
+        for (int32_t kx = 0; kx < w->kernel_width; ++kx) {
+            const int32_t ix = ix0 + kx;
+            if (ix < 0 || ix >= w->input_width) {
+                for (int32_t c = 0; c < ic; ++c) out[kx * ic + c] = 0;
+            } else {
+                const size_t start = offset + (size_t)ix * ic;
+                widen_row(input + start, input_size - start, out + kx * ic, ic, zero_point);
+            }
+        }
+    }
+    for (int32_t i = w->kernel_height * row; i < padded; ++i) dst[i] = 0;
+}
+
 typedef struct {
     edge_requant_avx2 requant;
     __m256i bias;
@@ -83,7 +131,7 @@ EDGE_AVX2 void edge_s8_conv2d_4x8_avx2(const edge_window_params *w, const edge_r
         return;
     }
     _Alignas(32) int16_t packed[EDGE_MAX_PACKED_WEIGHT_BYTES / 2];
-    _Alignas(32) int16_t patches[4 * EDGE_MAX_REDUCTION];
+    _Alignas(32) int16_t patches[4 * EDGE_MAX_REDUCTION + 16];
     channel_block cb[EDGE_MAX_CHANNELS / 8];
     pack_pairs(filter, channels, reduction, padded, packed);
     for (int32_t b = 0; b < blocks; ++b) {
@@ -100,12 +148,17 @@ EDGE_AVX2 void edge_s8_conv2d_4x8_avx2(const edge_window_params *w, const edge_r
     const edge_output_avx2 o = edge_output_avx2_make(rq->output_zero_point, rq->activation_min, rq->activation_max);
     const int32_t pixels = w->output_height * w->output_width;
     const size_t block_stride = (size_t)(padded / 2) * 16;
+    const size_t input_size = (size_t)w->input_height * w->input_width * w->input_channels;
+    const __m256i input_zero_point = _mm256_set1_epi16((int16_t)rq->input_zero_point);
+    int32_t oy = 0, ox = 0;  // the first pixel of the tile
     for (int32_t p = 0; p < pixels; p += 4) {
         const int32_t n = pixels - p < 4 ? pixels - p : 4;
-        for (int32_t i = 0; i < 4; ++i) {
-            edge_conv_patch_s16(w, rq->input_zero_point, input, p + (i < n ? i : n - 1), patches + i * padded,
-                                padded);
+        for (int32_t i = 0, y = oy, x = ox; i < 4; ++i) {
+            build_patch(w, input, input_size, y, x, input_zero_point, patches + i * padded, padded);
+            if (i + 1 < n && ++x == w->output_width) x = 0, ++y;
         }
+        ox += 4;
+        while (ox >= w->output_width) ox -= w->output_width, ++oy;
         int8_t *out = output + (size_t)p * channels;
         int32_t b = 0;
         for (; b + 2 <= blocks; b += 2) {

@@ -1,28 +1,36 @@
 // Int8 depthwise conv (depth multiplier 1, any kernel size, stride and padding) on AVX2: 8
-// channels per vector, one int32 lane per channel. Each lane holds x - input_zero_point
-// ([-255, 255], a valid int16 in its low half, sign bits above) and the weight table holds w in
-// the low half and 0 above, so VPMADDWD yields exactly (x - zp) * w per lane.
+// channels per vector, one int32 lane per channel. A lane holds x sign-extended (a valid int16 in
+// its low half, sign bits above) and the weight table holds w in the low half and 0 above, so
+// VPMADDWD yields exactly x * w per lane. Pixels whose window lies inside the input use
+// bias - input_zero_point * sum(w) (the reference's integer) and no per-tap subtraction; border
+// pixels subtract the zero point per tap and skip the padding taps, as the reference does.
 #if defined(__x86_64__)
 #include <string.h>
 
 #include "requantize_avx2.h"
 
-enum { MAX_TAPS_TIMES_CHANNELS = 9 * EDGE_MAX_CHANNELS };
+enum { MAX_TAPS = 25, MAX_TAPS_TIMES_CHANNELS = 9 * EDGE_MAX_CHANNELS };
 
-EDGE_AVX2 void edge_s8_depthwise_conv2d_c8_avx2(const edge_window_params *w, int32_t depth_multiplier,
-                                                const edge_requant_params *rq, const int8_t *input,
-                                                const int8_t *filter, const int32_t *bias, int8_t *output) {
+EDGE_AVX2 static inline __m256i load8(const int8_t *p) { return _mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i *)p)); }
+
+EDGE_AVX2 static inline void depthwise(const edge_window_params *w, const edge_requant_params *rq, const int8_t *input,
+                                       const int8_t *filter, const int32_t *bias, int8_t *output, int left_shifts) {
     const int32_t channels = w->output_channels, taps = w->kernel_height * w->kernel_width;
     const int32_t vector_channels = channels & ~7;
-    if (depth_multiplier != 1 || channels > EDGE_MAX_CHANNELS || taps * vector_channels > MAX_TAPS_TIMES_CHANNELS) {
-        edge_s8_depthwise_conv2d_ref(w, depth_multiplier, rq, input, filter, bias, output);
-        return;
-    }
     _Alignas(32) int32_t weights[MAX_TAPS_TIMES_CHANNELS];
+    _Alignas(32) int32_t interior_bias[EDGE_MAX_CHANNELS];
     edge_requant_avx2 requant[EDGE_MAX_CHANNELS / 8];
+    ptrdiff_t tap_offset[MAX_TAPS];
     for (int32_t t = 0; t < taps; ++t)
-        for (int32_t c = 0; c < vector_channels; ++c)
+        tap_offset[t] = ((ptrdiff_t)(t / w->kernel_width) * w->input_width + t % w->kernel_width) * channels;
+    for (int32_t c = 0; c < vector_channels; ++c) {
+        int32_t sum = 0;
+        for (int32_t t = 0; t < taps; ++t) {
             weights[t * vector_channels + c] = (int32_t)(uint16_t)(int16_t)filter[(size_t)t * channels + c];
+            sum += filter[(size_t)t * channels + c];
+        }
+        interior_bias[c] = bias[c] - rq->input_zero_point * sum;
+    }
     for (int32_t c = 0; c < vector_channels; c += 8) requant[c / 8] = edge_requant_avx2_make(rq->multiplier + c, rq->shift + c);
     const __m256i input_zero_point = _mm256_set1_epi32(rq->input_zero_point);
     const edge_output_avx2 o = edge_output_avx2_make(rq->output_zero_point, rq->activation_min, rq->activation_max);
@@ -35,22 +43,40 @@ EDGE_AVX2 void edge_s8_depthwise_conv2d_c8_avx2(const edge_window_params *w, int
             const int32_t ix0 = ox * w->stride_width - w->pad_left;
             const int32_t kx_begin = ix0 < 0 ? -ix0 : 0;
             const int32_t kx_end = ix0 + w->kernel_width > w->input_width ? w->input_width - ix0 : w->kernel_width;
+            const int interior = ky_begin == 0 && kx_begin == 0 && ky_end == w->kernel_height && kx_end == w->kernel_width;
             int8_t *out = output + ((size_t)oy * w->output_width + ox) * channels;
-            for (int32_t c = 0; c < vector_channels; c += 8) {
-                __m256i acc = _mm256_loadu_si256((const __m256i *)(bias + c));
-                for (int32_t ky = ky_begin; ky < ky_end; ++ky) {
-                    const int8_t *row = input + ((size_t)(iy0 + ky) * w->input_width) * channels + c;
-                    for (int32_t kx = kx_begin; kx < kx_end; ++kx) {
-                        const __m256i x = _mm256_sub_epi32(
-                            _mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i *)(row + (size_t)(ix0 + kx) * channels))),
-                            input_zero_point);
-                        const __m256i k = _mm256_load_si256(
-                            (const __m256i *)(weights + (ky * w->kernel_width + kx) * vector_channels + c));
-                        acc = _mm256_add_epi32(acc, _mm256_madd_epi16(x, k));
+            if (interior) {
+                const int8_t *origin = input + ((size_t)iy0 * w->input_width + ix0) * channels;
+                for (int32_t c = 0; c < vector_channels; c += 8) {
+                    __m256i acc = _mm256_load_si256((const __m256i *)(interior_bias + c));
+                    const int32_t *k = weights + c;
+                    if (taps == 9) {
+                        for (int32_t t = 0; t < 9; ++t)
+                            acc = _mm256_add_epi32(acc, _mm256_madd_epi16(load8(origin + tap_offset[t] + c),
+                                                                          _mm256_load_si256((const __m256i *)(k + t * vector_channels))));
+                    } else {
+                        for (int32_t t = 0; t < taps; ++t)
+                            acc = _mm256_add_epi32(acc, _mm256_madd_epi16(load8(origin + tap_offset[t] + c),
+                                                                          _mm256_load_si256((const __m256i *)(k + t * vector_channels))));
                     }
+                    _mm_storel_epi64((__m128i *)(out + c),
+                                     edge_narrow_s8_avx2(edge_requantize_avx2_shifting(acc, &requant[c / 8], left_shifts), &o));
                 }
-                _mm_storel_epi64((__m128i *)(out + c),
-                                 edge_narrow_s8_avx2(edge_requantize_avx2(acc, &requant[c / 8]), &o));
+            } else {
+                for (int32_t c = 0; c < vector_channels; c += 8) {
+                    __m256i acc = _mm256_loadu_si256((const __m256i *)(bias + c));
+                    for (int32_t ky = ky_begin; ky < ky_end; ++ky) {
+                        const int8_t *row = input + ((size_t)(iy0 + ky) * w->input_width) * channels + c;
+                        for (int32_t kx = kx_begin; kx < kx_end; ++kx) {
+                            const __m256i x = _mm256_sub_epi32(load8(row + (size_t)(ix0 + kx) * channels), input_zero_point);
+                            const __m256i k = _mm256_load_si256(
+                                (const __m256i *)(weights + (ky * w->kernel_width + kx) * vector_channels + c));
+                            acc = _mm256_add_epi32(acc, _mm256_madd_epi16(x, k));
+                        }
+                    }
+                    _mm_storel_epi64((__m128i *)(out + c),
+                                     edge_narrow_s8_avx2(edge_requantize_avx2_shifting(acc, &requant[c / 8], left_shifts), &o));
+                }
             }
             for (int32_t c = vector_channels; c < channels; ++c) {
                 int32_t acc = bias[c];
@@ -63,6 +89,22 @@ EDGE_AVX2 void edge_s8_depthwise_conv2d_c8_avx2(const edge_window_params *w, int
                                         rq->activation_min, rq->activation_max);
             }
         }
+    }
+}
+
+EDGE_AVX2 void edge_s8_depthwise_conv2d_c8_avx2(const edge_window_params *w, int32_t depth_multiplier,
+                                                const edge_requant_params *rq, const int8_t *input,
+                                                const int8_t *filter, const int32_t *bias, int8_t *output) {
+    const int32_t channels = w->output_channels, taps = w->kernel_height * w->kernel_width;
+    if (depth_multiplier != 1 || channels > EDGE_MAX_CHANNELS || taps > MAX_TAPS ||
+        taps * (channels & ~7) > MAX_TAPS_TIMES_CHANNELS) {
+        edge_s8_depthwise_conv2d_ref(w, depth_multiplier, rq, input, filter, bias, output);
+        return;
+    }
+    if (edge_any_left_shift(rq->shift, channels)) {
+        depthwise(w, rq, input, filter, bias, output, 1);
+    } else {
+        depthwise(w, rq, input, filter, bias, output, 0);
     }
 }
 #endif
