@@ -82,9 +82,9 @@ typedef struct {
 
 // Accumulates 4 patches against `blocks` (1 or 2) consecutive channel blocks, requantizes and
 // stores `pixels` outputs of `channels` channels (0 < channels <= 8 * blocks).
-EDGE_AVX2 static inline void tile(const int16_t *patches, int32_t padded, const int16_t *weights,
-                                  const channel_block *cb, int blocks, int32_t pixels, int32_t channels,
-                                  int8_t *out, int32_t out_stride, const edge_output_avx2 *o) {
+EDGE_AVX2 __attribute__((always_inline)) static inline void tile(
+    const int16_t *patches, int32_t padded, const int16_t *weights, const channel_block *cb, int blocks,
+    int32_t pixels, int32_t channels, int8_t *out, int32_t out_stride, const edge_output_avx2 *o, int left_shifts) {
     __m256i acc[4][2];
     for (int i = 0; i < 4; ++i)
         for (int b = 0; b < blocks; ++b) acc[i][b] = cb[b].bias;
@@ -105,7 +105,7 @@ EDGE_AVX2 static inline void tile(const int16_t *patches, int32_t padded, const 
     }
     for (int32_t i = 0; i < pixels; ++i) {
         for (int b = 0; b < blocks; ++b) {
-            const __m128i y = edge_narrow_s8_avx2(edge_requantize_avx2(acc[i][b], &cb[b].requant), o);
+            const __m128i y = edge_narrow_s8_avx2(edge_requantize_avx2_shifting(acc[i][b], &cb[b].requant, left_shifts), o);
             const int32_t n = channels - b * 8;
             int8_t *dst = out + (size_t)i * out_stride + b * 8;
             if (n >= 8) {
@@ -119,17 +119,13 @@ EDGE_AVX2 static inline void tile(const int16_t *patches, int32_t padded, const 
     }
 }
 
-EDGE_AVX2 void edge_s8_conv2d_4x8_avx2(const edge_window_params *w, const edge_requant_params *rq,
-                                       const int8_t *input, const int8_t *filter, const int32_t *bias,
-                                       int8_t *output) {
+EDGE_AVX2 __attribute__((always_inline)) static inline void conv(const edge_window_params *w,
+                                                                  const edge_requant_params *rq, const int8_t *input,
+                                                                  const int8_t *filter, const int32_t *bias,
+                                                                  int8_t *output, int left_shifts) {
     const int32_t reduction = edge_conv_reduction(w);
     const int32_t padded = (reduction + 1) & ~1;
     const int32_t channels = w->output_channels, blocks = (channels + 7) / 8;
-    if (channels > EDGE_MAX_CHANNELS || padded > EDGE_MAX_REDUCTION ||
-        (size_t)blocks * padded * 16 > EDGE_MAX_PACKED_WEIGHT_BYTES) {
-        edge_s8_conv2d_ref(w, rq, input, filter, bias, output);
-        return;
-    }
     _Alignas(32) int16_t packed[EDGE_MAX_PACKED_WEIGHT_BYTES / 2];
     _Alignas(32) int16_t patches[4 * EDGE_MAX_REDUCTION + 16];
     channel_block cb[EDGE_MAX_CHANNELS / 8];
@@ -150,23 +146,46 @@ EDGE_AVX2 void edge_s8_conv2d_4x8_avx2(const edge_window_params *w, const edge_r
     const size_t block_stride = (size_t)(padded / 2) * 16;
     const size_t input_size = (size_t)w->input_height * w->input_width * w->input_channels;
     const __m256i input_zero_point = _mm256_set1_epi16((int16_t)rq->input_zero_point);
+    const int pointwise = w->kernel_height == 1 && w->kernel_width == 1 && w->stride_height == 1 &&
+                          w->stride_width == 1 && w->pad_top == 0 && w->pad_left == 0 && padded == reduction &&
+                          w->output_height == w->input_height && w->output_width == w->input_width;
     int32_t oy = 0, ox = 0;  // the first pixel of the tile
     for (int32_t p = 0; p < pixels; p += 4) {
         const int32_t n = pixels - p < 4 ? pixels - p : 4;
-        for (int32_t i = 0, y = oy, x = ox; i < 4; ++i) {
-            build_patch(w, input, input_size, y, x, input_zero_point, patches + i * padded, padded);
-            if (i + 1 < n && ++x == w->output_width) x = 0, ++y;
+        if (pointwise) {  // the 4 patches are n * input_channels consecutive input bytes
+            widen_row(input + (size_t)p * padded, input_size - (size_t)p * padded, patches, n * padded, input_zero_point);
+            for (int32_t i = n * padded; i < 4 * padded; ++i) patches[i] = 0;
+        } else {
+            for (int32_t i = 0, y = oy, x = ox; i < 4; ++i) {
+                build_patch(w, input, input_size, y, x, input_zero_point, patches + i * padded, padded);
+                if (i + 1 < n && ++x == w->output_width) x = 0, ++y;
+            }
         }
         ox += 4;
         while (ox >= w->output_width) ox -= w->output_width, ++oy;
         int8_t *out = output + (size_t)p * channels;
         int32_t b = 0;
         for (; b + 2 <= blocks; b += 2) {
-            tile(patches, padded, packed + b * block_stride, cb + b, 2, n, channels - b * 8, out + b * 8, channels, &o);
+            tile(patches, padded, packed + b * block_stride, cb + b, 2, n, channels - b * 8, out + b * 8, channels, &o, left_shifts);
         }
         if (b < blocks) {
-            tile(patches, padded, packed + b * block_stride, cb + b, 1, n, channels - b * 8, out + b * 8, channels, &o);
+            tile(patches, padded, packed + b * block_stride, cb + b, 1, n, channels - b * 8, out + b * 8, channels, &o, left_shifts);
         }
+    }
+}
+
+EDGE_AVX2 void edge_s8_conv2d_4x8_avx2(const edge_window_params *w, const edge_requant_params *rq,
+                                       const int8_t *input, const int8_t *filter, const int32_t *bias,
+                                       int8_t *output) {
+    const int32_t padded = (edge_conv_reduction(w) + 1) & ~1;
+    const int32_t channels = w->output_channels, blocks = (channels + 7) / 8;
+    if (channels > EDGE_MAX_CHANNELS || padded > EDGE_MAX_REDUCTION ||
+        (size_t)blocks * padded * 16 > EDGE_MAX_PACKED_WEIGHT_BYTES) {
+        edge_s8_conv2d_ref(w, rq, input, filter, bias, output);
+    } else if (edge_any_left_shift(rq->shift, channels)) {
+        conv(w, rq, input, filter, bias, output, 1);
+    } else {
+        conv(w, rq, input, filter, bias, output, 0);
     }
 }
 
