@@ -24,7 +24,7 @@ static void interleave(const int8_t *rows, int32_t padded, int8_t *dst) {
 }
 
 // `blocks` (1 or 2) blocks of 4 channels: weights [block][k / 4][channel 0..3][4 bytes].
-EDGE_DOTPROD static inline void tile(const int8_t *x, const int8_t *weights, size_t block_stride, int32_t padded,
+EDGE_DOTPROD __attribute__((always_inline)) static inline void tile(const int8_t *x, const int8_t *weights, size_t block_stride, int32_t padded,
                                      const channel_block *cb, int blocks, int32x4_t out[4][2]) {
     int32x4_t acc[4][2];
     for (int i = 0; i < 4; ++i)
@@ -87,7 +87,11 @@ EDGE_DOTPROD void edge_s8_conv2d_4x8k4_neondot(const edge_window_params *w, cons
         for (int32_t b = 0; b < blocks; b += 2) {
             const int pair = b + 1 < blocks ? 2 : 1;
             int32x4_t sums[4][2];
-            tile(patches, packed + b * block_stride, block_stride, padded, cb + b, pair, sums);
+            if (pair == 2) {
+                tile(patches, packed + b * block_stride, block_stride, padded, cb + b, 2, sums);
+            } else {
+                tile(patches, packed + b * block_stride, block_stride, padded, cb + b, 1, sums);
+            }
             for (int32_t i = 0; i < n; ++i) {
                 const int32x4_t y0 = edge_requantize_neon(sums[i][0], &cb[b].requant);
                 const int32x4_t y1 = pair == 2 ? edge_requantize_neon(sums[i][1], &cb[b + 1].requant) : y0;
