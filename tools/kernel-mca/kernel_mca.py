@@ -22,11 +22,12 @@ KERNELS = os.path.join(ROOT, "Sources", "CEdgeKernels")
 CPUS = [("cortex-a53", "Pi Zero 2 W / Pi 3"), ("cortex-a72", "Pi 4"), ("cortex-a76", "Pi 5")]
 CLOCK_GHZ = {"cortex-a53": 1.2, "cortex-a72": 1.5, "cortex-a76": 2.4}
 
-# (table, file, function, op class)
+# (table, file, function, op class, what to analyze: the innermost loop or the basic block with
+# the most multiply-accumulates, e.g. an unrolled 3x3 depthwise step, repeated as if it were a loop)
 LOOPS = [
-    ("neon", "arm/s8_conv2d_4x4k16_neon.c", "edge_s8_conv2d_4x4k16_neon", "conv"),
-    ("neon-dotprod", "arm/s8_conv2d_4x8k4_neondot.c", "edge_s8_conv2d_4x8k4_neondot", "conv"),
-    ("neon", "arm/s8_depthwise_conv2d_c8_neon.c", "edge_s8_depthwise_conv2d_c8_neon", "depthwise"),
+    ("neon", "arm/s8_conv2d_4x4k16_neon.c", "edge_s8_conv2d_4x4k16_neon", "conv", "loop"),
+    ("neon-dotprod", "arm/s8_conv2d_4x8k4_neondot.c", "edge_s8_conv2d_4x8k4_neondot", "conv", "loop"),
+    ("neon", "arm/s8_depthwise_conv2d_c8_neon.c", "edge_s8_depthwise_conv2d_c8_neon", "depthwise", "block"),
 ]
 
 
@@ -82,6 +83,28 @@ def inner_loops(asm, function):
     return loops
 
 
+def basic_blocks(asm, function):
+    """Straight-line instruction runs of `function` (split at labels and branches)."""
+    lines = asm.splitlines()
+    start = next(i for i, l in enumerate(lines) if l.startswith(function + ":"))
+    end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith(".Lfunc_end")), len(lines))
+    blocks, current = [], []
+    for line in lines[start + 1:end]:
+        text = line.split("//")[0].rstrip()
+        if re.match(r"^\.?\w+:", text):
+            blocks.append(current)
+            current = []
+            continue
+        if not text.strip() or text.strip().startswith("."):
+            continue
+        current.append(text)
+        if re.match(r"\s*(b\.|b\s|cbnz|cbz|tbnz|tbz|ret|bl\s)", text):
+            blocks.append(current)
+            current = []
+    blocks.append(current)
+    return [b for b in blocks if b]
+
+
 def mca_cycles(body, cpu, mca):
     with tempfile.NamedTemporaryFile("w", suffix=".s", delete=False) as f:
         f.write("\n".join(body) + "\n")
@@ -102,11 +125,12 @@ def main():
     rates = {}  # (table, op, cpu) -> MACs/cycle
     print("| kernel (inner loop) | MACs/iter | " + " | ".join(f"{c} cyc/iter, MACs/cyc" for c, _ in CPUS) + " |")
     print("|---|---|" + "---|" * len(CPUS))
-    for table, source, function, op in LOOPS:
+    for table, source, function, op, unit in LOOPS:
         asm = subprocess.run([clang, "--target=aarch64-linux-gnu", "-march=armv8-a", "-O2", "-S", "-o", "-",
                               "-I", os.path.join(KERNELS, "include"), os.path.join(KERNELS, source)],
                              capture_output=True, text=True, check=True).stdout
-        loops = [(sum(macs_of(l) for l in body), body) for body in inner_loops(asm, function)]
+        bodies = inner_loops(asm, function) if unit == "loop" else basic_blocks(asm, function)
+        loops = [(sum(macs_of(l) for l in body), body) for body in bodies]
         per_iter, body = max(loops, key=lambda item: item[0])
         cells = []
         for cpu, _ in CPUS:
@@ -116,7 +140,7 @@ def main():
             cycles = mca_cycles(body, cpu, mca)
             rates[(table, op, cpu)] = per_iter / cycles
             cells.append(f"{cycles:.2f}, {per_iter / cycles:.1f}")
-        print(f"| {function} ({len(body)} instr) | {per_iter} | " + " | ".join(cells) + " |")
+        print(f"| {function} ({unit}, {len(body)} instr) | {per_iter} | " + " | ".join(cells) + " |")
 
     total = sum(macs.values())
     print()
