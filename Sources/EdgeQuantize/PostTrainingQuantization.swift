@@ -5,9 +5,12 @@ import EdgeModel
 /// method, the int8 model. Keep the statistics to try several methods without re-running the
 /// float graph.
 public struct PostTrainingQuantization {
+    /// The graph as quantized (after `PoolingFolding`): the report compares against it.
     public let graph: Graph
     public let statistics: CalibrationStatistics
     public let calibrationSource: String
+    /// The calibration images, kept for bias correction.
+    public let images: [[UInt8]]
 
     /// Runs the float graph on `images` (8-bit pixels at the graph's input size).
     public init(
@@ -17,6 +20,7 @@ public struct PostTrainingQuantization {
         guard graph.inputShape.channels == 1 else {
             throw QuantizeError("the model takes \(graph.inputShape.channels) input channels; only gray (1-channel) models are supported")
         }
+        let graph = PoolingFolding.fold(graph)
         let executor: FloatExecutor
         do {
             executor = try FloatExecutor(graph: graph)
@@ -28,12 +32,23 @@ public struct PostTrainingQuantization {
         }
         self.graph = graph
         self.calibrationSource = calibrationSource
+        self.images = images
         statistics = CalibrationStatistics.collect(executor: executor, images: images, progress: progress)
     }
 
-    public func model(method: CalibrationMethod) throws(QuantizeError) -> (model: QuantizedModel, tensorOfNode: [TensorID?]) {
-        try Quantizer.quantize(
+    /// The int8 model with `method`'s ranges, then `BiasCorrection` on the calibration images
+    /// when `biasCorrection` is set.
+    public func model(
+        method: CalibrationMethod, biasCorrection: Bool = true, progress: (Int, Int) -> Void = { _, _ in }
+    ) throws(QuantizeError) -> (model: QuantizedModel, tensorOfNode: [TensorID?]) {
+        let correction = biasCorrection ? ", bias correction" : ""
+        var (model, tensorOfNode) = try Quantizer.quantize(
             graph, ranges: statistics.ranges(method),
-            calibration: "\(method.rawValue) over \(statistics.imageCount) images from \(calibrationSource)")
+            calibration: "\(method.rawValue) over \(statistics.imageCount) images from \(calibrationSource)\(correction)")
+        if biasCorrection {
+            model = try BiasCorrection.apply(to: model, graph: graph, tensorOfNode: tensorOfNode, images: images,
+                                             progress: progress)
+        }
+        return (model, tensorOfNode)
     }
 }

@@ -31,6 +31,9 @@ struct ConvertCommand: ParsableCommand {
     @Option(name: .long, help: "Use at most this many calibration images (0: all).")
     var limit: Int = 0
 
+    @Flag(name: .long, help: "Skip the bias correction.")
+    var noBiasCorrection = false
+
     @Flag(name: .long, help: "Skip the per-layer report.")
     var noReport = false
 
@@ -61,13 +64,14 @@ struct ConvertCommand: ParsableCommand {
             let source = (calibration as NSString).lastPathComponent
             let quantization = try PostTrainingQuantization(
                 graph: graph, images: images, calibrationSource: source, progress: { ProgressLine(label: "calibrating")($0, $1) })
-            let (quantized, tensorOfNode) = try quantization.model(method: method)
+            let (quantized, tensorOfNode) = try quantization.model(
+                method: method, biasCorrection: !noBiasCorrection, progress: { ProgressLine(label: "bias correction")($0, $1) })
             try ModelFile.write(quantized, to: output)
             let size = (try? FileManager.default.attributesOfItem(atPath: output)[.size] as? Int) ?? 0
             print("wrote \(output): \(quantized.operations.count) operations, \(quantized.parameterCount) parameters, \(size) bytes, calibration \(quantized.calibration)")
             guard !noReport else { return }
             let report = try QuantizationReport.measure(
-                graph: graph, model: quantized, tensorOfNode: tensorOfNode, images: images,
+                graph: quantization.graph, model: quantized, tensorOfNode: tensorOfNode, images: images,
                 progress: { ProgressLine(label: "report")($0, $1) })
             report.lines.forEach { print($0) }
         } catch let error as CommandFailure {
