@@ -11,8 +11,10 @@ import EdgeModel
 /// (difference / (output scale * real multiplier)). Correcting layers one after another, not all
 /// at once, keeps a downstream layer from compensating an error an upstream correction removes.
 public enum BiasCorrection {
-    /// Images used (the first ones of the calibration set): enough for stable channel means.
-    public static let maximumImages = 200
+    /// Images used, spread evenly over the calibration set (class folders come sorted, so a
+    /// prefix would be one class): enough for stable channel means, and their float outputs
+    /// (about 1 MB per image for mini-Xception) stay in memory.
+    public static let maximumImages = 250
 
     public static func apply(
         to model: QuantizedModel, graph: Graph, tensorOfNode: [TensorID?], images: [[UInt8]],
@@ -32,7 +34,8 @@ public enum BiasCorrection {
         let weightedOps = model.operations.indices.filter {
             model.operations[$0].weighted.map { nodeOfTensor[$0.output] != nil } ?? false
         }
-        let images = Array(images.prefix(maximumImages))
+        let stride = max(1, (images.count + maximumImages - 1) / maximumImages)
+        let images = Swift.stride(from: 0, to: images.count, by: stride).map { images[$0] }
         // Float outputs of the corrected layers only, per image.
         let floatOutputs: [[[Float]]] = images.map { pixels in
             let outputs = executor.runAll(executor.preprocess(pixels))

@@ -17,9 +17,6 @@ public struct PostTrainingQuantization {
         graph: Graph, images: [[UInt8]], calibrationSource: String, progress: (Int, Int) -> Void = { _, _ in }
     ) throws(QuantizeError) {
         guard !images.isEmpty else { throw QuantizeError("calibration needs at least one image") }
-        guard graph.inputShape.channels == 1 else {
-            throw QuantizeError("the model takes \(graph.inputShape.channels) input channels; only gray (1-channel) models are supported")
-        }
         let graph = PoolingFolding.fold(graph)
         let executor: FloatExecutor
         do {

@@ -50,6 +50,9 @@ struct ConvertCommand: ParsableCommand {
         do {
             let method = CalibrationMethod(rawValue: method)!
             let graph = try ModelSource.load(model)
+            guard graph.inputShape.channels == 1 else {
+                throw CommandFailure("\(model): the model takes \(graph.inputShape.channels) input channels; calibration images are gray, so only 1-channel models are supported")
+            }
             let folder = try ImageFolder(path: calibration)
             var entries = folder.entries
             if limit > 0 { entries = Array(entries.prefix(limit)) }
