@@ -4,12 +4,39 @@
 // VPMADDWD yields exactly x * w per lane. Pixels whose window lies inside the input use
 // bias - input_zero_point * sum(w) (the reference's integer) and no per-tap subtraction; border
 // pixels subtract the zero point per tap and skip the padding taps, as the reference does.
+// Interior pixels of a 3x3 kernel take 16 channels and two taps per VPMADDWD: the two taps' int16
+// x are interleaved (VPUNPCKLWD/HWD, which permutes channels to [0-3, 8-11] and [4-7, 12-15]) against
+// weights interleaved the same way; VPACKSSDW of the two halves restores the channel order.
 #if defined(__x86_64__)
 #include <string.h>
 
 #include "requantize_avx2.h"
 
-enum { MAX_TAPS = 25, MAX_TAPS_TIMES_CHANNELS = 9 * EDGE_MAX_CHANNELS };
+enum { MAX_TAPS = 25, MAX_TAPS_TIMES_CHANNELS = 9 * EDGE_MAX_CHANNELS, PAIRS = 5 };
+
+// Channel of lane `lane` (0..7) of the low (half 0) or high (half 1) accumulator of a 16-channel group.
+static inline int32_t permuted_channel(int half, int32_t lane) { return (lane < 4 ? lane : lane + 4) + 4 * half; }
+
+// One interior 3x3 pixel, 16 channels from `x` (tap t at x + offset[t]); returns 16 int8 outputs.
+EDGE_AVX2 static inline __m128i interior16(const int8_t *x, const ptrdiff_t *offset, const int16_t *pairs,
+                                           const int32_t *bias, const edge_requant_avx2 *requant,
+                                           const edge_output_avx2 *o, int left_shifts) {
+    __m256i lo = _mm256_load_si256((const __m256i *)bias), hi = _mm256_load_si256((const __m256i *)(bias + 8));
+    for (int p = 0; p < PAIRS; ++p) {
+        const __m256i a = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)(x + offset[2 * p])));
+        const __m256i b = p < 4 ? _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)(x + offset[2 * p + 1])))
+                                : _mm256_setzero_si256();
+        lo = _mm256_add_epi32(lo, _mm256_madd_epi16(_mm256_unpacklo_epi16(a, b),
+                                                    _mm256_load_si256((const __m256i *)(pairs + p * 32))));
+        hi = _mm256_add_epi32(hi, _mm256_madd_epi16(_mm256_unpackhi_epi16(a, b),
+                                                    _mm256_load_si256((const __m256i *)(pairs + p * 32 + 16))));
+    }
+    lo = _mm256_add_epi32(_mm256_min_epi32(_mm256_max_epi32(edge_requantize_avx2_shifting(lo, &requant[0], left_shifts), o->lo), o->hi), o->zero_point);
+    hi = _mm256_add_epi32(_mm256_min_epi32(_mm256_max_epi32(edge_requantize_avx2_shifting(hi, &requant[1], left_shifts), o->lo), o->hi), o->zero_point);
+    const __m256i s16 = _mm256_packs_epi32(lo, hi);  // channels 0..15 in order
+    const __m256i s8 = _mm256_packs_epi16(s16, s16);
+    return _mm256_castsi256_si128(_mm256_permute4x64_epi64(s8, 0x08));
+}
 
 EDGE_AVX2 static inline __m256i load8(const int8_t *p) { return _mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i *)p)); }
 
@@ -20,6 +47,10 @@ EDGE_AVX2 static inline void depthwise(const edge_window_params *w, const edge_r
     _Alignas(32) int32_t weights[MAX_TAPS_TIMES_CHANNELS];
     _Alignas(32) int32_t interior_bias[EDGE_MAX_CHANNELS];
     edge_requant_avx2 requant[EDGE_MAX_CHANNELS / 8];
+    _Alignas(32) int16_t pairs[EDGE_MAX_CHANNELS / 16 * PAIRS * 32];   // interleaved 3x3 weights per 16 channels
+    _Alignas(32) int32_t pair_bias[EDGE_MAX_CHANNELS];                 // interior bias, permuted
+    edge_requant_avx2 pair_requant[EDGE_MAX_CHANNELS / 8];             // permuted per 16-channel group
+    const int32_t wide_channels = taps == 9 ? channels & ~15 : 0;
     ptrdiff_t tap_offset[MAX_TAPS];
     for (int32_t t = 0; t < taps; ++t)
         tap_offset[t] = ((ptrdiff_t)(t / w->kernel_width) * w->input_width + t % w->kernel_width) * channels;
@@ -32,6 +63,23 @@ EDGE_AVX2 static inline void depthwise(const edge_window_params *w, const edge_r
         interior_bias[c] = bias[c] - rq->input_zero_point * sum;
     }
     for (int32_t c = 0; c < vector_channels; c += 8) requant[c / 8] = edge_requant_avx2_make(rq->multiplier + c, rq->shift + c);
+    for (int32_t g = 0; g < wide_channels / 16; ++g) {
+        for (int half = 0; half < 2; ++half) {
+            int32_t m[8], sh[8];
+            for (int32_t lane = 0; lane < 8; ++lane) {
+                const int32_t c = g * 16 + permuted_channel(half, lane);
+                m[lane] = rq->multiplier[c], sh[lane] = rq->shift[c];
+                pair_bias[g * 16 + half * 8 + lane] = interior_bias[c];
+                for (int p = 0; p < PAIRS; ++p)
+                    for (int j = 0; j < 2; ++j) {
+                        const int32_t t = 2 * p + j;
+                        pairs[(g * PAIRS + p) * 32 + half * 16 + (lane % 4) * 2 + (lane / 4) * 8 + j] =
+                            t < 9 ? filter[(size_t)t * channels + c] : 0;
+                    }
+            }
+            pair_requant[g * 2 + half] = edge_requant_avx2_make(m, sh);
+        }
+    }
     const __m256i input_zero_point = _mm256_set1_epi32(rq->input_zero_point);
     const edge_output_avx2 o = edge_output_avx2_make(rq->output_zero_point, rq->activation_min, rq->activation_max);
 
@@ -47,7 +95,11 @@ EDGE_AVX2 static inline void depthwise(const edge_window_params *w, const edge_r
             int8_t *out = output + ((size_t)oy * w->output_width + ox) * channels;
             if (interior) {
                 const int8_t *origin = input + ((size_t)iy0 * w->input_width + ix0) * channels;
-                for (int32_t c = 0; c < vector_channels; c += 8) {
+                for (int32_t c = 0; c < wide_channels; c += 16)
+                    _mm_storeu_si128((__m128i *)(out + c),
+                                     interior16(origin + c, tap_offset, pairs + (size_t)(c / 16) * PAIRS * 32,
+                                                pair_bias + c, &pair_requant[c / 8], &o, left_shifts));
+                for (int32_t c = wide_channels; c < vector_channels; c += 8) {
                     __m256i acc = _mm256_load_si256((const __m256i *)(interior_bias + c));
                     const int32_t *k = weights + c;
                     if (taps == 9) {
