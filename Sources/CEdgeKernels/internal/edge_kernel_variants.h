@@ -13,7 +13,7 @@
 enum {
     EDGE_MAX_CHANNELS = 1024,            // output channels of a conv, channels of a depthwise conv
     EDGE_MAX_PACKED_WEIGHT_BYTES = 98304,  // a conv's re-laid-out weights for one call
-    EDGE_MAX_REDUCTION = 4608,           // kernel_height * kernel_width * input_channels of a conv
+    EDGE_MAX_REDUCTION = 4608,           // kernel_height * kernel_width * input_channels of a NEON conv
 };
 
 #if defined(__x86_64__)
@@ -94,40 +94,6 @@ static inline void edge_conv_patch_s8(const edge_window_params *w, int8_t pad_va
             } else {
                 const int8_t *s = src + (size_t)ix * ic;
                 for (int32_t c = 0; c < ic; ++c) o[c] = s[c];
-            }
-        }
-    }
-    for (int32_t i = w->kernel_height * row; i < padded_length; ++i) dst[i] = 0;
-}
-
-// Same patch as int16 x - zero_point (in [-255, 255]); padding taps and the tail up to
-// `padded_length` are 0.
-static inline void edge_conv_patch_s16(const edge_window_params *w, int32_t zero_point, const int8_t *input,
-                                       int32_t pixel, int16_t *dst, int32_t padded_length) {
-    const int32_t oy = pixel / w->output_width, ox = pixel % w->output_width;
-    const int32_t iy0 = oy * w->stride_height - w->pad_top, ix0 = ox * w->stride_width - w->pad_left;
-    const int32_t ic = w->input_channels, row = w->kernel_width * ic;
-    int16_t *out = dst;
-    for (int32_t ky = 0; ky < w->kernel_height; ++ky, out += row) {
-        const int32_t iy = iy0 + ky;
-        if (iy < 0 || iy >= w->input_height) {
-            for (int32_t i = 0; i < row; ++i) out[i] = 0;
-            continue;
-        }
-        const int8_t *src = input + ((size_t)iy * w->input_width) * ic;
-        if (ix0 >= 0 && ix0 + w->kernel_width <= w->input_width) {
-            const int8_t *s = src + (size_t)ix0 * ic;
-            for (int32_t i = 0; i < row; ++i) out[i] = (int16_t)(s[i] - zero_point);
-            continue;
-        }
-        for (int32_t kx = 0; kx < w->kernel_width; ++kx) {
-            const int32_t ix = ix0 + kx;
-            int16_t *o = out + kx * ic;
-            if (ix < 0 || ix >= w->input_width) {
-                for (int32_t c = 0; c < ic; ++c) o[c] = 0;
-            } else {
-                const int8_t *s = src + (size_t)ix * ic;
-                for (int32_t c = 0; c < ic; ++c) o[c] = (int16_t)(s[c] - zero_point);
             }
         }
     }
