@@ -43,9 +43,9 @@ EDGE_AVX2 __attribute__((always_inline)) static inline void tile(
     const int16_t *const x[4], int32_t kernel_height, size_t row_stride, int32_t segment, const int16_t *weights,
     size_t block_stride, const channel_block *cb, int blocks, int32_t pixels, int32_t channels, int8_t *out,
     int32_t out_stride, const edge_output_avx2 *o, int left_shifts) {
-    __m256i acc[4][2];
-    for (int i = 0; i < 4; ++i)
-        for (int b = 0; b < blocks; ++b) acc[i][b] = cb[b].bias;
+    // Named accumulators (not an array indexed later at run time) so that they stay in registers.
+    __m256i a00 = cb[0].bias, a10 = a00, a20 = a00, a30 = a00;
+    __m256i a01 = blocks > 1 ? cb[1].bias : a00, a11 = a01, a21 = a01, a31 = a01;
     const int16_t *wp = weights;
     for (int32_t ky = 0; ky < kernel_height; ++ky) {
         const int16_t *p0 = x[0] + ky * row_stride, *p1 = x[1] + ky * row_stride;
@@ -55,15 +55,21 @@ EDGE_AVX2 __attribute__((always_inline)) static inline void tile(
             memcpy(&v0, p0 + k, 4), memcpy(&v1, p1 + k, 4), memcpy(&v2, p2 + k, 4), memcpy(&v3, p3 + k, 4);
             const __m256i b0 = _mm256_set1_epi32(v0), b1 = _mm256_set1_epi32(v1);
             const __m256i b2 = _mm256_set1_epi32(v2), b3 = _mm256_set1_epi32(v3);
-            for (int b = 0; b < blocks; ++b) {
-                const __m256i wv = _mm256_loadu_si256((const __m256i *)(wp + b * block_stride));
-                acc[0][b] = _mm256_add_epi32(acc[0][b], _mm256_madd_epi16(b0, wv));
-                acc[1][b] = _mm256_add_epi32(acc[1][b], _mm256_madd_epi16(b1, wv));
-                acc[2][b] = _mm256_add_epi32(acc[2][b], _mm256_madd_epi16(b2, wv));
-                acc[3][b] = _mm256_add_epi32(acc[3][b], _mm256_madd_epi16(b3, wv));
+            const __m256i w0 = _mm256_loadu_si256((const __m256i *)wp);
+            a00 = _mm256_add_epi32(a00, _mm256_madd_epi16(b0, w0));
+            a10 = _mm256_add_epi32(a10, _mm256_madd_epi16(b1, w0));
+            a20 = _mm256_add_epi32(a20, _mm256_madd_epi16(b2, w0));
+            a30 = _mm256_add_epi32(a30, _mm256_madd_epi16(b3, w0));
+            if (blocks > 1) {
+                const __m256i w1 = _mm256_loadu_si256((const __m256i *)(wp + block_stride));
+                a01 = _mm256_add_epi32(a01, _mm256_madd_epi16(b0, w1));
+                a11 = _mm256_add_epi32(a11, _mm256_madd_epi16(b1, w1));
+                a21 = _mm256_add_epi32(a21, _mm256_madd_epi16(b2, w1));
+                a31 = _mm256_add_epi32(a31, _mm256_madd_epi16(b3, w1));
             }
         }
     }
+    const __m256i acc[4][2] = {{a00, a01}, {a10, a11}, {a20, a21}, {a30, a31}};
     for (int32_t i = 0; i < pixels; ++i) {
         for (int b = 0; b < blocks; ++b) {
             const __m128i y = edge_narrow_s8_avx2(edge_requantize_avx2_shifting(acc[i][b], &cb[b].requant, left_shifts), o);
