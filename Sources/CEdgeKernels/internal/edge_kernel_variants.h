@@ -11,8 +11,8 @@
 
 // Limits of the stack buffers optimized kernels use instead of allocating.
 enum {
-    EDGE_MAX_CHANNELS = 1024,            // output channels of a conv, channels of a depthwise conv
-    EDGE_MAX_PACKED_WEIGHT_BYTES = 98304,  // a conv's re-laid-out weights for one call
+    EDGE_MAX_CHANNELS = 512,             // output channels of a conv, channels of a depthwise conv
+    EDGE_MAX_PACKED_WEIGHT_BYTES = 49152,  // a conv's re-laid-out weights for one call
     EDGE_MAX_REDUCTION = 4608,           // kernel_height * kernel_width * input_channels of a NEON conv
 };
 

@@ -12,7 +12,7 @@
 
 #include "requantize_avx2.h"
 
-enum { MAX_WIDENED = 32768 };  // int16 entries of the widened rows of one output row
+enum { MAX_WIDENED = 16384 };  // int16 entries of the widened rows of one output row
 
 // Weights re-laid out per call: [channel block of 8][pair p][lane][2], where the reduction index
 // runs over kernel rows of `segment` entries (kernel_width * input_channels rounded up to even;
