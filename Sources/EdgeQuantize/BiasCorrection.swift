@@ -2,12 +2,13 @@ import EdgeGraph
 import EdgeInference
 import EdgeModel
 
-/// Empirical bias correction, one layer at a time in execution order: quantization shifts the
+/// Empirical bias correction, one layer at a time in execution order, for the layers without a
+/// fused ReLU (depthwise convs, convs before an add, the classifier): quantization shifts the
 /// mean of a layer's output (rounded weights have a non-zero mean error, and so do the inputs
 /// that arrive through earlier int8 layers). For each conv, depthwise and dense layer, the int8
 /// model runs up to that layer on the calibration images (with all earlier layers already
-/// corrected) and the mean per-channel difference float - int8, over outputs that neither clamp
-/// nor sit on the ReLU floor, is added to the bias in accumulator units
+/// corrected) and the mean per-channel difference float - int8, over outputs that do not
+/// saturate, is added to the bias in accumulator units
 /// (difference / (output scale * real multiplier)). Correcting layers one after another, not all
 /// at once, keeps a downstream layer from compensating an error an upstream correction removes.
 public enum BiasCorrection {
@@ -31,8 +32,10 @@ public enum BiasCorrection {
             if let tensor { nodeOfTensor[tensor] = node }
         }
         var model = model
+        // Only layers without a fused ReLU: behind a clamp the int8 output hides the
+        // pre-activation error, and averaging only unclamped outputs biases the estimate.
         let weightedOps = model.operations.indices.filter {
-            model.operations[$0].weighted.map { nodeOfTensor[$0.output] != nil } ?? false
+            model.operations[$0].weighted.map { nodeOfTensor[$0.output] != nil && $0.requantization.activationMin == -128 } ?? false
         }
         let stride = max(1, (images.count + maximumImages - 1) / maximumImages)
         let images = Swift.stride(from: 0, to: images.count, by: stride).map { images[$0] }
@@ -66,7 +69,7 @@ public enum BiasCorrection {
                 let float = floatOutputs[imageIndex][position]
                 for element in float.indices {
                     let q = Int32(quantized[element])
-                    guard q > low, q < high, float[element] > 0 || low == -128 else { continue }
+                    guard q > low, q < high else { continue }
                     sums[element % channels] += Double(float[element] - tensor.dequantize(quantized[element]))
                     counts[element % channels] += 1
                 }

@@ -31,6 +31,9 @@ struct ConvertCommand: ParsableCommand {
     @Option(name: .long, help: "Use at most this many calibration images (0: all).")
     var limit: Int = 0
 
+    @Flag(name: .long, help: "Skip the cross-layer channel equalization.")
+    var noEqualization = false
+
     @Flag(name: .long, help: "Skip the bias correction.")
     var noBiasCorrection = false
 
@@ -66,7 +69,7 @@ struct ConvertCommand: ParsableCommand {
             }
             let source = (calibration as NSString).lastPathComponent
             let quantization = try PostTrainingQuantization(
-                graph: graph, images: images, calibrationSource: source, progress: { ProgressLine(label: "calibrating")($0, $1) })
+                graph: graph, images: images, calibrationSource: source, equalizeChannels: !noEqualization, progress: { ProgressLine(label: "calibrating")($0, $1) })
             let (quantized, tensorOfNode) = try quantization.model(
                 method: method, biasCorrection: !noBiasCorrection, progress: { ProgressLine(label: "bias correction")($0, $1) })
             try ModelFile.write(quantized, to: output)
