@@ -1,7 +1,8 @@
-// Kernel tables and their selection. Optimized variants register here as they are added.
+// Kernel tables and their selection. The fastest table the CPU supports is the default; any
+// supported one can be forced by name (the runtime reads EDGE_KERNELS).
 #include <string.h>
 
-#include "edge_kernels.h"
+#include "internal/edge_kernel_variants.h"
 
 static const edge_kernel_table reference_table = {
     .name = "reference",
@@ -13,9 +14,63 @@ static const edge_kernel_table reference_table = {
     .add = edge_s8_add_ref,
 };
 
+#if defined(__x86_64__)
+static const edge_kernel_table avx2_table = {
+    .name = "avx2",
+    .conv2d = edge_s8_conv2d_4x8_avx2,
+    .depthwise_conv2d = edge_s8_depthwise_conv2d_c8_avx2,
+    .fully_connected = edge_s8_fully_connected_avx2,
+    .max_pool = edge_s8_max_pool_c32_avx2,
+    .average_pool = edge_s8_average_pool_ref,  // one global pool of 4x4x7 per inference
+    .add = edge_s8_add_c8_avx2,
+};
+#endif
+
+#if defined(__aarch64__)
+static const edge_kernel_table neon_table = {
+    .name = "neon",
+    .conv2d = edge_s8_conv2d_4x4k16_neon,
+    .depthwise_conv2d = edge_s8_depthwise_conv2d_c8_neon,
+    .fully_connected = edge_s8_fully_connected_neon,
+    .max_pool = edge_s8_max_pool_c16_neon,
+    .average_pool = edge_s8_average_pool_ref,
+    .add = edge_s8_add_c8_neon,
+};
+
+static const edge_kernel_table neon_dotprod_table = {
+    .name = "neon-dotprod",
+    .conv2d = edge_s8_conv2d_4x8k4_neondot,
+    .depthwise_conv2d = edge_s8_depthwise_conv2d_c8_neon,
+    .fully_connected = edge_s8_fully_connected_neondot,
+    .max_pool = edge_s8_max_pool_c16_neon,
+    .average_pool = edge_s8_average_pool_ref,
+    .add = edge_s8_add_c8_neon,
+};
+#endif
+
 const edge_kernel_table *edge_kernels_reference(void) { return &reference_table; }
 
+size_t edge_kernels_supported(const edge_kernel_table **tables, size_t capacity) {
+    const edge_kernel_table *found[4];
+    size_t count = 0;
+    const edge_cpu_features cpu = edge_cpu_features_probe();
+#if defined(__aarch64__)
+    if (cpu.neon_dotprod) found[count++] = &neon_dotprod_table;
+    if (cpu.neon) found[count++] = &neon_table;
+#elif defined(__x86_64__)
+    if (cpu.avx2) found[count++] = &avx2_table;
+#endif
+    (void)cpu;
+    found[count++] = &reference_table;
+    for (size_t i = 0; i < count && i < capacity; ++i) tables[i] = found[i];
+    return count;
+}
+
 const edge_kernel_table *edge_kernels_select(const char *name) {
-    if (name == NULL || strcmp(name, "reference") == 0) return &reference_table;
+    const edge_kernel_table *tables[4];
+    const size_t count = edge_kernels_supported(tables, 4);
+    if (name == NULL || name[0] == '\0') return tables[0];
+    for (size_t i = 0; i < count; ++i)
+        if (strcmp(tables[i]->name, name) == 0) return tables[i];
     return NULL;
 }

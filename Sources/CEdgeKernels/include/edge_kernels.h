@@ -59,6 +59,15 @@ static inline int8_t edge_clamp_s8(int32_t x, int32_t lo, int32_t hi) {
     return (int8_t)(x < lo ? lo : x > hi ? hi : x);
 }
 
+// The output step of every requantizing kernel: clamp(requantized + zero_point, lo, hi), the sum
+// formed in 64 bits because a saturated requantization (negative shift) plus a zero point can leave
+// int32. Equal to clamp(requantized, lo - zero_point, hi - zero_point) + zero_point, which is how
+// SIMD variants compute it.
+static inline int8_t edge_output_s8(int32_t requantized, int32_t zero_point, int32_t lo, int32_t hi) {
+    const int64_t y = (int64_t)requantized + zero_point;
+    return (int8_t)(y < lo ? lo : y > hi ? hi : y);
+}
+
 // Output quantization shared by conv, depthwise and fully connected kernels.
 typedef struct {
     int32_t input_zero_point;   // [-128, 127]
@@ -111,6 +120,7 @@ typedef void (*edge_average_pool_s8_fn)(const edge_window_params *window, int32_
 //   a' = requantize((a - a_zero_point) << left_shift, a_multiplier, a_shift)   (likewise b')
 //   out = clamp(requantize(a' + b', output_multiplier, output_shift) + output_zero_point, min, max)
 // left_shift is 20 in models the quantizer writes; with |a - zp| <= 255 that is below 2^28.
+// a_shift and b_shift are >= 0 (input multipliers below 1, as TFLite makes them), so |a' + b'| < 2^31.
 typedef struct {
     int32_t left_shift;
     int32_t a_zero_point, a_multiplier, a_shift;
@@ -136,9 +146,14 @@ typedef struct {
 // The scalar reference table.
 const edge_kernel_table *edge_kernels_reference(void);
 
-// The fastest table this CPU supports, or the one named `name` ("reference", ...); NULL when the
-// named variant is unknown or this CPU cannot run it. Thread-safe, no allocation.
+// The fastest table this CPU supports (name NULL or ""), or the one named `name` ("reference",
+// "avx2", "neon", "neon-dotprod"); NULL when the named variant is unknown or this CPU cannot run
+// it. Thread-safe, no allocation: call it once at start-up and keep the pointer.
 const edge_kernel_table *edge_kernels_select(const char *name);
+
+// Every table this CPU can run, fastest first, the reference last. Writes up to `capacity` of them
+// to `tables` and returns how many there are (at most 4).
+size_t edge_kernels_supported(const edge_kernel_table **tables, size_t capacity);
 
 // Reference kernels: the definition of right.
 void edge_s8_conv2d_ref(const edge_window_params *window, const edge_requant_params *requant,

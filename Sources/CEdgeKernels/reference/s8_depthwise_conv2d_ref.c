@@ -22,9 +22,9 @@ void edge_s8_depthwise_conv2d_ref(const edge_window_params *w, int32_t depth_mul
                         acc += (x - rq->input_zero_point) * k;
                     }
                 }
-                const int32_t y = edge_requantize(acc, rq->multiplier[oc], rq->shift[oc]) + rq->output_zero_point;
+                const int32_t y = edge_requantize(acc, rq->multiplier[oc], rq->shift[oc]);
                 output[((size_t)oy * w->output_width + ox) * w->output_channels + oc] =
-                    edge_clamp_s8(y, rq->activation_min, rq->activation_max);
+                    edge_output_s8(y, rq->output_zero_point, rq->activation_min, rq->activation_max);
             }
         }
     }

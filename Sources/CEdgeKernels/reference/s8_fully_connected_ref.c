@@ -9,7 +9,8 @@ void edge_s8_fully_connected_ref(int32_t input_count, int32_t output_count, cons
         for (int32_t i = 0; i < input_count; ++i) {
             acc += ((int32_t)input[i] - rq->input_zero_point) * (int32_t)row[i];
         }
-        const int32_t y = edge_requantize(acc, rq->multiplier[n], rq->shift[n]) + rq->output_zero_point;
-        output[n] = edge_clamp_s8(y, rq->activation_min, rq->activation_max);
+        const int32_t y = edge_requantize(acc, rq->multiplier[n], rq->shift[n]);
+        output[n] =
+            edge_output_s8(y, rq->output_zero_point, rq->activation_min, rq->activation_max);
     }
 }

@@ -1,0 +1,106 @@
+// Int8 conv (any kernel size, stride, padding) as a matrix product on baseline NEON (armv8.0):
+// tiles of 4 output pixels x 4 output channels, reduction in steps of 16 bytes. SMULL + SMLAL2
+// add two int8 products into one int16 lane: |x * w| <= 128 * 127 = 16256 because weights are in
+// [-127, 127], so two of them (32512) cannot overflow int16; SADALP then widens pairwise into
+// int32. Patches hold the raw input (padding = input zero point) and the zero point enters once
+// through the bias: bias - zp * sum(w), the same integer as the reference's sum((x - zp) * w).
+#if defined(__aarch64__)
+#include <string.h>
+
+#include "requantize_neon.h"
+
+typedef struct {
+    int32x4_t bias;  // bias - input_zero_point * sum(w), per channel
+    edge_requant_neon requant;
+} channel_block;
+
+static inline int32x4_t reduce4(int32x4_t a, int32x4_t b, int32x4_t c, int32x4_t d) {
+    return vpaddq_s32(vpaddq_s32(a, b), vpaddq_s32(c, d));
+}
+
+// 4 patches x 4 weight rows over `padded` (a multiple of 8) bytes; returns one vector of 4
+// channel sums per pixel.
+static inline void tile(const int8_t *patches, const int8_t *weights, int32_t padded, int32x4_t out[4]) {
+    int32x4_t acc[4][4];
+    for (int i = 0; i < 4; ++i)
+        for (int j = 0; j < 4; ++j) acc[i][j] = vdupq_n_s32(0);
+    int32_t k = 0;
+    for (; k + 16 <= padded; k += 16) {
+        int8x16_t x[4], w[4];
+        for (int i = 0; i < 4; ++i) x[i] = vld1q_s8(patches + i * padded + k);
+        for (int j = 0; j < 4; ++j) w[j] = vld1q_s8(weights + j * padded + k);
+        for (int i = 0; i < 4; ++i)
+            for (int j = 0; j < 4; ++j) {
+                int16x8_t p = vmull_s8(vget_low_s8(x[i]), vget_low_s8(w[j]));
+                p = vmlal_high_s8(p, x[i], w[j]);
+                acc[i][j] = vpadalq_s16(acc[i][j], p);
+            }
+    }
+    if (k < padded) {  // 8 bytes left
+        int8x8_t x[4], w[4];
+        for (int i = 0; i < 4; ++i) x[i] = vld1_s8(patches + i * padded + k);
+        for (int j = 0; j < 4; ++j) w[j] = vld1_s8(weights + j * padded + k);
+        for (int i = 0; i < 4; ++i)
+            for (int j = 0; j < 4; ++j) acc[i][j] = vpadalq_s16(acc[i][j], vmull_s8(x[i], w[j]));
+    }
+    for (int i = 0; i < 4; ++i) out[i] = reduce4(acc[i][0], acc[i][1], acc[i][2], acc[i][3]);
+}
+
+void edge_s8_conv2d_4x4k16_neon(const edge_window_params *w, const edge_requant_params *rq, const int8_t *input,
+                                const int8_t *filter, const int32_t *bias, int8_t *output) {
+    const int32_t reduction = edge_conv_reduction(w);
+    const int32_t padded = (reduction + 7) & ~7;
+    const int32_t channels = w->output_channels, blocks = (channels + 3) / 4;
+    if (channels > EDGE_MAX_CHANNELS || padded > EDGE_MAX_REDUCTION ||
+        (size_t)blocks * 4 * padded > EDGE_MAX_PACKED_WEIGHT_BYTES) {
+        edge_s8_conv2d_ref(w, rq, input, filter, bias, output);
+        return;
+    }
+    _Alignas(16) int8_t packed[EDGE_MAX_PACKED_WEIGHT_BYTES];
+    _Alignas(16) int8_t patches[4 * EDGE_MAX_REDUCTION];
+    channel_block cb[EDGE_MAX_CHANNELS / 4];
+    for (int32_t b = 0; b < blocks; ++b) {
+        int32_t m[4], s[4], bi[4];
+        for (int32_t lane = 0; lane < 4; ++lane) {
+            const int32_t oc = b * 4 + lane;
+            int8_t *row = packed + (size_t)oc * padded;
+            int32_t sum = 0;
+            for (int32_t k = 0; k < padded; ++k) {
+                row[k] = (oc < channels && k < reduction) ? filter[(size_t)oc * reduction + k] : 0;
+                sum += row[k];
+            }
+            m[lane] = oc < channels ? rq->multiplier[oc] : 0;
+            s[lane] = oc < channels ? rq->shift[oc] : 0;
+            bi[lane] = oc < channels ? bias[oc] - rq->input_zero_point * sum : 0;
+        }
+        cb[b].bias = vld1q_s32(bi);
+        cb[b].requant = edge_requant_neon_make(m, s);
+    }
+    const edge_output_neon o = edge_output_neon_make(rq->output_zero_point, rq->activation_min, rq->activation_max);
+    const int32_t pixels = w->output_height * w->output_width;
+    for (int32_t p = 0; p < pixels; p += 4) {
+        const int32_t n = pixels - p < 4 ? pixels - p : 4;
+        for (int32_t i = 0; i < 4; ++i)
+            edge_conv_patch_s8(w, (int8_t)rq->input_zero_point, input, p + (i < n ? i : n - 1), patches + i * padded,
+                               padded);
+        for (int32_t b = 0; b < blocks; ++b) {
+            int32x4_t sums[4];
+            tile(patches, packed + (size_t)b * 4 * padded, padded, sums);
+            const int32_t valid = channels - b * 4 < 4 ? channels - b * 4 : 4;
+            for (int32_t i = 0; i < n; ++i) {
+                const int32x4_t y = edge_requantize_neon(vaddq_s32(sums[i], cb[b].bias), &cb[b].requant);
+                const int8x8_t q = vqmovn_s16(vcombine_s16(edge_output_neon_s16(y, &o), vdup_n_s16(0)));
+                int8_t tmp[8];
+                vst1_s8(tmp, q);
+                memcpy(output + (size_t)(p + i) * channels + b * 4, tmp, (size_t)valid);
+            }
+        }
+    }
+}
+
+void edge_s8_fully_connected_neon(int32_t input_count, int32_t output_count, const edge_requant_params *requant,
+                                  const int8_t *input, const int8_t *filter, const int32_t *bias, int8_t *output) {
+    const edge_window_params w = edge_fully_connected_window(input_count, output_count);
+    edge_s8_conv2d_4x4k16_neon(&w, requant, input, filter, bias, output);
+}
+#endif

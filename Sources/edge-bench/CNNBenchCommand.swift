@@ -1,0 +1,111 @@
+import ArgumentParser
+import EdgeInference
+import EdgeModel
+import Foundation
+
+/// Times the int8 CNN on pixels given in a raw file (tools/bench-cnn times LiteRT on the same file
+/// and computes the ratio). Batch 1; median over `runs` inferences after `warmup`, cycling through
+/// the inputs. Also prints a digest of every int8 output, so runs with different EDGE_KERNELS can
+/// be compared byte for byte, and the peak RSS before and after the timed loop.
+struct CNNBenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cnn", abstract: "Time int8 CNN inference (one line of results on standard output).")
+
+    @Option(help: "Int8 model file (.edgemodel).")
+    var model: String
+
+    @Option(help: "Raw 8-bit pixels: N images of the model's input size (HWC), back to back.")
+    var inputs: String
+
+    @Option(help: "Timed inferences (after warm-up).")
+    var runs = 300
+
+    @Option(help: "Untimed warm-up inferences.")
+    var warmup = 50
+
+    @Option(help: "Intra-op threads (the interpreter runs one thread; other values are refused).")
+    var threads = 1
+
+    @Flag(help: "Also print every timed sample (microseconds) on a line starting with samples_us.")
+    var printSamples = false
+
+    @Option(help: "Kernel table (reference, avx2, neon, neon-dotprod); default: EDGE_KERNELS or the fastest.")
+    var kernels: String?
+
+    func validate() throws {
+        guard runs >= 1, warmup >= 0 else { throw ValidationError("--runs must be >= 1 and --warmup >= 0") }
+        guard threads == 1 else { throw ValidationError("--threads \(threads): the interpreter runs on one thread") }
+    }
+
+    func run() throws {
+        let quantized = try ModelFile.load(path: model)
+        let table = try kernels.map { name throws(KernelSelectionError) in try KernelTable.select(name) }
+            ?? KernelTable.fromEnvironment()
+        let interpreter = try Interpreter(model: quantized, kernels: table)
+        let imageSize = quantized.inputShape.elementCount
+        guard let data = FileManager.default.contents(atPath: inputs) else {
+            throw ValidationError("\(inputs): cannot read the input pixels file")
+        }
+        let pixels = [UInt8](data)
+        guard !pixels.isEmpty, pixels.count % imageSize == 0 else {
+            throw ValidationError("\(inputs): \(pixels.count) bytes is not a whole number of \(quantized.inputShape) images")
+        }
+        let imageCount = pixels.count / imageSize
+
+        var digest = OutputDigest()
+        var predictions = [Int](repeating: 0, count: 7)
+        try pixels.withUnsafeBufferPointer { all in
+            for image in 0..<imageCount {
+                try interpreter.invoke(pixels: UnsafeBufferPointer(rebasing: all[image * imageSize..<(image + 1) * imageSize]))
+                digest.add(interpreter.output)
+                let best = interpreter.output.indices.max { interpreter.output[$0] < interpreter.output[$1] } ?? 0
+                if best < predictions.count { predictions[best] += 1 }
+            }
+        }
+
+        var samples = [Double](repeating: 0, count: runs)
+        let peakBefore = PeakResidentMemory.kilobytes()
+        let clock = ContinuousClock()
+        try pixels.withUnsafeBufferPointer { all in
+            for run in -warmup..<runs {
+                let image = (run + warmup) % imageCount
+                let slice = UnsafeBufferPointer(rebasing: all[image * imageSize..<(image + 1) * imageSize])
+                let start = clock.now
+                try interpreter.invoke(pixels: slice)
+                let elapsed = start.duration(to: clock.now)
+                if run >= 0 { samples[run] = Double(elapsed.components.attoseconds) / 1e12 + Double(elapsed.components.seconds) * 1e6 }
+            }
+        }
+        let peakAfter = PeakResidentMemory.kilobytes()
+        if printSamples { print("samples_us " + samples.map(format).joined(separator: " ")) }
+        samples.sort()
+        let median = samples[runs / 2]
+        print("edge_cnn kernels=\(table.name) images=\(imageCount) runs=\(runs) min_us=\(format(samples[0])) "
+              + "median_us=\(format(median)) outputs_fnv=\(String(digest.value, radix: 16)) "
+              + "argmax_counts=\(predictions.map(String.init).joined(separator: ",")) "
+              + "peak_rss_kb=\(peakAfter) peak_rss_growth_kb=\(peakAfter - peakBefore)")
+    }
+
+    private func format(_ microseconds: Double) -> String { String(format: "%.1f", microseconds) }
+}
+
+/// FNV-1a over int8 outputs: equal digests mean (with overwhelming probability) equal bytes.
+struct OutputDigest {
+    private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
+    mutating func add(_ bytes: UnsafeBufferPointer<Int8>) {
+        for byte in bytes {
+            value = (value ^ UInt64(UInt8(bitPattern: byte))) &* 0x100_0000_01b3
+        }
+    }
+}
+
+/// The process's peak resident set (VmHWM in /proc/self/status), in kB; 0 where unavailable.
+enum PeakResidentMemory {
+    static func kilobytes() -> Int {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
+        for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+            return Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0
+        }
+        return 0
+    }
+}

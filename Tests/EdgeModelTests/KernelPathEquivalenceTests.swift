@@ -1,0 +1,36 @@
+import EdgeInference
+import EdgeModel
+import Testing
+
+/// Every kernel table this CPU runs must give the interpreter the reference's bytes in every
+/// tensor, for several sample models and many inputs (the kernels' own tests cover random shapes;
+/// this covers the runtime's use of them: strides, views, arena reuse).
+@Suite struct KernelPathEquivalenceTests {
+    static var optimizedTables: [KernelTable] {
+        ["avx2", "avx512vnni", "neon", "neon-dotprod"].compactMap { try? KernelTable.select($0) }
+    }
+
+    @Test func everyTableGivesTheReferenceBytesInEveryTensor() throws {
+        let tables = Self.optimizedTables
+        #if arch(x86_64) || arch(arm64)
+        #expect(!tables.isEmpty, "an x86_64 or arm64 CPU runs at least one SIMD table")
+        #endif
+        var random = SeededGenerator(seed: 99)
+        for seed in UInt64(1)...4 {
+            let model = SampleModel.make(seed: seed)
+            let reference = try Interpreter(model: model, kernels: .reference, reuseMemory: false)
+            let candidates = try tables.map { try Interpreter(model: model, kernels: $0, reuseMemory: false) }
+            for _ in 0..<40 {
+                let pixels = (0..<model.inputShape.elementCount).map { _ in UInt8.random(in: 0...255, using: &random) }
+                try pixels.withUnsafeBufferPointer { try reference.invoke(pixels: $0) }
+                for candidate in candidates {
+                    try pixels.withUnsafeBufferPointer { try candidate.invoke(pixels: $0) }
+                    for id in model.tensors.indices {
+                        #expect(Array(candidate.tensor(id)) == Array(reference.tensor(id)),
+                                "\(candidate.kernels.name): tensor \(model.tensors[id].name), model seed \(seed)")
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,121 @@
+// Times each kernel table on the layer sequence of the default model (mini-Xception, 64x64x1, int8)
+// with random weights: per-layer-kind microseconds and the total per inference (median of runs).
+// A quick way to see where kernel time goes; the end-to-end figure against LiteRT is tools/bench-cnn.
+//
+// usage: kernel_bench [runs]
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "edge_kernels.h"
+
+enum { CONV, DEPTHWISE, MAXPOOL, ADD, AVGPOOL, KINDS };
+static const char *const kind_names[KINDS] = {"conv", "depthwise", "max_pool", "add", "avg_pool"};
+
+typedef struct {
+    int kind;
+    edge_window_params w;
+    int8_t *filter;
+    int32_t *bias;
+} layer;
+
+static layer layers[64];
+static int layer_count;
+static int32_t multiplier[256], shift_[256];
+
+static edge_window_params window(int32_t h, int32_t w, int32_t ic, int32_t oc, int32_t k, int32_t stride, int same) {
+    edge_window_params p = {h, w, ic, 0, 0, oc, k, k, stride, stride, 0, 0};
+    if (same) {
+        p.output_height = (h + stride - 1) / stride, p.output_width = (w + stride - 1) / stride;
+        const int32_t pad = (p.output_height - 1) * stride + k - h;
+        p.pad_top = p.pad_left = pad > 0 ? pad / 2 : 0;
+    } else {
+        p.output_height = (h - k) / stride + 1, p.output_width = (w - k) / stride + 1;
+    }
+    return p;
+}
+
+static void add_layer(int kind, edge_window_params w) {
+    layer *l = &layers[layer_count++];
+    l->kind = kind, l->w = w;
+    const size_t f = kind == CONV ? (size_t)w.output_channels * w.kernel_height * w.kernel_width * w.input_channels
+                                  : (size_t)w.kernel_height * w.kernel_width * w.output_channels;
+    l->filter = malloc(f);
+    for (size_t i = 0; i < f; ++i) l->filter[i] = (int8_t)(rand() % 255 - 127);
+    l->bias = malloc(sizeof(int32_t) * (size_t)w.output_channels);
+    for (int32_t i = 0; i < w.output_channels; ++i) l->bias[i] = rand() % 20000 - 10000;
+}
+
+static void build_model(void) {
+    add_layer(CONV, window(64, 64, 1, 8, 3, 1, 0));
+    add_layer(CONV, window(62, 62, 8, 8, 3, 1, 0));
+    int32_t size = 60, channels = 8;
+    for (int block = 0; block < 4; ++block) {
+        const int32_t out = 16 << block, half = (size + 1) / 2;
+        add_layer(DEPTHWISE, window(size, size, channels, channels, 3, 1, 1));
+        add_layer(CONV, window(size, size, channels, out, 1, 1, 0));
+        add_layer(DEPTHWISE, window(size, size, out, out, 3, 1, 1));
+        add_layer(CONV, window(size, size, out, out, 1, 1, 0));
+        add_layer(MAXPOOL, window(size, size, out, out, 3, 2, 1));
+        add_layer(CONV, window(size, size, channels, out, 1, 2, 1));  // residual 1x1 stride 2
+        add_layer(ADD, window(half, half, out, out, 1, 1, 0));
+        size = half, channels = out;
+    }
+    add_layer(CONV, window(4, 4, 128, 7, 3, 1, 1));
+    add_layer(AVGPOOL, window(4, 4, 7, 7, 4, 1, 0));
+}
+
+static double now_us(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);  // CPU time: robust on a shared machine
+    return t.tv_sec * 1e6 + t.tv_nsec / 1e3;
+}
+
+static int compare_double(const void *a, const void *b) {
+    const double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+int main(int argc, char **argv) {
+    const int runs = argc > 1 ? atoi(argv[1]) : 200;
+    build_model();
+    for (int i = 0; i < 256; ++i) multiplier[i] = (1 << 30) + rand() % (1 << 29), shift_[i] = 7 + rand() % 3;
+    static int8_t a[64 * 64 * 64], b[64 * 64 * 64], out[64 * 64 * 64];
+    for (size_t i = 0; i < sizeof a; ++i) a[i] = (int8_t)rand(), b[i] = (int8_t)rand();
+    const edge_requant_params rq = {-5, 3, -128, 127, multiplier, shift_};
+    const edge_add_params ap = {20, 1, 1 << 30, 1, -2, 1 << 30, 1, 4, 1 << 30, 10, -128, 127};
+    const edge_kernel_table *tables[8];
+    const size_t count = edge_kernels_supported(tables, 8);
+    double *samples = malloc(sizeof(double) * (size_t)runs);
+    for (size_t t = 0; t < count; ++t) {
+        const edge_kernel_table *k = tables[t];
+        const int n = strcmp(k->name, "reference") == 0 ? (runs < 20 ? runs : 20) : runs;
+        double *per_kind = calloc((size_t)KINDS * (size_t)n, sizeof(double));
+        for (int r = -5; r < n; ++r) {
+            const double start = now_us();
+            for (int i = 0; i < layer_count; ++i) {
+                const layer *l = &layers[i];
+                const double s = now_us();
+                switch (l->kind) {
+                    case CONV: k->conv2d(&l->w, &rq, a, l->filter, l->bias, out); break;
+                    case DEPTHWISE: k->depthwise_conv2d(&l->w, 1, &rq, a, l->filter, l->bias, out); break;
+                    case MAXPOOL: k->max_pool(&l->w, -128, 127, a, out); break;
+                    case ADD: k->add((size_t)l->w.input_height * l->w.input_width * l->w.input_channels, &ap, a, b, out); break;
+                    case AVGPOOL: k->average_pool(&l->w, -128, 127, a, out); break;
+                }
+                if (r >= 0) per_kind[l->kind * n + r] += now_us() - s;
+            }
+            if (r >= 0) samples[r] = now_us() - start;
+        }
+        qsort(samples, (size_t)n, sizeof(double), compare_double);
+        printf("%-13s median %8.1f min %8.1f us/inference (thread CPU time) |", k->name, samples[n / 2], samples[0]);
+        for (int kind = 0; kind < KINDS; ++kind) {
+            qsort(per_kind + kind * n, (size_t)n, sizeof(double), compare_double);
+            printf(" %s %.1f", kind_names[kind], per_kind[kind * n + n / 2]);
+        }
+        printf(" (median us)\n");
+        free(per_kind);
+    }
+    return 0;
+}

@@ -1,0 +1,274 @@
+// Bit-exactness check of every kernel table this CPU can run against the scalar reference, on
+// randomized shapes and quantization parameters (odd channel counts, partial tiles, strides 1 and
+// 2, VALID and SAME padding, extreme zero points, multipliers and shifts, every activation clamp)
+// plus the layer shapes of the default model. Plain C so that the same check runs natively and
+// under qemu-aarch64 (tools/test.d/10-arm-kernels).
+//
+// usage: kernel_check [cases-per-op [seed]]   exit status 0 when every output byte matches.
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "edge_kernels.h"
+
+enum { MAX_CHANNELS = 320 };
+
+static uint64_t rng_state;
+static uint32_t next_u32(void) {
+    rng_state ^= rng_state << 13, rng_state ^= rng_state >> 7, rng_state ^= rng_state << 17;
+    return (uint32_t)(rng_state >> 11);
+}
+static int32_t uniform(int32_t lo, int32_t hi) {
+    return (int32_t)((int64_t)lo + (int64_t)(next_u32() % (uint32_t)((int64_t)hi - lo + 1)));
+}
+static int chance(int percent) { return uniform(0, 99) < percent; }
+
+static void fill_weights(int8_t *p, size_t n) {
+    const int extreme = chance(10);  // all +-127: the largest products the contract allows
+    for (size_t i = 0; i < n; ++i) p[i] = extreme ? (chance(50) ? 127 : -127) : (int8_t)uniform(-127, 127);
+}
+static void fill_input(int8_t *p, size_t n) {
+    const int mode = uniform(0, 9);
+    for (size_t i = 0; i < n; ++i) p[i] = mode == 0 ? -128 : mode == 1 ? 127 : (int8_t)uniform(-128, 127);
+}
+static int32_t zero_point(void) {
+    const int mode = uniform(0, 4);
+    return mode == 0 ? -128 : mode == 1 ? 127 : uniform(-128, 127);
+}
+static int32_t multiplier(void) {
+    const int mode = uniform(0, 19);
+    if (mode == 0) return 0;
+    if (mode == 1) return 1 << 30;
+    if (mode == 2) return INT32_MAX;
+    return (int32_t)((1u << 30) + (next_u32() & ((1u << 30) - 1)));
+}
+static int32_t shift(void) {
+    const int mode = uniform(0, 19);
+    if (mode == 0) return -31;
+    if (mode == 1) return 31;
+    if (mode <= 4) return uniform(-31, 31);
+    return uniform(-2, 14);
+}
+static void activation(int32_t output_zero_point, int32_t *lo, int32_t *hi) {
+    switch (uniform(0, 3)) {
+        case 0: *lo = -128, *hi = 127; break;                                          // none
+        case 1: *lo = output_zero_point, *hi = 127; break;                             // ReLU
+        case 2: *lo = output_zero_point, *hi = uniform(output_zero_point, 127); break;  // ReLU6-like
+        default: *lo = uniform(-128, 127), *hi = uniform(*lo, 127); break;
+    }
+}
+
+typedef struct {
+    edge_requant_params rq;
+    int32_t multiplier[MAX_CHANNELS], shift[MAX_CHANNELS], bias[MAX_CHANNELS];
+} quantization;
+
+static void make_quantization(quantization *q, int32_t channels) {
+    const int uniform_params = chance(20);
+    for (int32_t c = 0; c < channels; ++c) {
+        q->multiplier[c] = uniform_params && c > 0 ? q->multiplier[0] : multiplier();
+        q->shift[c] = uniform_params && c > 0 ? q->shift[0] : shift();
+        q->bias[c] = chance(5) ? uniform(-(1 << 29), 1 << 29) : uniform(-(1 << 20), 1 << 20);
+    }
+    q->rq.input_zero_point = zero_point();
+    q->rq.output_zero_point = zero_point();
+    activation(q->rq.output_zero_point, &q->rq.activation_min, &q->rq.activation_max);
+    q->rq.multiplier = q->multiplier;
+    q->rq.shift = q->shift;
+}
+
+// TensorFlow's VALID / SAME output size and padding.
+static edge_window_params make_window(int32_t h, int32_t w, int32_t ic, int32_t oc, int32_t kh, int32_t kw,
+                                      int32_t stride, int same) {
+    edge_window_params p = {h, w, ic, 0, 0, oc, kh, kw, stride, stride, 0, 0};
+    if (same) {
+        p.output_height = (h + stride - 1) / stride, p.output_width = (w + stride - 1) / stride;
+        const int32_t pad_h = (p.output_height - 1) * stride + kh - h, pad_w = (p.output_width - 1) * stride + kw - w;
+        p.pad_top = pad_h > 0 ? pad_h / 2 : 0, p.pad_left = pad_w > 0 ? pad_w / 2 : 0;
+    } else {
+        p.output_height = (h - kh) / stride + 1, p.output_width = (w - kw) / stride + 1;
+    }
+    return p;
+}
+
+static edge_window_params random_window(int32_t ic, int32_t oc) {
+    const int32_t kernel = chance(60) ? 3 : uniform(1, 5), stride = uniform(1, 2), same = chance(50);
+    const int32_t h = uniform(same ? 1 : kernel, 13), w = uniform(same ? 1 : kernel, 13);
+    return make_window(h, w, ic, oc, kernel, chance(80) ? kernel : uniform(1, 5) > w ? 1 : kernel, stride, same);
+}
+
+typedef struct {
+    const char *table, *op;
+    int cases, failures;
+} tally;
+
+static int compare(tally *t, const int8_t *expected, const int8_t *got, size_t n, const char *shape) {
+    ++t->cases;
+    for (size_t i = 0; i < n; ++i) {
+        if (expected[i] != got[i]) {
+            if (++t->failures <= 5)
+                fprintf(stderr, "MISMATCH %s %s %s: byte %zu of %zu: expected %d, got %d\n", t->table, t->op, shape,
+                        i, n, expected[i], got[i]);
+            return 0;
+        }
+    }
+    return 1;
+}
+
+static size_t window_output_size(const edge_window_params *w) {
+    return (size_t)w->output_height * w->output_width * w->output_channels;
+}
+
+static void check_conv(const edge_kernel_table *table, tally *t, edge_window_params w) {
+    quantization q;
+    make_quantization(&q, w.output_channels);
+    const size_t in_n = (size_t)w.input_height * w.input_width * w.input_channels;
+    const size_t f_n = (size_t)w.output_channels * w.kernel_height * w.kernel_width * w.input_channels;
+    const size_t out_n = window_output_size(&w);
+    int8_t *in = malloc(in_n), *f = malloc(f_n), *expected = malloc(out_n), *got = malloc(out_n);
+    fill_input(in, in_n), fill_weights(f, f_n);
+    edge_s8_conv2d_ref(&w, &q.rq, in, f, q.bias, expected);
+    memset(got, 0x5a, out_n);
+    table->conv2d(&w, &q.rq, in, f, q.bias, got);
+    char shape[160];
+    snprintf(shape, sizeof shape, "%dx%dx%d->%dx%dx%d k%dx%d s%d pad%d,%d zp%d,%d", w.input_height, w.input_width,
+             w.input_channels, w.output_height, w.output_width, w.output_channels, w.kernel_height, w.kernel_width,
+             w.stride_height, w.pad_top, w.pad_left, q.rq.input_zero_point, q.rq.output_zero_point);
+    compare(t, expected, got, out_n, shape);
+    free(in), free(f), free(expected), free(got);
+}
+
+static void check_depthwise(const edge_kernel_table *table, tally *t, edge_window_params w, int32_t multiplier) {
+    quantization q;
+    make_quantization(&q, w.output_channels);
+    const size_t in_n = (size_t)w.input_height * w.input_width * w.input_channels;
+    const size_t f_n = (size_t)w.kernel_height * w.kernel_width * w.output_channels;
+    const size_t out_n = window_output_size(&w);
+    int8_t *in = malloc(in_n), *f = malloc(f_n), *expected = malloc(out_n), *got = malloc(out_n);
+    fill_input(in, in_n), fill_weights(f, f_n);
+    edge_s8_depthwise_conv2d_ref(&w, multiplier, &q.rq, in, f, q.bias, expected);
+    memset(got, 0x5a, out_n);
+    table->depthwise_conv2d(&w, multiplier, &q.rq, in, f, q.bias, got);
+    char shape[160];
+    snprintf(shape, sizeof shape, "%dx%dx%d->%dx%dx%d k%dx%d s%d pad%d,%d m%d", w.input_height, w.input_width,
+             w.input_channels, w.output_height, w.output_width, w.output_channels, w.kernel_height, w.kernel_width,
+             w.stride_height, w.pad_top, w.pad_left, multiplier);
+    compare(t, expected, got, out_n, shape);
+    free(in), free(f), free(expected), free(got);
+}
+
+static void check_fully_connected(const edge_kernel_table *table, tally *t, int32_t inputs, int32_t outputs) {
+    quantization q;
+    make_quantization(&q, outputs);
+    int8_t *in = malloc((size_t)inputs), *f = malloc((size_t)inputs * outputs);
+    int8_t *expected = malloc((size_t)outputs), *got = malloc((size_t)outputs);
+    fill_input(in, (size_t)inputs), fill_weights(f, (size_t)inputs * outputs);
+    edge_s8_fully_connected_ref(inputs, outputs, &q.rq, in, f, q.bias, expected);
+    table->fully_connected(inputs, outputs, &q.rq, in, f, q.bias, got);
+    char shape[64];
+    snprintf(shape, sizeof shape, "%d->%d", inputs, outputs);
+    compare(t, expected, got, (size_t)outputs, shape);
+    free(in), free(f), free(expected), free(got);
+}
+
+static void check_pool(const edge_kernel_table *table, tally *t, edge_window_params w, int average) {
+    int32_t lo, hi;
+    activation(uniform(-128, 127), &lo, &hi);
+    const size_t in_n = (size_t)w.input_height * w.input_width * w.input_channels, out_n = window_output_size(&w);
+    int8_t *in = malloc(in_n), *expected = malloc(out_n), *got = malloc(out_n);
+    fill_input(in, in_n);
+    (average ? edge_s8_average_pool_ref : edge_s8_max_pool_ref)(&w, lo, hi, in, expected);
+    (average ? table->average_pool : table->max_pool)(&w, lo, hi, in, got);
+    char shape[128];
+    snprintf(shape, sizeof shape, "%dx%dx%d k%dx%d s%d pad%d,%d", w.input_height, w.input_width, w.input_channels,
+             w.kernel_height, w.kernel_width, w.stride_height, w.pad_top, w.pad_left);
+    compare(t, expected, got, out_n, shape);
+    free(in), free(expected), free(got);
+}
+
+static void check_add(const edge_kernel_table *table, tally *t, size_t count) {
+    edge_add_params p;
+    p.left_shift = chance(80) ? 20 : uniform(0, 22);
+    p.a_zero_point = zero_point(), p.b_zero_point = zero_point(), p.output_zero_point = zero_point();
+    p.a_multiplier = multiplier(), p.b_multiplier = multiplier(), p.output_multiplier = multiplier();
+    p.a_shift = uniform(0, 31), p.b_shift = uniform(0, 31), p.output_shift = shift();  // contract: input shifts >= 0
+    activation(p.output_zero_point, &p.activation_min, &p.activation_max);
+    int8_t *a = malloc(count), *b = malloc(count), *expected = malloc(count), *got = malloc(count);
+    fill_input(a, count), fill_input(b, count);
+    edge_s8_add_ref(count, &p, a, b, expected);
+    table->add(count, &p, a, b, got);
+    char shape[96];
+    snprintf(shape, sizeof shape, "n%zu ls%d shifts %d,%d,%d", count, p.left_shift, p.a_shift, p.b_shift,
+             p.output_shift);
+    compare(t, expected, got, count, shape);
+    free(a), free(b), free(expected), free(got);
+}
+
+static int report(tally *t) {
+    printf("%-13s %-17s %4d cases %s\n", t->table, t->op, t->cases, t->failures ? "FAILED" : "bit-exact");
+    return t->failures == 0;
+}
+
+static int check_table(const edge_kernel_table *table, int cases) {
+    int ok = 1;
+    tally conv = {table->name, "conv2d", 0, 0}, dw = {table->name, "depthwise_conv2d", 0, 0};
+    tally fc = {table->name, "fully_connected", 0, 0}, maxp = {table->name, "max_pool", 0, 0};
+    tally avgp = {table->name, "average_pool", 0, 0}, add = {table->name, "add", 0, 0};
+    // The default model's layer shapes (mini-Xception, 64x64x1).
+    check_conv(table, &conv, make_window(64, 64, 1, 8, 3, 3, 1, 0));
+    check_conv(table, &conv, make_window(62, 62, 8, 8, 3, 3, 1, 0));
+    check_conv(table, &conv, make_window(60, 60, 8, 16, 1, 1, 1, 0));
+    check_conv(table, &conv, make_window(60, 60, 16, 16, 1, 1, 2, 1));
+    check_conv(table, &conv, make_window(8, 8, 128, 128, 1, 1, 1, 0));
+    check_conv(table, &conv, make_window(4, 4, 128, 7, 3, 3, 1, 1));
+    check_depthwise(table, &dw, make_window(60, 60, 8, 8, 3, 3, 1, 1), 1);
+    check_depthwise(table, &dw, make_window(15, 15, 64, 64, 3, 3, 1, 1), 1);
+    check_pool(table, &maxp, make_window(60, 60, 16, 16, 3, 3, 2, 1), 0);
+    check_pool(table, &maxp, make_window(15, 15, 64, 64, 3, 3, 2, 1), 0);
+    check_pool(table, &avgp, make_window(4, 4, 7, 7, 4, 4, 1, 0), 1);
+    check_add(table, &add, 30 * 30 * 16);
+    for (int i = 0; i < cases; ++i) {
+        const int32_t ic = chance(30) ? uniform(1, 4) : uniform(1, 70), oc = uniform(1, 40);
+        check_conv(table, &conv, random_window(ic, oc));
+        if (chance(30)) check_conv(table, &conv, make_window(uniform(1, 9), uniform(1, 9), uniform(1, 140),
+                                                             uniform(1, 140), 1, 1, uniform(1, 2), chance(50)));
+        const int32_t channels = chance(50) ? uniform(1, 20) : uniform(1, 150);
+        const int32_t depth_multiplier = chance(90) ? 1 : 2;
+        check_depthwise(table, &dw, random_window(channels, channels * depth_multiplier), depth_multiplier);
+        check_fully_connected(table, &fc, uniform(1, 300), uniform(1, 40));
+        check_pool(table, &maxp, random_window(channels, channels), 0);
+        check_pool(table, &avgp, random_window(channels, channels), 1);
+        check_add(table, &add, (size_t)uniform(1, 200));
+    }
+    ok &= report(&conv), ok &= report(&dw), ok &= report(&fc), ok &= report(&maxp), ok &= report(&avgp);
+    ok &= report(&add);
+    return ok;
+}
+
+int main(int argc, char **argv) {
+    const int cases = argc > 1 ? atoi(argv[1]) : 200;
+    const uint64_t seed = argc > 2 ? strtoull(argv[2], NULL, 0) : 0x5eed5eedULL;
+    const edge_kernel_table *tables[8];
+    const size_t count = edge_kernels_supported(tables, 8);
+    printf("kernel_check: seed %#llx, %d random cases per op; default table: %s\n", (unsigned long long)seed, cases,
+           edge_kernels_select(NULL)->name);
+    static const char *const known[] = {"avx2", "avx512vnni", "neon", "neon-dotprod"};
+    for (size_t k = 0; k < sizeof known / sizeof known[0]; ++k) {
+        int present = 0;
+        for (size_t i = 0; i < count; ++i) present |= strcmp(tables[i]->name, known[k]) == 0;
+#if defined(__aarch64__)
+        const int this_arch = k >= 2;
+#else
+        const int this_arch = k < 2;
+#endif
+        if (this_arch && !present) printf("%-13s skipped: not supported by this CPU or not built\n", known[k]);
+    }
+    int ok = 1;
+    for (size_t i = 0; i < count; ++i) {
+        if (strcmp(tables[i]->name, "reference") == 0) continue;
+        rng_state = seed;  // every table sees the same cases
+        ok &= check_table(tables[i], cases);
+    }
+    printf("kernel_check: %s\n", ok ? "all tables bit-exact with the reference" : "MISMATCHES FOUND");
+    return ok ? 0 : 1;
+}
