@@ -5,9 +5,10 @@ struct EdgeBenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "edge-bench",
         abstract: "Timing drivers behind tools/bench-*: run the project's stages on given inputs and print timings.",
-<<<<<<< HEAD
-        subcommands: [HaarBenchCommand.self, HaarAgreementCommand.self, HaarDetectCommand.self])
-=======
-        subcommands: [CNNBenchCommand.self])
->>>>>>> simd
+        subcommands: [
+            HaarBenchCommand.self,
+            HaarAgreementCommand.self,
+            HaarDetectCommand.self,
+            CNNBenchCommand.self,
+        ])
 }
