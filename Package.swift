@@ -13,6 +13,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
         // MARK: System libraries
@@ -41,6 +42,11 @@ let package = Package(
 
         // MARK: Workstation converter: importers and quantizer
         .target(name: "EdgeKerasImport", dependencies: ["EdgeGraph", "CHDF5"]),
+        // Generated/onnx.pb.swift is committed (tools/onnx/generate-swift.sh), so only the
+        // SwiftProtobuf runtime is built, not its protoc plugin.
+        .target(name: "EdgeONNXImport", dependencies: [
+            "EdgeGraph", .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+        ]),
         .target(name: "EdgeQuantize", dependencies: ["EdgeGraph", "EdgeModel", "EdgeInference", "EdgeImage"]),
 
         // MARK: Board I/O
@@ -72,6 +78,9 @@ let package = Package(
         .testTarget(name: "EdgeModelTests", dependencies: ["EdgeModel", "EdgeInference"]),
         .testTarget(name: "EdgeQuantizeTests", dependencies: ["EdgeKerasImport", "EdgeQuantize"],
                     resources: [.copy("Fixtures")]),
+        .testTarget(name: "EdgeONNXImportTests", dependencies: [
+            "EdgeONNXImport", "EdgeGraph", .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+        ], resources: [.copy("Fixtures")]),
         .testTarget(name: "EdgeDetectTests", dependencies: ["EdgeDetect", "EdgeImage"]),
         .testTarget(name: "EdgeDevicesTests", dependencies: ["EdgeSystem", "EdgeDevices", "EdgeBoardConfig"]),
         .testTarget(name: "EdgeAppTests", dependencies: ["EdgeApp"]),

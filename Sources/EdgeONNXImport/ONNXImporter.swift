@@ -1,0 +1,83 @@
+import EdgeGraph
+import Foundation
+import SwiftProtobuf
+
+/// Reads an ONNX model (a serialized `onnx.ModelProto`, opsets 9-21 of the default domain) into
+/// the float `Graph`, converting ONNX's NCHW tensors to the graph's HWC layout.
+///
+/// Supported ops: Conv (group 1 or depthwise, any multiplier), Gemm, MatMul (+ Add of a constant),
+/// BatchNormalization, Relu, Clip (as ReLU or ReLU6), MaxPool, AveragePool, GlobalAveragePool, Add,
+/// Flatten, Reshape (to a vector, or tf2onnx's NHWC<->NCHW of a 1-channel input), Squeeze of
+/// [1,C,1,1], Softmax, Dropout, Identity, Constant, and Transpose between NHWC and NCHW.
+public enum ONNXImporter {
+    public struct Options: Sendable, Equatable {
+        /// How an 8-bit pixel becomes the model input (ONNX files do not record it).
+        public var preprocessing: Preprocessing
+        /// Class names in output order; empty for none.
+        public var labels: [String]
+
+        public init(preprocessing: Preprocessing = .unit, labels: [String] = []) {
+            self.preprocessing = preprocessing
+            self.labels = labels
+        }
+    }
+
+    /// The opsets of the default domain this importer understands.
+    public static let supportedOpsets = 9...21
+
+    public static func load(path: String, options: Options = Options()) throws(ONNXImportError) -> Graph {
+        let fileName = URL(fileURLWithPath: path).lastPathComponent
+        let bytes: Data
+        do {
+            bytes = try Data(contentsOf: URL(fileURLWithPath: path), options: .mappedIfSafe)
+        } catch {
+            throw ONNXImportError(file: path, message: "cannot read the file (\(error.localizedDescription))")
+        }
+        return try load(data: bytes, name: fileName, options: options)
+    }
+
+    /// Decodes `data` as a serialized ModelProto; `name` is used in messages and the provenance.
+    public static func load(data: Data, name: String, options: Options = Options()) throws(ONNXImportError) -> Graph {
+        let model = try decode(data, name: name)
+        do {
+            var translator = try ONNXGraphTranslator(model: model)
+            let graph = try translator.translate()
+            return try graph.build(
+                preprocessing: options.preprocessing, labels: options.labels,
+                provenance: provenance(model, name: name, opset: translator.opset))
+        } catch let error as TranslationError {
+            throw ONNXImportError(file: name, node: error.node, message: error.message)
+        } catch let error as GraphError {
+            throw ONNXImportError(file: name, node: error.node, message: error.message)
+        } catch {
+            throw ONNXImportError(file: name, message: "\(error)")
+        }
+    }
+
+    /// True when `data` starts like a serialized ModelProto: field 1 (ir_version) as a varint,
+    /// which every ONNX writer emits first. A cheap sniff for choosing an importer, not a check.
+    public static func looksLikeONNX(_ prefix: some Collection<UInt8>) -> Bool {
+        prefix.first == 0x08
+    }
+
+    private static func decode(_ data: Data, name: String) throws(ONNXImportError) -> Onnx_ModelProto {
+        let notONNX = "is not an ONNX model (expected a serialized onnx.ModelProto, as torch.onnx.export or tf2onnx write)"
+        guard !data.isEmpty else { throw ONNXImportError(file: name, message: "is empty: \(notONNX)") }
+        let model: Onnx_ModelProto
+        do {
+            model = try Onnx_ModelProto(serializedBytes: data)
+        } catch {
+            throw ONNXImportError(file: name, message: "\(notONNX); protobuf decoding failed: \(error)")
+        }
+        guard model.hasIrVersion, model.hasGraph, !model.graph.node.isEmpty else {
+            throw ONNXImportError(file: name, message: "\(notONNX); it decodes but has no ir_version or no graph nodes")
+        }
+        return model
+    }
+
+    private static func provenance(_ model: Onnx_ModelProto, name: String, opset: Int) -> String {
+        var producer = model.producerName.isEmpty ? "unknown producer" : model.producerName
+        if !model.producerVersion.isEmpty { producer += " \(model.producerVersion)" }
+        return "ONNX \(name) (\(producer), ir_version \(model.irVersion), opset \(opset))"
+    }
+}
