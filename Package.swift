@@ -19,6 +19,8 @@ let package = Package(
         // MARK: System libraries
         .systemLibrary(name: "CHDF5", path: "Sources/SystemLibraries/CHDF5", pkgConfig: "hdf5",
                        providers: [.apt(["libhdf5-dev"])]),
+        .systemLibrary(name: "CZip", path: "Sources/SystemLibraries/CZip", pkgConfig: "libzip",
+                       providers: [.apt(["libzip-dev"])]),
         .systemLibrary(name: "CPNG", path: "Sources/SystemLibraries/CPNG", pkgConfig: "libpng",
                        providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CJPEG", path: "Sources/SystemLibraries/CJPEG", pkgConfig: "libjpeg",
@@ -41,7 +43,7 @@ let package = Package(
         .target(name: "EdgeDetect", dependencies: ["EdgeImage"]),
 
         // MARK: Workstation converter: importers and quantizer
-        .target(name: "EdgeKerasImport", dependencies: ["EdgeGraph", "CHDF5"]),
+        .target(name: "EdgeKerasImport", dependencies: ["EdgeGraph", "CHDF5", "CZip"]),
         // Generated/onnx.pb.swift is committed (tools/onnx/generate-swift.sh), so only the
         // SwiftProtobuf runtime is built, not its protoc plugin.
         .target(name: "EdgeONNXImport", dependencies: [
@@ -74,6 +76,8 @@ let package = Package(
 
         // MARK: Tests
         .testTarget(name: "EdgeGraphTests", dependencies: ["EdgeGraph"]),
+        .testTarget(name: "EdgeKerasImportTests", dependencies: ["EdgeKerasImport", "EdgeGraph"],
+                    resources: [.copy("Fixtures")]),
         .testTarget(name: "EdgeKernelTests", dependencies: ["CEdgeKernels"]),
         .testTarget(name: "EdgeModelTests", dependencies: ["EdgeModel", "EdgeInference"]),
         .testTarget(name: "EdgeQuantizeTests", dependencies: ["EdgeKerasImport", "EdgeQuantize"],
