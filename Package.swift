@@ -83,7 +83,8 @@ let package = Package(
         .testTarget(name: "EdgeQuantizeTests", dependencies: ["EdgeKerasImport", "EdgeQuantize"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "EdgeONNXImportTests", dependencies: [
-            "EdgeONNXImport", "EdgeGraph", .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            "EdgeONNXImport", "EdgeKerasImport", "EdgeGraph",
+            .product(name: "SwiftProtobuf", package: "swift-protobuf"),
         ], resources: [.copy("Fixtures")]),
         .testTarget(name: "EdgeDetectTests", dependencies: ["EdgeDetect", "EdgeImage"]),
         .testTarget(name: "EdgeDevicesTests", dependencies: ["EdgeSystem", "EdgeDevices", "EdgeBoardConfig"]),

@@ -14,6 +14,9 @@ struct ONNXGraphTranslator {
     /// How many node inputs and graph outputs read each ONNX tensor.
     var readers: [String: Int] = [:]
 
+    /// Bound on any tensor's element count (a corrupt file can claim any size).
+    static let maximumElements = 1 << 26
+
     static let supportedOps = [
         "Add", "AveragePool", "BatchNormalization", "Clip", "Constant", "Conv", "Dropout", "Flatten", "Gemm",
         "GlobalAveragePool", "Identity", "MatMul", "MaxPool", "Relu", "Reshape", "Softmax", "Squeeze",
@@ -80,6 +83,9 @@ struct ONNXGraphTranslator {
         let known = dims.dropFirst().compactMap { $0 }
         guard known.count == dims.count - 1 else {
             throw TranslationError(node: input.name, "input shape \(describe) has unknown sizes; export with a fixed input size")
+        }
+        guard known.allSatisfy({ $0 <= 1 << 16 }), known.reduce(1, *) <= Self.maximumElements else {
+            throw TranslationError(node: input.name, "input shape \(describe) is too large")
         }
         let shape: TensorShape
         let layout: TensorLayout
@@ -179,6 +185,9 @@ struct ONNXGraphTranslator {
             shape = try GraphBuilder.outputShape(name: name, operation: operation, inputs: inputs.map { nodes[$0].outputShape })
         } catch {
             throw TranslationError(node: name, error.message)
+        }
+        guard shape.elementCount <= Self.maximumElements else {
+            throw TranslationError(node: name, "output \(shape) is too large")
         }
         nodes.append(Node(name: name, operation: operation, inputs: inputs, outputShape: shape))
         return nodes.count - 1

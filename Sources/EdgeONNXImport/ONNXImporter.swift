@@ -10,16 +10,25 @@ import SwiftProtobuf
 /// Flatten, Reshape (to a vector, or tf2onnx's NHWC<->NCHW of a 1-channel input), Squeeze of
 /// [1,C,1,1], Softmax, Dropout, Identity, Constant, and Transpose between NHWC and NCHW.
 public enum ONNXImporter {
+    /// What an ONNX file does not say; the same fields and defaults as `KerasImportOptions`.
     public struct Options: Sendable, Equatable {
-        /// How an 8-bit pixel becomes the model input (ONNX files do not record it).
+        /// 8-bit pixel to model input; default `fer`'s (x / 255 - 0.5) * 2.
         public var preprocessing: Preprocessing
-        /// Class names in output order; empty for none.
-        public var labels: [String]
+        /// Class names in output order; nil: FER2013's seven emotions when the model has 7
+        /// outputs, else none.
+        public var labels: [String]?
+        /// Run `GraphOptimizer` (batch-norm folding, activation fusion) on the imported graph;
+        /// false keeps one graph node per ONNX node that computes something.
+        public var optimize: Bool
 
-        public init(preprocessing: Preprocessing = .unit, labels: [String] = []) {
+        public init(preprocessing: Preprocessing = .symmetricUnit, labels: [String]? = nil, optimize: Bool = true) {
             self.preprocessing = preprocessing
             self.labels = labels
+            self.optimize = optimize
         }
+
+        /// FER2013's class order.
+        public static let fer2013Labels = ["angry", "disgust", "fear", "happy", "sad", "surprise", "neutral"]
     }
 
     /// The opsets of the default domain this importer understands.
@@ -41,10 +50,13 @@ public enum ONNXImporter {
         let model = try decode(data, name: name)
         do {
             var translator = try ONNXGraphTranslator(model: model)
-            let graph = try translator.translate()
-            return try graph.build(
-                preprocessing: options.preprocessing, labels: options.labels,
-                provenance: provenance(model, name: name, opset: translator.opset))
+            let translated = try translator.translate()
+            let outputs = translated.nodes[translated.output].outputShape.elementCount
+            let labels = options.labels ?? (outputs == Options.fer2013Labels.count ? Options.fer2013Labels : [])
+            let graph = try translated.build(
+                preprocessing: options.preprocessing, labels: labels,
+                provenance: provenance(model, name: name, opset: translator.opset, bytes: data))
+            return options.optimize ? try GraphOptimizer.optimize(graph) : graph
         } catch let error as TranslationError {
             throw ONNXImportError(file: name, node: error.node, message: error.message)
         } catch let error as GraphError {
@@ -75,9 +87,9 @@ public enum ONNXImporter {
         return model
     }
 
-    private static func provenance(_ model: Onnx_ModelProto, name: String, opset: Int) -> String {
+    private static func provenance(_ model: Onnx_ModelProto, name: String, opset: Int, bytes: Data) -> String {
         var producer = model.producerName.isEmpty ? "unknown producer" : model.producerName
         if !model.producerVersion.isEmpty { producer += " \(model.producerVersion)" }
-        return "ONNX \(name) (\(producer), ir_version \(model.irVersion), opset \(opset))"
+        return "\(name) (ONNX opset \(opset), ir_version \(model.irVersion), \(producer), sha256 \(SHA256.hexDigest([UInt8](bytes))))"
     }
 }

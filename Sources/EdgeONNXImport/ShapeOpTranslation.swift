@@ -94,13 +94,25 @@ extension ONNXGraphTranslator {
         }
         let inferred = target.indices.filter { target[$0] == -1 }
         guard inferred.count <= 1, target.allSatisfy({ $0 >= -1 }) else { throw node.error("invalid shape \(target)") }
+        guard target.allSatisfy({ $0 <= total }) else { throw node.error("cannot reshape \(dims) to \(target)") }
         if let position = inferred.first {
-            let known = target.filter { $0 != -1 }.reduce(1, *)
+            let known = Self.product(target.filter { $0 != -1 }) ?? 0
             guard known > 0, total % known == 0 else { throw node.error("cannot reshape \(dims) to \(target)") }
             target[position] = total / known
         }
-        guard target.reduce(1, *) == total else { throw node.error("cannot reshape \(dims) (\(total) elements) to \(target)") }
+        guard Self.product(target) == total else { throw node.error("cannot reshape \(dims) (\(total) elements) to \(target)") }
         return target
+    }
+
+    /// The product of `values`, nil on overflow.
+    private static func product(_ values: [Int]) -> Int? {
+        var result = 1
+        for value in values {
+            let (next, overflow) = result.multipliedReportingOverflow(by: value)
+            if overflow { return nil }
+            result = next
+        }
+        return result
     }
 
     private func squeezeTarget(_ node: ONNXNode, input dims: [Int], squeeze: Bool) throws(TranslationError) -> [Int] {

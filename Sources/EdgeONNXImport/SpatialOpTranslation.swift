@@ -77,8 +77,9 @@ extension ONNXGraphTranslator {
     mutating func translatePool(_ node: ONNXNode, isMax: Bool) throws(TranslationError) {
         let input = try featureMap(node)
         let inputShape = shape(of: input)
-        guard let kernel = try node.attributes.ints("kernel_shape"), kernel.count == 2, kernel.allSatisfy({ $0 > 0 }) else {
-            throw node.error("needs a 2-D kernel_shape")
+        guard let kernel = try node.attributes.ints("kernel_shape"), kernel.count == 2,
+              kernel.allSatisfy({ $0 > 0 && $0 <= 1 << 12 }) else {
+            throw node.error("needs a 2-D kernel_shape (at most 4096 x 4096)")
         }
         guard try node.attributes.int("ceil_mode", default: 0) == 0 else {
             throw node.error("ceil_mode=1 is not supported; export with ceil_mode=False")
@@ -90,6 +91,9 @@ extension ONNXGraphTranslator {
             kernelHeight: kernel[0], kernelWidth: kernel[1], strideHeight: strideHeight, strideWidth: strideWidth,
             padding: try padding(node, input: inputShape, kernelHeight: kernel[0], kernelWidth: kernel[1],
                                  strideHeight: strideHeight, strideWidth: strideWidth))
+        guard window.outputSize(for: inputShape) != nil else {
+            throw node.error("kernel \(kernel) does not fit the \(inputShape.height)x\(inputShape.width) input")
+        }
         let operation: Operation
         if isMax {
             operation = .maxPool(window)
@@ -140,8 +144,8 @@ extension ONNXGraphTranslator {
         switch autoPad {
         case "NOTSET", "":
             guard let pads = try node.attributes.ints("pads") else { return .valid }
-            guard pads.count == 4, pads.allSatisfy({ $0 >= 0 }) else {
-                throw node.error("pads \(pads): expected 4 non-negative values [top, left, bottom, right]")
+            guard pads.count == 4, pads.allSatisfy({ $0 >= 0 && $0 <= max(kernelHeight, kernelWidth) }) else {
+                throw node.error("pads \(pads): expected 4 non-negative values [top, left, bottom, right], none larger than the kernel")
             }
             return Padding(top: pads[0], left: pads[1], bottom: pads[2], right: pads[3])
         case "VALID":
