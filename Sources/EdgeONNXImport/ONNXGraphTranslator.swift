@@ -15,7 +15,7 @@ struct ONNXGraphTranslator {
     var readers: [String: Int] = [:]
 
     /// Bound on any tensor's element count (a corrupt file can claim any size).
-    static let maximumElements = 1 << 26
+    static let maximumElements = 1 << 24
 
     static let supportedOps = [
         "Add", "AveragePool", "BatchNormalization", "Clip", "Constant", "Conv", "Dropout", "Flatten", "Gemm",
@@ -84,7 +84,7 @@ struct ONNXGraphTranslator {
         guard known.count == dims.count - 1 else {
             throw TranslationError(node: input.name, "input shape \(describe) has unknown sizes; export with a fixed input size")
         }
-        guard known.allSatisfy({ $0 <= 1 << 16 }), known.reduce(1, *) <= Self.maximumElements else {
+        guard known.count > 3 || (known.allSatisfy({ $0 <= 1 << 16 }) && known.reduce(1, *) <= Self.maximumElements) else {
             throw TranslationError(node: input.name, "input shape \(describe) is too large")
         }
         let shape: TensorShape

@@ -101,6 +101,9 @@ extension ONNXGraphTranslator {
             // Padded zeros count in the average: exactly a depthwise conv with weights 1/(kH*kW)
             // and zero padding. The graph's average pool counts only valid positions.
             let channels = inputShape.channels
+            guard kernel[0] * kernel[1] * channels <= Self.maximumElements else {
+                throw node.error("kernel \(kernel) over \(channels) channels is too large")
+            }
             let weight = 1 / Float(kernel[0] * kernel[1])
             operation = .depthwiseConv2D(DepthwiseConv2D(
                 window: window, depthMultiplier: 1,
