@@ -64,7 +64,7 @@ let package = Package(
 
         // MARK: Executables
         .executableTarget(name: "edge-quantize", dependencies: [
-            "EdgeKerasImport", "EdgeQuantize", "EdgeDetect",
+            "EdgeKerasImport", "EdgeONNXImport", "EdgeQuantize", "EdgeDetect",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "edge-run", dependencies: [
