@@ -29,6 +29,9 @@ struct ONNXConstant {
         }
     }
 
+    /// True for integer tensors (shape arithmetic), false for float ones.
+    var isInteger: Bool { dataType == .int64 || dataType == .int32 }
+
     private var dataType: Onnx_TensorProto.DataType? { Onnx_TensorProto.DataType(rawValue: Int(tensor.dataType)) }
 
     /// The values as floats (FLOAT and DOUBLE tensors, inline or little-endian raw data).

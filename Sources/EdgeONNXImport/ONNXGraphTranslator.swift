@@ -18,9 +18,9 @@ struct ONNXGraphTranslator {
     static let maximumElements = 1 << 24
 
     static let supportedOps = [
-        "Add", "AveragePool", "BatchNormalization", "Clip", "Constant", "Conv", "Dropout", "Flatten", "Gemm",
-        "GlobalAveragePool", "Identity", "MatMul", "MaxPool", "Relu", "Reshape", "Softmax", "Squeeze",
-        "Transpose", "Unsqueeze",
+        "Add", "AveragePool", "BatchNormalization", "Cast", "Clip", "Concat", "Constant", "Conv", "Dropout",
+        "Flatten", "Gather", "Gemm", "GlobalAveragePool", "Identity", "MatMul", "MaxPool", "Relu", "Reshape",
+        "Shape", "Softmax", "Squeeze", "Transpose", "Unsqueeze",
     ]
 
     init(model: Onnx_ModelProto) throws(TranslationError) {
@@ -148,7 +148,16 @@ struct ONNXGraphTranslator {
         case "Gemm": try translateGemm(node)
         case "MatMul": try translateMatMul(node)
         case "Flatten": try translateFlatten(node)
-        case "Reshape", "Squeeze", "Unsqueeze": try translateReshape(node)
+        case "Reshape", "Squeeze", "Unsqueeze":
+            if let name = node.input(0), let constant = constants[name] {
+                try translateConstantReshape(node, constant)
+            } else {
+                try translateReshape(node)
+            }
+        case "Shape": try translateShapeOf(node)
+        case "Gather": try translateGather(node)
+        case "Concat": try translateConcat(node)
+        case "Cast": try translateCast(node)
         case "Transpose": try translateTranspose(node)
         case "Softmax": try translateSoftmax(node)
         default:

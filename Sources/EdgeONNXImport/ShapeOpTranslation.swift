@@ -105,7 +105,7 @@ extension ONNXGraphTranslator {
     }
 
     /// The product of `values`, nil on overflow.
-    private static func product(_ values: [Int]) -> Int? {
+    static func product(_ values: [Int]) -> Int? {
         var result = 1
         for value in values {
             let (next, overflow) = result.multipliedReportingOverflow(by: value)

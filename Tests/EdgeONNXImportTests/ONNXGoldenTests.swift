@@ -11,6 +11,7 @@ import Testing
 
     static let helperModels = [
         "ops-opset10", "ops-opset11", "ops-opset13", "ops-opset18", "ops-opset21", "nchw-input-opset17",
+        "torch-style-opset17",
     ]
 
     @Test(arguments: helperModels + ["fer-tf2onnx"], [true, false])
@@ -35,6 +36,11 @@ import Testing
         let nchw = try ONNXImporter.load(path: ONNXFixtures.path("nchw-input-opset17.onnx"))
         #expect(nchw.inputShape == TensorShape(height: 7, width: 7, channels: 2), "NCHW input read as HWC")
         #expect(nchw.labels.isEmpty, "6 outputs: no default labels")
+        // PyTorch's dynamic-batch flatten (Shape -> Gather -> Cast -> Unsqueeze -> Concat -> Reshape)
+        // leaves no node behind but the flatten.
+        let torch = try ONNXImporter.load(path: ONNXFixtures.path("torch-style-opset17.onnx"))
+        #expect(torch.inputShape == TensorShape(height: 12, width: 12, channels: 1))
+        #expect(torch.nodes.map(\.operation.kind) == ["input", "conv2d", "max_pool", "depthwise_conv2d", "flatten", "dense", "dense"])
     }
 
     /// The same trained model through tf2onnx and through the Keras importer: the same outputs.

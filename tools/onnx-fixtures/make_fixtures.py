@@ -5,6 +5,7 @@ Writes into --out:
   ops-opset{10,11,13,18,21}.onnx  one helper-API graph covering every mapped op, at several opsets
                               (opset 10 exercises Clip's attribute form, >= 11 its input form)
   nchw-input-opset17.onnx     a graph fed NCHW directly, with SAME_LOWER, Flatten via Transpose to NHWC
+  torch-style-opset17.onnx    what torch.onnx.export writes for a small CNN with a dynamic batch axis
   <model>.golden.json         {"inputShapeHWC": [h, w, c], "inputs": [[...]], "outputs": [[...]]}
                               inputs in HWC order (the importer's layout), outputs as onnxruntime gives them
 """
@@ -123,6 +124,55 @@ def nchw_input_model(rng):
     return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)], ir_version=8), (7, 7, 2), "NCHW"
 
 
+def torch_style_model(rng):
+    """What torch.onnx.export (TorchScript exporter, opset 17) writes for a small CNN with a dynamic
+    batch axis: Conv + BatchNormalization + Relu, MaxPool, depthwise Conv + Clip (ReLU6), then
+    `x.view(x.size(0), -1)` as Shape -> Gather -> Cast -> Unsqueeze -> Concat -> Reshape, and two
+    Linear layers (Gemm transB=1)."""
+    n = lambda *shape: rng.normal(size=shape).astype(np.float32) * 0.5
+    inits = [
+        raw("conv1.weight", n(8, 1, 3, 3)), raw("conv1.bias", n(8)),
+        raw("bn.weight", 1 + 0.2 * n(8)), raw("bn.bias", n(8)), raw("bn.running_mean", n(8)),
+        raw("bn.running_var", 0.5 + np.abs(n(8))),
+        raw("dw.weight", n(8, 1, 3, 3)), raw("dw.bias", n(8)),
+        raw("fc1.weight", n(16, 8 * 6 * 6)), raw("fc1.bias", n(16)),
+        raw("fc2.weight", n(5, 16)), raw("fc2.bias", n(5)),
+        raw("zero", np.array(0, np.float32)), raw("six", np.array(6, np.float32)),
+        int64s("minus_one", [-1]), numpy_helper.from_array(np.array(0, np.int64), "batch_index"),
+        int64s("axes0", [0]),
+    ]
+    nodes = [
+        helper.make_node("Conv", ["input", "conv1.weight", "conv1.bias"], ["/conv1/Conv_output_0"],
+                         name="/conv1/Conv", kernel_shape=[3, 3], pads=[1, 1, 1, 1], strides=[1, 1]),
+        helper.make_node("BatchNormalization", ["/conv1/Conv_output_0", "bn.weight", "bn.bias", "bn.running_mean",
+                                                "bn.running_var"], ["/bn/out"], name="/bn/BatchNormalization"),
+        helper.make_node("Relu", ["/bn/out"], ["/relu/out"], name="/relu/Relu"),
+        helper.make_node("MaxPool", ["/relu/out"], ["/pool/out"], name="/pool/MaxPool", kernel_shape=[2, 2],
+                         strides=[2, 2], pads=[0, 0, 0, 0], ceil_mode=0),
+        helper.make_node("Conv", ["/pool/out", "dw.weight", "dw.bias"], ["/dw/out"], name="/dw/Conv",
+                         group=8, kernel_shape=[3, 3], pads=[1, 1, 1, 1]),
+        helper.make_node("Clip", ["/dw/out", "zero", "six"], ["/relu6/out"], name="/relu6/Clip"),
+        helper.make_node("Shape", ["/relu6/out"], ["/Shape_output_0"], name="/Shape"),
+        helper.make_node("Gather", ["/Shape_output_0", "batch_index"], ["/Gather_output_0"], name="/Gather", axis=0),
+        helper.make_node("Cast", ["/Gather_output_0"], ["/Cast_output_0"], name="/Cast", to=TensorProto.INT64),
+        helper.make_node("Unsqueeze", ["/Cast_output_0", "axes0"], ["/Unsqueeze_output_0"], name="/Unsqueeze"),
+        helper.make_node("Concat", ["/Unsqueeze_output_0", "minus_one"], ["/Concat_output_0"], name="/Concat", axis=0),
+        helper.make_node("Reshape", ["/relu6/out", "/Concat_output_0"], ["/Reshape_output_0"], name="/Reshape"),
+        helper.make_node("Gemm", ["/Reshape_output_0", "fc1.weight", "fc1.bias"], ["/fc1/out"], name="/fc1/Gemm",
+                         alpha=1.0, beta=1.0, transB=1),
+        helper.make_node("Relu", ["/fc1/out"], ["/relu2/out"], name="/relu2/Relu"),
+        helper.make_node("Gemm", ["/relu2/out", "fc2.weight", "fc2.bias"], ["scores"], name="/fc2/Gemm",
+                         alpha=1.0, beta=1.0, transB=1),
+    ]
+    graph = helper.make_graph(
+        nodes, "main_graph",
+        [helper.make_tensor_value_info("input", TensorProto.FLOAT, ["N", 1, 12, 12])],
+        [helper.make_tensor_value_info("scores", TensorProto.FLOAT, ["N", 5])], inits)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)], ir_version=8)
+    model.producer_name = "pytorch-style (onnx.helper)"
+    return model, (12, 12, 1), "NCHW"
+
+
 def fer_model(keras_path):
     import keras
     import tensorflow as tf
@@ -185,6 +235,8 @@ def main():
         write(out, f"ops-opset{opset}", proto, goldens(proto, shape, layout, rng, 3))
     proto, shape, layout = nchw_input_model(rng)
     write(out, "nchw-input-opset17", proto, goldens(proto, shape, layout, rng, 3))
+    proto, shape, layout = torch_style_model(rng)
+    write(out, "torch-style-opset17", proto, goldens(proto, shape, layout, rng, 3))
     proto, shape, layout, keras_model = fer_model(args.keras_model)
     write(out, "fer-tf2onnx", proto, goldens(proto, shape, layout, rng, 3, keras_model))
 
