@@ -7,8 +7,9 @@ import SwiftProtobuf
 ///
 /// Supported ops: Conv (group 1 or depthwise, any multiplier), Gemm, MatMul (+ Add of a constant),
 /// BatchNormalization, Relu, Clip (as ReLU or ReLU6), MaxPool, AveragePool, GlobalAveragePool, Add,
-/// Flatten, Reshape (to a vector, or tf2onnx's NHWC<->NCHW of a 1-channel input), Squeeze of
-/// [1,C,1,1], Softmax, Dropout, Identity, Constant, and Transpose between NHWC and NCHW.
+/// Flatten, Reshape (to a vector, or tf2onnx's NHWC<->NCHW of a 1-channel input), Squeeze and
+/// Unsqueeze of size-1 axes, Softmax, Dropout, Identity, Constant, Transpose between NHWC and NCHW,
+/// and the shape arithmetic PyTorch writes for a dynamic batch (Shape, Gather, Cast, Concat).
 public enum ONNXImporter {
     /// What an ONNX file does not say; the same fields and defaults as `KerasImportOptions`.
     public struct Options: Sendable, Equatable {

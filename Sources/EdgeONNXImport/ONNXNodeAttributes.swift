@@ -28,7 +28,7 @@ struct ONNXNodeAttributes {
 
     func ints(_ name: String) throws(TranslationError) -> [Int]? {
         guard let attribute = attributes[name] else { return nil }
-        guard attribute.type == .ints || !attribute.ints.isEmpty || attribute.type == .undefined else {
+        guard attribute.type == .ints || attribute.type == .undefined else {
             throw TranslationError(node: node, "attribute '\(name)' must be a list of integers")
         }
         var values: [Int] = []
