@@ -81,7 +81,9 @@ let package = Package(
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "EdgeKernelTests", dependencies: ["CEdgeKernels"]),
         .testTarget(name: "EdgeModelTests", dependencies: ["EdgeModel", "EdgeInference"]),
-        .testTarget(name: "EdgeQuantizeTests", dependencies: ["EdgeKerasImport", "EdgeQuantize"],
+        .testTarget(name: "EdgeQuantizeTests", dependencies: [
+            "EdgeKerasImport", "EdgeQuantize", "EdgeGraph", "EdgeModel", "EdgeInference", "EdgeImage",
+        ],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "EdgeONNXImportTests", dependencies: [
             "EdgeONNXImport", "EdgeKerasImport", "EdgeGraph",

@@ -37,6 +37,9 @@ public struct AccuracyEvaluation: Sendable, Equatable {
             throw QuantizeError("\(dataset.path): class folder '\(name)' is not one of the model's labels (\(labels.joined(separator: ", ")))")
         }
         let input = model.inputShape
+        guard input.channels == 1 else {
+            throw QuantizeError("the model takes \(input.channels) input channels; evaluation images are gray, so only 1-channel models are supported")
+        }
         guard graph.inputShape.height == input.height, graph.inputShape.width == input.width,
               graph.inputShape.channels == input.channels, graph.labels == labels
         else {

@@ -31,6 +31,22 @@ public struct CalibrationStatistics: Sendable {
         imageCount += 1
     }
 
+    /// The largest |value| of each channel of each node's output over `images`.
+    public static func channelMaxima(executor: FloatExecutor, images: [[UInt8]]) -> [[Float]] {
+        var maxima = executor.graph.nodes.map { [Float](repeating: 0, count: $0.outputShape.channels) }
+        for pixels in images {
+            for (node, values) in executor.runAll(executor.preprocess(pixels)).enumerated() {
+                let channels = maxima[node].count
+                maxima[node].withUnsafeMutableBufferPointer { channelMaxima in
+                    for (index, value) in values.enumerated() {
+                        channelMaxima[index % channels] = max(channelMaxima[index % channels], abs(value))
+                    }
+                }
+            }
+        }
+        return maxima
+    }
+
     /// The range `method` chooses for every node.
     public func ranges(_ method: CalibrationMethod) -> [ClosedRange<Float>] {
         histograms.map(method.range(of:))
