@@ -14,6 +14,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
         // MARK: System libraries
@@ -48,6 +49,11 @@ let package = Package(
 
         // MARK: Workstation converter: importers and quantizer
         .target(name: "EdgeKerasImport", dependencies: ["EdgeGraph", "CHDF5", "CZip"]),
+        // Generated/onnx.pb.swift is committed (tools/onnx/generate-swift.sh), so only the
+        // SwiftProtobuf runtime is built, not its protoc plugin.
+        .target(name: "EdgeONNXImport", dependencies: [
+            "EdgeGraph", .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+        ]),
         .target(name: "EdgeQuantize", dependencies: ["EdgeGraph", "EdgeModel", "EdgeInference", "EdgeImage"]),
 
         // MARK: Board I/O
@@ -65,7 +71,7 @@ let package = Package(
 
         // MARK: Executables
         .executableTarget(name: "edge-quantize", dependencies: [
-            "EdgeKerasImport", "EdgeQuantize", "EdgeDetect",
+            "EdgeKerasImport", "EdgeONNXImport", "EdgeQuantize", "EdgeDetect",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "edge-run", dependencies: [
@@ -91,6 +97,10 @@ let package = Package(
             "EdgeKerasImport", "EdgeQuantize", "EdgeGraph", "EdgeModel", "EdgeInference", "EdgeImage",
         ],
                     resources: [.copy("Fixtures")]),
+        .testTarget(name: "EdgeONNXImportTests", dependencies: [
+            "EdgeONNXImport", "EdgeKerasImport", "EdgeGraph",
+            .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+        ], resources: [.copy("Fixtures")]),
         .testTarget(name: "EdgeImageTests", dependencies: ["EdgeImage"], resources: [.copy("Fixtures")]),
         .testTarget(name: "EdgeDetectTests", dependencies: ["EdgeDetect", "EdgeImage"], resources: [.copy("Fixtures")]),
         .testTarget(name: "EdgeDevicesTests", dependencies: [

@@ -16,7 +16,7 @@ struct ConvertCommand: ParsableCommand {
             against float) and the top-1 agreement on the calibration images.
             """)
 
-    @Argument(help: "Trained model: Keras .h5/.hdf5 or .keras.")
+    @Argument(help: "Trained model: Keras .h5/.hdf5/.keras or ONNX .onnx.")
     var model: String
 
     @Option(name: .long, help: "Folder of calibration images.")

@@ -15,7 +15,7 @@ struct EvaluateCommand: ParsableCommand {
             rates as fractions with four decimals (0.6523 = 65.23 %).
             """)
 
-    @Argument(help: "Trained float model: Keras .h5/.hdf5 or .keras.")
+    @Argument(help: "Trained float model: Keras .h5/.hdf5/.keras or ONNX .onnx.")
     var model: String
 
     @Argument(help: "The int8 model file (.edgemodel).")

@@ -1,0 +1,96 @@
+import EdgeGraph
+import Foundation
+import SwiftProtobuf
+
+/// Reads an ONNX model (a serialized `onnx.ModelProto`, opsets 9-21 of the default domain) into
+/// the float `Graph`, converting ONNX's NCHW tensors to the graph's HWC layout.
+///
+/// Supported ops: Conv (group 1 or depthwise, any multiplier), Gemm, MatMul (+ Add of a constant),
+/// BatchNormalization, Relu, Clip (as ReLU or ReLU6), MaxPool, AveragePool, GlobalAveragePool, Add,
+/// Flatten, Reshape (to a vector, or tf2onnx's NHWC<->NCHW of a 1-channel input), Squeeze and
+/// Unsqueeze of size-1 axes, Softmax, Dropout, Identity, Constant, Transpose between NHWC and NCHW,
+/// and the shape arithmetic PyTorch writes for a dynamic batch (Shape, Gather, Cast, Concat).
+public enum ONNXImporter {
+    /// What an ONNX file does not say; the same fields and defaults as `KerasImportOptions`.
+    public struct Options: Sendable, Equatable {
+        /// 8-bit pixel to model input; default `fer`'s (x / 255 - 0.5) * 2.
+        public var preprocessing: Preprocessing
+        /// Class names in output order; nil: FER2013's seven emotions when the model has 7
+        /// outputs, else none.
+        public var labels: [String]?
+        /// Run `GraphOptimizer` (batch-norm folding, activation fusion) on the imported graph;
+        /// false keeps one graph node per ONNX node that computes something.
+        public var optimize: Bool
+
+        public init(preprocessing: Preprocessing = .symmetricUnit, labels: [String]? = nil, optimize: Bool = true) {
+            self.preprocessing = preprocessing
+            self.labels = labels
+            self.optimize = optimize
+        }
+
+        /// FER2013's class order.
+        public static let fer2013Labels = ["angry", "disgust", "fear", "happy", "sad", "surprise", "neutral"]
+    }
+
+    /// The opsets of the default domain this importer understands.
+    public static let supportedOpsets = 9...21
+
+    public static func load(path: String, options: Options = Options()) throws(ONNXImportError) -> Graph {
+        let fileName = URL(fileURLWithPath: path).lastPathComponent
+        let bytes: Data
+        do {
+            bytes = try Data(contentsOf: URL(fileURLWithPath: path), options: .mappedIfSafe)
+        } catch {
+            throw ONNXImportError(file: path, message: "cannot read the file (\(error.localizedDescription))")
+        }
+        return try load(data: bytes, name: fileName, options: options)
+    }
+
+    /// Decodes `data` as a serialized ModelProto; `name` is used in messages and the provenance.
+    public static func load(data: Data, name: String, options: Options = Options()) throws(ONNXImportError) -> Graph {
+        let model = try decode(data, name: name)
+        do {
+            var translator = try ONNXGraphTranslator(model: model)
+            let translated = try translator.translate()
+            let outputs = translated.nodes[translated.output].outputShape.elementCount
+            let labels = options.labels ?? (outputs == Options.fer2013Labels.count ? Options.fer2013Labels : [])
+            let graph = try translated.build(
+                preprocessing: options.preprocessing, labels: labels,
+                provenance: provenance(model, name: name, opset: translator.opset, bytes: data))
+            return options.optimize ? try GraphOptimizer.optimize(graph) : graph
+        } catch let error as TranslationError {
+            throw ONNXImportError(file: name, node: error.node, message: error.message)
+        } catch let error as GraphError {
+            throw ONNXImportError(file: name, node: error.node, message: error.message)
+        } catch {
+            throw ONNXImportError(file: name, message: "\(error)")
+        }
+    }
+
+    /// True when `data` starts like a serialized ModelProto: field 1 (ir_version) as a varint,
+    /// which every ONNX writer emits first. A cheap sniff for choosing an importer, not a check.
+    public static func looksLikeONNX(_ prefix: some Collection<UInt8>) -> Bool {
+        prefix.first == 0x08
+    }
+
+    private static func decode(_ data: Data, name: String) throws(ONNXImportError) -> Onnx_ModelProto {
+        let notONNX = "is not an ONNX model (expected a serialized onnx.ModelProto, as torch.onnx.export or tf2onnx write)"
+        guard !data.isEmpty else { throw ONNXImportError(file: name, message: "is empty: \(notONNX)") }
+        let model: Onnx_ModelProto
+        do {
+            model = try Onnx_ModelProto(serializedBytes: data)
+        } catch {
+            throw ONNXImportError(file: name, message: "\(notONNX); protobuf decoding failed: \(error)")
+        }
+        guard model.hasIrVersion, model.hasGraph, !model.graph.node.isEmpty else {
+            throw ONNXImportError(file: name, message: "\(notONNX); it decodes but has no ir_version or no graph nodes")
+        }
+        return model
+    }
+
+    private static func provenance(_ model: Onnx_ModelProto, name: String, opset: Int, bytes: Data) -> String {
+        var producer = model.producerName.isEmpty ? "unknown producer" : model.producerName
+        if !model.producerVersion.isEmpty { producer += " \(model.producerVersion)" }
+        return "\(name) (ONNX opset \(opset), ir_version \(model.irVersion), \(producer), sha256 \(SHA256.hexDigest([UInt8](bytes))))"
+    }
+}
