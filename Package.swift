@@ -74,7 +74,7 @@ let package = Package(
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "EdgeDetectTests", dependencies: ["EdgeDetect", "EdgeImage"]),
         .testTarget(name: "EdgeDevicesTests", dependencies: ["EdgeSystem", "EdgeDevices", "EdgeBoardConfig"]),
-        .testTarget(name: "EdgeAppTests", dependencies: ["EdgeApp"]),
+        .testTarget(name: "EdgeAppTests", dependencies: ["EdgeApp"], resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v6]
 )

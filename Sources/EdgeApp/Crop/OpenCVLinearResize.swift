@@ -1,4 +1,6 @@
-/// OpenCV's `cv::resize(..., INTER_LINEAR)` for 8-bit one-channel images, bit for bit with the x86 build:
+/// OpenCV's `cv::resize(..., INTER_LINEAR)` for 8-bit one-channel images, bit for bit with OpenCV 4.14's x86 build
+/// when shrinking (what face crops do); when enlarging, OpenCV rounds some pixels down where this rounds up
+/// (at most 1 apart, checked by the tests):
 /// - source coordinate `(d + 0.5) * scale - 0.5`, floored; the fraction turned into two 11-bit weights
 ///   (`INTER_RESIZE_COEF_SCALE` = 2048) that sum to 2048; positions before the first or after the last
 ///   pixel are clamped to the edge with weight 2048 on it;
@@ -27,8 +29,8 @@ public enum OpenCVLinearResize {
             let row0 = tap.index * toWidth
             let row1 = min(tap.index + 1, height - 1) * toWidth
             for dx in 0..<toWidth {
-                let s0 = (horizontal[row0 + dx] >> 4) * tap.weight0 >> 16
-                let s1 = (horizontal[row1 + dx] >> 4) * tap.weight1 >> 16
+                let s0 = ((horizontal[row0 + dx] >> 4) * tap.weight0) >> 16
+                let s1 = ((horizontal[row1 + dx] >> 4) * tap.weight1) >> 16
                 out[dy * toWidth + dx] = UInt8(clamping: (s0 + s1 + 2) >> 2)
             }
         }
