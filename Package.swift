@@ -36,7 +36,8 @@ let package = Package(
         .target(name: "EdgeInference", dependencies: ["EdgeModel", "CEdgeKernels"]),
 
         // MARK: Images and face detection
-        .target(name: "EdgeImage", dependencies: ["CPNG", "CJPEG"]),
+        .target(name: "CImageCodecs", dependencies: ["CPNG", "CJPEG"]),
+        .target(name: "EdgeImage", dependencies: ["CImageCodecs"]),
         .target(name: "EdgeDetect", dependencies: ["EdgeImage"]),
 
         // MARK: Workstation converter: importers and quantizer
@@ -72,7 +73,8 @@ let package = Package(
         .testTarget(name: "EdgeModelTests", dependencies: ["EdgeModel", "EdgeInference"]),
         .testTarget(name: "EdgeQuantizeTests", dependencies: ["EdgeKerasImport", "EdgeQuantize"],
                     resources: [.copy("Fixtures")]),
-        .testTarget(name: "EdgeDetectTests", dependencies: ["EdgeDetect", "EdgeImage"]),
+        .testTarget(name: "EdgeImageTests", dependencies: ["EdgeImage"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "EdgeDetectTests", dependencies: ["EdgeDetect", "EdgeImage"], resources: [.copy("Fixtures")]),
         .testTarget(name: "EdgeDevicesTests", dependencies: ["EdgeSystem", "EdgeDevices", "EdgeBoardConfig"]),
         .testTarget(name: "EdgeAppTests", dependencies: ["EdgeApp"], resources: [.copy("Fixtures")]),
     ],
