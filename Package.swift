@@ -26,6 +26,8 @@ let package = Package(
                        providers: [.apt(["libv4l-dev"])]),
         .systemLibrary(name: "CDRM", path: "Sources/SystemLibraries/CDRM", pkgConfig: "libdrm",
                        providers: [.apt(["libdrm-dev"])]),
+        .systemLibrary(name: "CEdgeSyscalls", path: "Sources/SystemLibraries/CEdgeSyscalls"),
+        .systemLibrary(name: "CLinuxGPIO", path: "Sources/SystemLibraries/CLinuxGPIO"),
 
         // MARK: Int8 kernels (C: scalar reference + SIMD variants, chosen at start-up)
         .target(name: "CEdgeKernels", path: "Sources/CEdgeKernels"),
@@ -45,7 +47,7 @@ let package = Package(
         .target(name: "EdgeQuantize", dependencies: ["EdgeGraph", "EdgeModel", "EdgeInference", "EdgeImage"]),
 
         // MARK: Board I/O
-        .target(name: "EdgeSystem"),
+        .target(name: "EdgeSystem", dependencies: ["CEdgeSyscalls"]),
         .target(name: "EdgeDevices", dependencies: ["EdgeSystem", "CV4L2", "CDRM"]),
         .target(name: "EdgeBoardConfig"),
 

@@ -1,0 +1,176 @@
+import Foundation
+import Testing
+@testable import EdgeBoardConfig
+
+private let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    .deletingLastPathComponent().deletingLastPathComponent()
+private let configDirectory = repositoryRoot.appendingPathComponent("board-configs")
+
+private let validJSON = """
+{
+  "board": "test board",
+  "camera": { "device": "/dev/video0", "format": "YUYV", "width": 640, "height": 480, "fps": 30 },
+  "display": { "enabled": true, "card": "vc4", "connector": "HDMI-A-1", "mode": "1280x720@60" },
+  "reactions": {
+    "holdSeconds": 2, "cooldownSeconds": 4,
+    "leds": {
+      "happy": { "line": "GPIO17" },
+      "sad": { "line": "gpiochip0:27", "activeLow": true, "pattern": "blink", "hertz": 3 },
+      "angry": { "line": "GPIO22", "pattern": "pulse", "periodSeconds": 2, "widthSeconds": 0.5 }
+    }
+  },
+  "serial": { "enabled": true, "port": "/dev/ttyS1", "baud": 115200 },
+  "threads": 2,
+  "detector": { "cascade": "cascade.xml" },
+  "model": { "path": "model.int8" }
+}
+"""
+
+/// `validJSON` with `original` replaced by `replacement` (which must occur exactly once).
+private func mutated(_ original: String, _ replacement: String) -> Data {
+    precondition(validJSON.components(separatedBy: original).count == 2, "fixture edit must be unique: \(original)")
+    return Data(validJSON.replacingOccurrences(of: original, with: replacement).utf8)
+}
+
+private func loadError(_ data: Data) -> BoardConfigError? {
+    do {
+        _ = try BoardConfig.parse(data, file: "bad.json")
+        return nil
+    } catch let error as BoardConfigError {
+        return error
+    } catch {
+        Issue.record("unexpected error type \(error)")
+        return nil
+    }
+}
+
+@Suite struct BoardConfigTests {
+    @Test func everyShippedConfigLoads() throws {
+        let files = try FileManager.default.contentsOfDirectory(atPath: configDirectory.path)
+            .filter { $0.hasSuffix(".json") }.sorted()
+        #expect(files.count >= 6)
+        for file in files {
+            let config = try BoardConfig.load(path: configDirectory.appendingPathComponent(file).path)
+            #expect(!config.board.isEmpty)
+            #expect(config.camera.buffers >= 3, "\(file)")
+        }
+    }
+
+    @Test func validConfigParsesEveryField() throws {
+        let config = try BoardConfig.parse(Data(validJSON.utf8), file: "ok.json")
+        #expect(config.camera.source == .path("/dev/video0"))
+        #expect(config.camera.format == .yuyv)
+        #expect(config.display.mode == DisplayMode(width: 1280, height: 720, refreshHz: 60))
+        #expect(config.reactions.leds["happy"] == LEDConfig(line: .name("GPIO17")))
+        #expect(config.reactions.leds["sad"] == LEDConfig(line: .chipOffset(chip: "gpiochip0", offset: 27),
+                                                           activeLow: true, pattern: .blink(hertz: 3)))
+        #expect(config.reactions.leds["angry"]?.pattern == .pulse(periodSeconds: 2, widthSeconds: 0.5))
+        #expect(config.reactions.holdSeconds == 2)
+        #expect(config.serial == SerialConfig(enabled: true, port: "/dev/ttyS1", baud: 115200))
+        #expect(config.detector.minimumFaceSize == 48)
+    }
+
+    @Test func unknownKeyIsNamedWithItsPath() throws {
+        let error = try #require(loadError(mutated("\"fps\": 30", "\"fsp\": 30")))
+        // fps is now missing: the missing required key is reported first.
+        #expect(error.key == "camera.fps")
+        let extra = try #require(loadError(mutated("\"fps\": 30", "\"fps\": 30, \"exposure\": 3")))
+        #expect(extra.file == "bad.json")
+        #expect(extra.key == "camera.exposure")
+        #expect(extra.message.contains("unknown key"))
+        #expect(extra.message.contains("fps"))
+    }
+
+    @Test func wrongValuesNameKeyAndAllowedValues() throws {
+        let pattern = try #require(loadError(mutated("\"pattern\": \"blink\"", "\"pattern\": \"flash\"")))
+        #expect(pattern.key == "reactions.leds.sad.pattern")
+        #expect(pattern.message.contains("on, blink, pulse"))
+
+        let baud = try #require(loadError(mutated("\"baud\": 115200", "\"baud\": 115201")))
+        #expect(baud.key == "serial.baud")
+        #expect(baud.message.contains("921600"))
+
+        let emotion = try #require(loadError(mutated("\"happy\":", "\"joyful\":")))
+        #expect(emotion.key == "reactions.leds.joyful")
+        #expect(emotion.message.contains("surprise"))
+
+        let format = try #require(loadError(mutated("\"YUYV\"", "\"RGB24\"")))
+        #expect(format.key == "camera.format")
+        #expect(format.message.contains("GREY, YUYV, MJPEG"))
+
+        let mode = try #require(loadError(mutated("1280x720@60", "big")))
+        #expect(mode.key == "display.mode")
+
+        let width = try #require(loadError(mutated("\"width\": 640", "\"width\": 64000")))
+        #expect(width.key == "camera.width")
+        #expect(width.message.contains("16...4096"))
+
+        let fraction = try #require(loadError(mutated("\"threads\": 2", "\"threads\": 2.5")))
+        #expect(fraction.key == "threads")
+
+        let hertzOnPulse = try #require(loadError(mutated("\"widthSeconds\": 0.5", "\"widthSeconds\": 0.5, \"hertz\": 2")))
+        #expect(hertzOnPulse.key == "reactions.leds.angry.hertz")
+
+        let line = try #require(loadError(mutated("gpiochip0:27", "gpiochip0:x")))
+        #expect(line.key == "reactions.leds.sad.line")
+    }
+
+    @Test func missingSectionsAndBrokenFilesAreReported() throws {
+        let noCamera = try #require(loadError(mutated("\"camera\":", "\"kamera\":")))
+        #expect(noCamera.key == "camera")
+        let notJSON = try #require(loadError(Data("{ \"board\": ".utf8)))
+        #expect(notJSON.key == "")
+        #expect(notJSON.message.contains("not valid JSON"))
+        let array = try #require(loadError(Data("[1, 2]".utf8)))
+        #expect(array.message.contains("expected an object"))
+        #expect(throws: BoardConfigError.self) { try BoardConfig.load(path: "/nonexistent/board.json") }
+        do {
+            _ = try BoardConfig.load(path: "/nonexistent/board.json")
+        } catch {
+            #expect("\(error)".hasPrefix("/nonexistent/board.json: cannot read"))
+        }
+    }
+
+    /// Seeded mutations (byte flips, truncations, insertions) of a valid file: each parse either succeeds
+    /// or throws `BoardConfigError`; none crashes or throws anything else.
+    @Test func mutatedFilesNeverCrash() {
+        var generator = SplitMix64(seed: 0xB0A4D)
+        let original = Array(validJSON.utf8)
+        let alphabet = Array("{}[]\":,0123456789.-eE truefalsenull\\xyz".utf8)
+        var accepted = 0
+        for _ in 0..<1500 {
+            var bytes = original
+            for _ in 0..<(1 + Int(generator.next() % 4)) {
+                let position = Int(generator.next() % UInt64(bytes.count))
+                switch generator.next() % 4 {
+                case 0: bytes[position] = alphabet[Int(generator.next() % UInt64(alphabet.count))]
+                case 1: bytes.removeSubrange(position...)
+                case 2: bytes.insert(alphabet[Int(generator.next() % UInt64(alphabet.count))], at: position)
+                default: bytes.remove(at: position)
+                }
+                if bytes.isEmpty { bytes = [0x7B] }
+            }
+            do {
+                _ = try BoardConfig.parse(Data(bytes), file: "fuzz.json")
+                accepted += 1
+            } catch is BoardConfigError {
+            } catch {
+                Issue.record("mutation threw \(type(of: error)): \(error)")
+            }
+        }
+        #expect(accepted < 1500)
+    }
+}
+
+/// Small deterministic generator for seeded mutation tests.
+struct SplitMix64 {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
