@@ -18,6 +18,8 @@ let package = Package(
         // MARK: System libraries
         .systemLibrary(name: "CHDF5", path: "Sources/SystemLibraries/CHDF5", pkgConfig: "hdf5",
                        providers: [.apt(["libhdf5-dev"])]),
+        .systemLibrary(name: "CZip", path: "Sources/SystemLibraries/CZip", pkgConfig: "libzip",
+                       providers: [.apt(["libzip-dev"])]),
         .systemLibrary(name: "CPNG", path: "Sources/SystemLibraries/CPNG", pkgConfig: "libpng",
                        providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CJPEG", path: "Sources/SystemLibraries/CJPEG", pkgConfig: "libjpeg",
@@ -43,7 +45,7 @@ let package = Package(
         .target(name: "EdgeDetect", dependencies: ["EdgeImage"]),
 
         // MARK: Workstation converter: importers and quantizer
-        .target(name: "EdgeKerasImport", dependencies: ["EdgeGraph", "CHDF5"]),
+        .target(name: "EdgeKerasImport", dependencies: ["EdgeGraph", "CHDF5", "CZip"]),
         .target(name: "EdgeQuantize", dependencies: ["EdgeGraph", "EdgeModel", "EdgeInference", "EdgeImage"]),
 
         // MARK: Board I/O
@@ -71,6 +73,8 @@ let package = Package(
 
         // MARK: Tests
         .testTarget(name: "EdgeGraphTests", dependencies: ["EdgeGraph"]),
+        .testTarget(name: "EdgeKerasImportTests", dependencies: ["EdgeKerasImport", "EdgeGraph"],
+                    resources: [.copy("Fixtures")]),
         .testTarget(name: "EdgeKernelTests", dependencies: ["CEdgeKernels"]),
         .testTarget(name: "EdgeModelTests", dependencies: ["EdgeModel", "EdgeInference"]),
         .testTarget(name: "EdgeQuantizeTests", dependencies: ["EdgeKerasImport", "EdgeQuantize"],

@@ -1,0 +1,275 @@
+import CEdgeKernels
+import EdgeModel
+import Foundation
+
+/// Runs an int8 model through a kernel table. Everything is prepared at init: one arena for all
+/// activations (`ArenaPlan`), one 64-byte aligned block for all weights, biases, multipliers and
+/// shifts, the kernel parameter structs, and a 256-entry pixel-to-int8 table. An inference then
+/// allocates nothing (use `classify(pixels:into:)`; `classify(pixels:)` allocates its result).
+///
+/// Not thread-safe: one interpreter per thread (they may share a `QuantizedModel`).
+public final class Interpreter {
+    public let model: QuantizedModel
+    public let kernels: KernelTable
+    public let plan: ArenaPlan
+
+    private let arena: UnsafeMutableRawPointer
+    private let constants: UnsafeMutableRawPointer
+    private let steps: [Step]
+    private let pixelCodes: [Int8]
+    private let inputPointer: UnsafeMutablePointer<Int8>
+    private let inputCount: Int
+    private let outputTensor: ModelTensor
+
+    /// `reuseMemory: false` keeps every tensor readable after `invoke` (see `tensor(_:)`).
+    public init(model: QuantizedModel, kernels: KernelTable = .reference, reuseMemory: Bool = true) throws(ModelValidationError) {
+        try model.validate()
+        let table = kernels.table.pointee
+        guard table.conv2d != nil, table.depthwise_conv2d != nil, table.fully_connected != nil,
+              table.max_pool != nil, table.average_pool != nil, table.add != nil
+        else { throw ModelValidationError("kernel table '\(kernels.name)' lacks an operation") }
+        self.model = model
+        self.kernels = kernels
+        plan = ArenaPlan(model: model, reuseMemory: reuseMemory)
+        let arena = UnsafeMutableRawPointer.allocate(byteCount: plan.byteCount, alignment: ArenaPlan.alignment)
+        arena.initializeMemory(as: UInt8.self, repeating: 0, count: plan.byteCount)
+        self.arena = arena
+        let plan = self.plan
+
+        var constantBytes = 0
+        for operation in model.operations {
+            if let op = operation.weighted {
+                constantBytes += Self.padded(op.weights.count) + 3 * Self.padded(4 * op.bias.count)
+            }
+        }
+        let constants = UnsafeMutableRawPointer.allocate(byteCount: max(constantBytes, 64), alignment: ArenaPlan.alignment)
+        self.constants = constants
+        var cursor = 0
+        func store<Element>(_ values: [Element]) -> UnsafePointer<Element> {
+            let pointer = (constants + cursor).bindMemory(to: Element.self, capacity: values.count)
+            pointer.initialize(from: values, count: values.count)
+            cursor += Self.padded(MemoryLayout<Element>.stride * values.count)
+            return UnsafePointer(pointer)
+        }
+
+        func tensor(_ id: TensorID) -> UnsafeMutablePointer<Int8> {
+            (arena + plan.offsets[id]).assumingMemoryBound(to: Int8.self)
+        }
+        func window(_ geometry: WindowGeometry, _ input: TensorID, _ output: TensorID) -> edge_window_params {
+            let i = model.tensors[input].shape, o = model.tensors[output].shape
+            return edge_window_params(
+                input_height: Int32(i.height), input_width: Int32(i.width), input_channels: Int32(i.channels),
+                output_height: Int32(o.height), output_width: Int32(o.width), output_channels: Int32(o.channels),
+                kernel_height: Int32(geometry.kernelHeight), kernel_width: Int32(geometry.kernelWidth),
+                stride_height: Int32(geometry.strideHeight), stride_width: Int32(geometry.strideWidth),
+                pad_top: Int32(geometry.padTop), pad_left: Int32(geometry.padLeft))
+        }
+        func weighted(_ op: WeightedOperation) -> WeightedStep {
+            let rq = op.requantization
+            return WeightedStep(
+                window: window(op.window, op.input, op.output),
+                requant: edge_requant_params(
+                    input_zero_point: model.tensors[op.input].zeroPoint,
+                    output_zero_point: model.tensors[op.output].zeroPoint,
+                    activation_min: rq.activationMin, activation_max: rq.activationMax,
+                    multiplier: store(rq.multipliers), shift: store(rq.shifts)),
+                input: tensor(op.input), filter: store(op.weights), bias: store(op.bias), output: tensor(op.output))
+        }
+        steps = model.operations.compactMap { operation -> Step? in
+            switch operation {
+            case .conv2D(let op): return .conv2D(weighted(op))
+            case .depthwiseConv2D(let op, let depthMultiplier): return .depthwiseConv2D(weighted(op), Int32(depthMultiplier))
+            case .fullyConnected(let op): return .fullyConnected(weighted(op), Int32(model.tensors[op.input].shape.elementCount))
+            case .maxPool(let op), .averagePool(let op):
+                let step = PoolStep(window: window(op.window, op.input, op.output), activationMin: op.activationMin,
+                                    activationMax: op.activationMax, input: tensor(op.input), output: tensor(op.output))
+                if case .maxPool = operation { return .maxPool(step) }
+                return .averagePool(step)
+            case .add(let op):
+                let params = edge_add_params(
+                    left_shift: op.leftShift,
+                    a_zero_point: model.tensors[op.a].zeroPoint, a_multiplier: op.aMultiplier, a_shift: op.aShift,
+                    b_zero_point: model.tensors[op.b].zeroPoint, b_multiplier: op.bMultiplier, b_shift: op.bShift,
+                    output_zero_point: model.tensors[op.output].zeroPoint, output_multiplier: op.outputMultiplier,
+                    output_shift: op.outputShift, activation_min: op.activationMin, activation_max: op.activationMax)
+                return .add(AddStep(count: model.tensors[op.output].shape.elementCount, params: params,
+                                    a: tensor(op.a), b: tensor(op.b), output: tensor(op.output)))
+            case .flatten:
+                return nil  // the output aliases the input
+            }
+        }
+        let input = model.tensors[model.inputTensor]
+        pixelCodes = (0...255).map {
+            model.inputEncoding.quantize(pixel: UInt8($0), preprocessing: model.preprocessing,
+                                         scale: input.scale, zeroPoint: input.zeroPoint)
+        }
+        inputPointer = tensor(model.inputTensor)
+        inputCount = input.shape.elementCount
+        outputTensor = model.tensors[model.outputTensor]
+    }
+
+    deinit {
+        arena.deallocate()
+        constants.deallocate()
+    }
+
+    private static func padded(_ bytes: Int) -> Int { (bytes + 63) / 64 * 64 }
+
+    /// Height x width x channels of the pixels `classify` expects.
+    public var inputShape: ActivationShape { model.inputShape }
+
+    /// Runs the model on 8-bit pixels (HWC, the model's input size, already resized/cropped).
+    public func invoke(pixels: UnsafeBufferPointer<UInt8>) throws(InterpreterError) {
+        guard pixels.count == inputCount else { throw InterpreterError.inputSize(expected: inputCount, got: pixels.count) }
+        pixelCodes.withUnsafeBufferPointer { codes in
+            for index in 0..<inputCount {
+                inputPointer[index] = codes[Int(pixels[index])]
+            }
+        }
+        execute()
+    }
+
+    /// Runs the model on an already quantized int8 input tensor.
+    public func invoke(quantizedInput: UnsafeBufferPointer<Int8>) throws(InterpreterError) {
+        guard quantizedInput.count == inputCount else {
+            throw InterpreterError.inputSize(expected: inputCount, got: quantizedInput.count)
+        }
+        inputPointer.update(from: quantizedInput.baseAddress!, count: inputCount)
+        execute()
+    }
+
+    /// The int8 output of the last `invoke`; dequantize with `outputQuantization`.
+    public var output: UnsafeBufferPointer<Int8> { tensor(model.outputTensor) }
+
+    public var outputQuantization: (scale: Float, zeroPoint: Int32) { (outputTensor.scale, outputTensor.zeroPoint) }
+
+    /// Tensor `id` after the last `invoke`. With memory reuse only the input and output are
+    /// guaranteed intact; build the interpreter with `reuseMemory: false` to read the others.
+    public func tensor(_ id: TensorID) -> UnsafeBufferPointer<Int8> {
+        UnsafeBufferPointer(start: (arena + plan.offsets[id]).assumingMemoryBound(to: Int8.self),
+                            count: model.tensors[id].shape.elementCount)
+    }
+
+    /// Class scores of `pixels` into `scores` (one per output): the dequantized output, with the
+    /// model's output activation (softmax) applied in float. Allocates nothing.
+    public func classify(pixels: UnsafeBufferPointer<UInt8>, into scores: UnsafeMutableBufferPointer<Float>) throws(InterpreterError) {
+        guard scores.count == outputTensor.shape.elementCount else {
+            throw InterpreterError.outputSize(expected: outputTensor.shape.elementCount, got: scores.count)
+        }
+        try invoke(pixels: pixels)
+        let output = self.output
+        for index in 0..<scores.count {
+            scores[index] = outputTensor.dequantize(output[index])
+        }
+        if model.outputActivation == .softmax {
+            Self.softmax(scores)
+        }
+    }
+
+    /// Class scores of `pixels` (see `classify(pixels:into:)`).
+    public func classify(pixels: UnsafeBufferPointer<UInt8>) throws(InterpreterError) -> [Float] {
+        var scores = [Float](repeating: 0, count: outputTensor.shape.elementCount)
+        try scores.withUnsafeMutableBufferPointer { (buffer) throws(InterpreterError) in
+            try classify(pixels: pixels, into: buffer)
+        }
+        return scores
+    }
+
+    /// Numerically stable softmax in place.
+    public static func softmax(_ values: UnsafeMutableBufferPointer<Float>) {
+        guard let largest = values.max() else { return }
+        var sum: Float = 0
+        for index in values.indices {
+            values[index] = Foundation.exp(values[index] - largest)
+            sum += values[index]
+        }
+        for index in values.indices {
+            values[index] /= sum
+        }
+    }
+
+    private func execute() {
+        let table = kernels.table.pointee
+        for step in steps {
+            switch step {
+            case .conv2D(var s):
+                table.conv2d!(&s.window, &s.requant, s.input, s.filter, s.bias, s.output)
+            case .depthwiseConv2D(var s, let depthMultiplier):
+                table.depthwise_conv2d!(&s.window, depthMultiplier, &s.requant, s.input, s.filter, s.bias, s.output)
+            case .fullyConnected(var s, let inputCount):
+                table.fully_connected!(inputCount, s.window.output_channels, &s.requant, s.input, s.filter, s.bias, s.output)
+            case .maxPool(var s):
+                table.max_pool!(&s.window, s.activationMin, s.activationMax, s.input, s.output)
+            case .averagePool(var s):
+                table.average_pool!(&s.window, s.activationMin, s.activationMax, s.input, s.output)
+            case .add(var s):
+                table.add!(s.count, &s.params, s.a, s.b, s.output)
+            }
+        }
+    }
+
+    private struct WeightedStep {
+        var window: edge_window_params
+        var requant: edge_requant_params
+        let input: UnsafePointer<Int8>
+        let filter: UnsafePointer<Int8>
+        let bias: UnsafePointer<Int32>
+        let output: UnsafeMutablePointer<Int8>
+
+        init(window: edge_window_params, requant: edge_requant_params, input: UnsafeMutablePointer<Int8>,
+             filter: UnsafePointer<Int8>, bias: UnsafePointer<Int32>, output: UnsafeMutablePointer<Int8>) {
+            self.window = window
+            self.requant = requant
+            self.input = UnsafePointer(input)
+            self.filter = filter
+            self.bias = bias
+            self.output = output
+        }
+    }
+
+    private struct PoolStep {
+        var window: edge_window_params
+        let activationMin: Int32
+        let activationMax: Int32
+        let input: UnsafeMutablePointer<Int8>
+        let output: UnsafeMutablePointer<Int8>
+    }
+
+    private struct AddStep {
+        let count: Int
+        var params: edge_add_params
+        let a: UnsafeMutablePointer<Int8>
+        let b: UnsafeMutablePointer<Int8>
+        let output: UnsafeMutablePointer<Int8>
+    }
+
+    private enum Step {
+        case conv2D(WeightedStep)
+        case depthwiseConv2D(WeightedStep, Int32)
+        case fullyConnected(WeightedStep, Int32)
+        case maxPool(PoolStep)
+        case averagePool(PoolStep)
+        case add(AddStep)
+    }
+}
+
+public enum InterpreterError: Error, Equatable, CustomStringConvertible {
+    case inputSize(expected: Int, got: Int)
+    case outputSize(expected: Int, got: Int)
+
+    public var description: String {
+        switch self {
+        case .inputSize(let expected, let got): return "the model takes \(expected) input values, got \(got)"
+        case .outputSize(let expected, let got): return "the model gives \(expected) scores, the buffer holds \(got)"
+        }
+    }
+}
+
+extension ModelOperation {
+    var weighted: WeightedOperation? {
+        switch self {
+        case .conv2D(let op), .depthwiseConv2D(let op, _), .fullyConnected(let op): return op
+        default: return nil
+        }
+    }
+}

@@ -1,1 +1,0 @@
-// EdgeInference: see the issue that builds it. This placeholder keeps the target non-empty until then.

@@ -1,0 +1,95 @@
+import Foundation
+
+/// The int8 model file (`.edgemodel`), format version 1. All integers little-endian.
+///
+/// ```
+/// header, 64 bytes
+///    0  8  magic "EDGEMODL"
+///    8  4  u32 format version (1)
+///   12  4  u32 header length (64)
+///   16  8  u64 file length
+///   24  8  u64 description offset (64)
+///   32  8  u64 description length
+///   40  8  u64 data offset (a multiple of 64, after the description)
+///   48  8  u64 data length (data offset + data length = file length)
+///   56  4  u32 CRC-32C of bytes [0, 56) followed by bytes [60, file length)
+///   60  4  u32 reserved, 0
+/// description: values in this order (u8/u32/i32, f32 = IEEE-754 binary32, str = u32 byte count
+/// + UTF-8, blob = u64 byte offset from the data section start (a multiple of 64) + u64 element
+/// count; blobs lie inside the data section, so every array is 64-byte aligned when the file is
+/// mapped at a page boundary)
+///   str provenance, str calibration method, str rounding mode ("sqrdmulh-rshift-half-up")
+///   f32 preprocessing scale, f32 preprocessing offset (model input = pixel * scale + offset)
+///   u8 input encoding (0 affine, 1 offset folded into the first layers' biases)
+///   u32 label count, str label...
+///   u32 tensor count, per tensor: str name, u32 height, u32 width, u32 channels, f32 scale, i32 zero point
+///   u32 input tensor, u32 output tensor, u8 output activation (0 none, 1 softmax in float)
+///   u32 operation count, per operation: u8 op code, then
+///     1 conv2d, 2 depthwise_conv2d, 3 fully_connected:
+///        [depthwise only: u32 depth multiplier] u32 input, u32 output,
+///        window = u32 kernel height, kernel width, stride height, stride width, pad top, pad left,
+///        i32 activation min, i32 activation max, blob int8 weights (conv OHWI, depthwise HWC,
+///        dense [out][in]), blob int32 bias, blob int32 multipliers, blob int32 shifts
+///     4 max_pool, 5 average_pool: u32 input, u32 output, window, i32 activation min, i32 activation max
+///     6 add: u32 a, u32 b, u32 output, i32 left shift, a multiplier, a shift, b multiplier, b shift,
+///        output multiplier, output shift, activation min, activation max
+///     7 flatten: u32 input, u32 output
+///   the description ends exactly at its length.
+/// ```
+/// The reader checks all of it (`QuantizedModel.validate()`: indices, shapes, windows, multiplier
+/// ranges against the kernel contract) and fails with a `ModelFileError`, never a crash.
+public enum ModelFile {
+    public static let magic: [UInt8] = Array("EDGEMODL".utf8)
+    public static let formatVersion: UInt32 = 1
+    public static let headerLength = 64
+    public static let alignment = 64
+    static let checksumOffset = 56
+
+    /// The file's bytes. Throws when the model breaks the format or the kernel contract.
+    public static func encode(_ model: QuantizedModel) throws(ModelValidationError) -> [UInt8] {
+        try model.validate()
+        return ModelFileWriter(model).bytes()
+    }
+
+    public static func decode(_ bytes: [UInt8], file: String) throws(ModelFileError) -> QuantizedModel {
+        var reader = ModelFileReader(bytes: bytes, file: file)
+        return try reader.read()
+    }
+
+    public static func write(_ model: QuantizedModel, to path: String) throws(ModelFileError) {
+        let bytes: [UInt8]
+        do {
+            bytes = try encode(model)
+        } catch {
+            throw ModelFileError(file: path, problem: "cannot write an invalid model: \(error.problem)")
+        }
+        do {
+            try Data(bytes).write(to: URL(fileURLWithPath: path), options: .atomic)
+        } catch {
+            throw ModelFileError(file: path, problem: "cannot write: \(error.localizedDescription)")
+        }
+    }
+
+    public static func load(path: String) throws(ModelFileError) -> QuantizedModel {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            var isDirectory: ObjCBool = false
+            let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
+            throw ModelFileError(
+                file: path,
+                problem: !exists ? "no such file" : isDirectory.boolValue ? "is a directory, not a model file" : "cannot read it")
+        }
+        return try decode([UInt8](data), file: path)
+    }
+
+    /// CRC-32C over the whole file except the checksum field itself.
+    static func checksum(_ bytes: [UInt8]) -> UInt32 {
+        var crc = CRC32C()
+        crc.update(bytes[0..<checksumOffset])
+        crc.update(bytes[(checksumOffset + 4)...])
+        return crc.value
+    }
+
+    enum OpCode: UInt8 {
+        case conv2D = 1, depthwiseConv2D, fullyConnected, maxPool, averagePool, add, flatten
+    }
+}

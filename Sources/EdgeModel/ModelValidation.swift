@@ -1,0 +1,176 @@
+/// Checks a model against the file format and the kernel contract (edge_kernels.h), so the
+/// runtime can pass its fields to any kernel without further checks: every index in range, every
+/// shape consistent, every window with at least one valid tap, every reduction short enough for
+/// int32 accumulation, every multiplier and shift in the range `edge_requantize` accepts.
+extension QuantizedModel {
+    /// The largest height, width or channel count accepted.
+    public static let maximumDimension = 1 << 16
+    /// The largest activation tensor accepted, in elements.
+    public static let maximumTensorElements = 1 << 26
+    /// The longest reduction (kernel height x width x input channels, or dense inputs) for which
+    /// 255 * 127 * n + 2^30 stays below 2^31.
+    public static let maximumReduction = 32768
+    /// Bias magnitude bound of the contract's no-overflow argument.
+    public static let maximumBiasMagnitude: Int32 = 1 << 30
+
+    public func validate() throws(ModelValidationError) {
+        func fail(_ message: String) -> ModelValidationError { ModelValidationError(message) }
+        guard roundingMode == Self.roundingMode else {
+            throw fail("rounding mode '\(roundingMode)' is not supported (only '\(Self.roundingMode)')")
+        }
+        guard preprocessing.scale.isFinite, preprocessing.scale > 0, preprocessing.offset.isFinite else {
+            throw fail("preprocessing scale \(preprocessing.scale) / offset \(preprocessing.offset) is not usable")
+        }
+        guard !tensors.isEmpty else { throw fail("has no tensors") }
+        for (index, tensor) in tensors.enumerated() {
+            let shape = tensor.shape
+            for dimension in [shape.height, shape.width, shape.channels]
+            where dimension < 1 || dimension > Self.maximumDimension {
+                throw fail("tensor #\(index) '\(tensor.name)' has shape \(shape)")
+            }
+            guard shape.elementCount <= Self.maximumTensorElements else {
+                throw fail("tensor #\(index) '\(tensor.name)' is too large (\(shape))")
+            }
+            guard tensor.scale.isFinite, tensor.scale > 0 else {
+                throw fail("tensor #\(index) '\(tensor.name)' has scale \(tensor.scale)")
+            }
+            guard (-128...127).contains(tensor.zeroPoint) else {
+                throw fail("tensor #\(index) '\(tensor.name)' has zero point \(tensor.zeroPoint) outside [-128, 127]")
+            }
+        }
+        guard tensors.indices.contains(inputTensor) else { throw fail("input tensor #\(inputTensor) does not exist") }
+        guard tensors.indices.contains(outputTensor) else { throw fail("output tensor #\(outputTensor) does not exist") }
+        guard labels.isEmpty || labels.count == tensors[outputTensor].shape.elementCount else {
+            throw fail("\(labels.count) labels for \(tensors[outputTensor].shape.elementCount) outputs")
+        }
+        var produced = [Bool](repeating: false, count: tensors.count)
+        produced[inputTensor] = true
+        for (index, operation) in operations.enumerated() {
+            let label = "operation #\(index) (\(operation.kind))"
+            for tensor in operation.inputs + [operation.output] where !tensors.indices.contains(tensor) {
+                throw fail("\(label) refers to tensor #\(tensor), which does not exist")
+            }
+            for tensor in operation.inputs where !produced[tensor] {
+                throw fail("\(label) reads tensor #\(tensor) before it is computed")
+            }
+            guard !produced[operation.output] else {
+                throw fail("\(label) writes tensor #\(operation.output), which is already computed")
+            }
+            produced[operation.output] = true
+            do {
+                try validate(operation)
+            } catch {
+                throw fail("\(label) writing '\(tensors[operation.output].name)': \(error.problem)")
+            }
+        }
+        guard produced[outputTensor] else { throw fail("no operation computes the output tensor #\(outputTensor)") }
+        if inputEncoding == .offsetFoldedIntoBias {
+            // Padding taps hold the zero point, which is real 0 only without the folded offset.
+            for operation in operations where operation.inputs.contains(inputTensor) {
+                switch operation {
+                case .conv2D(let op), .depthwiseConv2D(let op, _):
+                    let input = tensors[inputTensor].shape, output = tensors[op.output].shape
+                    guard op.window.padTop == 0, op.window.padLeft == 0,
+                          (output.height - 1) * op.window.strideHeight + op.window.kernelHeight <= input.height,
+                          (output.width - 1) * op.window.strideWidth + op.window.kernelWidth <= input.width
+                    else { throw fail("the input offset is folded into a \(operation.kind) that pads its input") }
+                case .fullyConnected: break
+                default: throw fail("the input offset is folded but the input feeds a \(operation.kind)")
+                }
+            }
+        }
+
+    }
+
+    private func validate(_ operation: ModelOperation) throws(ModelValidationError) {
+        func fail(_ message: String) -> ModelValidationError { ModelValidationError(message) }
+        func sameQuantization(_ input: TensorID, _ output: TensorID) throws(ModelValidationError) {
+            guard tensors[input].scale == tensors[output].scale, tensors[input].zeroPoint == tensors[output].zeroPoint else {
+                throw fail("output quantization differs from its input's")
+            }
+        }
+        func clampRange(_ low: Int32, _ high: Int32) throws(ModelValidationError) {
+            guard -128 <= low, low <= high, high <= 127 else { throw fail("activation range [\(low), \(high)] is not within int8") }
+        }
+        func multiplier(_ value: Int32, _ shift: Int32, _ what: String) throws(ModelValidationError) {
+            guard value == 0 || value >= 1 << 30 else { throw fail("\(what) multiplier \(value) is outside [2^30, 2^31)") }
+            guard (-31...31).contains(shift) else { throw fail("\(what) shift \(shift) is outside [-31, 31]") }
+        }
+        func window(_ w: WindowGeometry, _ input: ActivationShape, _ output: ActivationShape) throws(ModelValidationError) {
+            guard (1...Self.maximumDimension).contains(w.kernelHeight), (1...Self.maximumDimension).contains(w.kernelWidth),
+                  (1...Self.maximumDimension).contains(w.strideHeight), (1...Self.maximumDimension).contains(w.strideWidth)
+            else { throw fail("window \(w.kernelHeight)x\(w.kernelWidth) stride \(w.strideHeight)x\(w.strideWidth) is invalid") }
+            // Every window holds at least one valid tap and pads less than a kernel on each side.
+            guard (0..<w.kernelHeight).contains(w.padTop), (0..<w.kernelWidth).contains(w.padLeft),
+                  (output.height - 1) * w.strideHeight - w.padTop < input.height,
+                  (output.width - 1) * w.strideWidth - w.padLeft < input.width
+            else {
+                throw fail("window \(w.kernelHeight)x\(w.kernelWidth) stride \(w.strideHeight)x\(w.strideWidth) pad (\(w.padTop), \(w.padLeft)) does not map \(input) to \(output)")
+            }
+        }
+        func weighted(_ op: WeightedOperation, reduction: Int, weightCount: Int, channels: Int) throws(ModelValidationError) {
+            guard reduction <= Self.maximumReduction else { throw fail("reduction over \(reduction) terms could overflow int32") }
+            guard op.weights.count == weightCount else { throw fail("has \(op.weights.count) weights, expected \(weightCount)") }
+            guard !op.weights.contains(-128) else { throw fail("has a weight of -128 (weights are within [-127, 127])") }
+            guard op.bias.count == channels else { throw fail("has \(op.bias.count) biases, expected \(channels)") }
+            guard op.bias.allSatisfy({ $0 > -Self.maximumBiasMagnitude && $0 < Self.maximumBiasMagnitude }) else {
+                throw fail("has a bias beyond +-2^30")
+            }
+            let rq = op.requantization
+            guard rq.multipliers.count == channels, rq.shifts.count == channels else {
+                throw fail("has \(rq.multipliers.count) multipliers and \(rq.shifts.count) shifts, expected \(channels)")
+            }
+            for channel in 0..<channels {
+                try multiplier(rq.multipliers[channel], rq.shifts[channel], "channel \(channel)")
+            }
+            try clampRange(rq.activationMin, rq.activationMax)
+        }
+
+        switch operation {
+        case .conv2D(let op):
+            let input = tensors[op.input].shape, output = tensors[op.output].shape
+            try window(op.window, input, output)
+            let w = op.window
+            try weighted(op, reduction: w.kernelHeight * w.kernelWidth * input.channels,
+                         weightCount: output.channels * w.kernelHeight * w.kernelWidth * input.channels,
+                         channels: output.channels)
+        case .depthwiseConv2D(let op, let depthMultiplier):
+            let input = tensors[op.input].shape, output = tensors[op.output].shape
+            guard (1...Self.maximumDimension).contains(depthMultiplier), output.channels == input.channels * depthMultiplier else {
+                throw fail("depth multiplier \(depthMultiplier) does not map \(input.channels) to \(output.channels) channels")
+            }
+            try window(op.window, input, output)
+            let w = op.window
+            try weighted(op, reduction: w.kernelHeight * w.kernelWidth,
+                         weightCount: w.kernelHeight * w.kernelWidth * output.channels, channels: output.channels)
+        case .fullyConnected(let op):
+            let inputCount = tensors[op.input].shape.elementCount, output = tensors[op.output].shape
+            guard output.height == 1, output.width == 1 else { throw fail("output \(output) is not a vector") }
+            try weighted(op, reduction: inputCount, weightCount: inputCount * output.channels, channels: output.channels)
+        case .maxPool(let op), .averagePool(let op):
+            let input = tensors[op.input].shape, output = tensors[op.output].shape
+            guard input.channels == output.channels else { throw fail("maps \(input.channels) to \(output.channels) channels") }
+            try window(op.window, input, output)
+            guard op.window.kernelHeight * op.window.kernelWidth < 1 << 23 else { throw fail("pool window is too large") }
+            try sameQuantization(op.input, op.output)
+            try clampRange(op.activationMin, op.activationMax)
+        case .add(let op):
+            guard tensors[op.a].shape == tensors[op.b].shape, tensors[op.a].shape == tensors[op.output].shape else {
+                throw fail("adds \(tensors[op.a].shape) and \(tensors[op.b].shape) into \(tensors[op.output].shape)")
+            }
+            // |q - zero point| <= 255 < 2^8, so a left shift up to 22 stays below 2^31.
+            guard (0...22).contains(op.leftShift) else { throw fail("left shift \(op.leftShift) is outside [0, 22]") }
+            // Input rescaling by at most 1 (shift >= 0) keeps |a'| and |b'| below 2^30, so a' + b' fits.
+            guard op.aShift >= 0, op.bShift >= 0 else { throw fail("input rescaling shifts must not be negative") }
+            try multiplier(op.aMultiplier, op.aShift, "input a")
+            try multiplier(op.bMultiplier, op.bShift, "input b")
+            try multiplier(op.outputMultiplier, op.outputShift, "output")
+            try clampRange(op.activationMin, op.activationMax)
+        case .flatten(let input, let output):
+            guard tensors[output].shape == ActivationShape(height: 1, width: 1, channels: tensors[input].shape.elementCount) else {
+                throw fail("flattens \(tensors[input].shape) into \(tensors[output].shape)")
+            }
+            try sameQuantization(input, output)
+        }
+    }
+}

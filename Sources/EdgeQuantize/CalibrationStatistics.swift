@@ -1,0 +1,38 @@
+import EdgeGraph
+
+/// Every node's output distribution over a set of calibration images, from the float executor.
+public struct CalibrationStatistics: Sendable {
+    /// One histogram per graph node, indexed by `NodeID`.
+    public private(set) var histograms: [ActivationHistogram]
+    public private(set) var imageCount = 0
+
+    public init(nodeCount: Int) {
+        histograms = [ActivationHistogram](repeating: ActivationHistogram(), count: nodeCount)
+    }
+
+    /// Runs `executor` on each image (8-bit pixels at the graph's input size) and records every
+    /// node's output. `progress(done, total)` is called after each image.
+    public static func collect(
+        executor: FloatExecutor, images: [[UInt8]], progress: (Int, Int) -> Void = { _, _ in }
+    ) -> CalibrationStatistics {
+        var statistics = CalibrationStatistics(nodeCount: executor.graph.nodes.count)
+        for (index, pixels) in images.enumerated() {
+            statistics.add(executor.runAll(executor.preprocess(pixels)))
+            progress(index + 1, images.count)
+        }
+        return statistics
+    }
+
+    public mutating func add(_ nodeOutputs: [[Float]]) {
+        precondition(nodeOutputs.count == histograms.count, "one output per node")
+        for (node, values) in nodeOutputs.enumerated() {
+            histograms[node].add(values)
+        }
+        imageCount += 1
+    }
+
+    /// The range `method` chooses for every node.
+    public func ranges(_ method: CalibrationMethod) -> [ClosedRange<Float>] {
+        histograms.map(method.range(of:))
+    }
+}

@@ -1,0 +1,236 @@
+import EdgeGraph
+import EdgeModel
+
+/// Turns a fused float graph (`GraphFusion`) and a real range per node into an int8 model:
+/// - weights symmetric per output channel, scale max|w| / 127, values in [-127, 127];
+/// - activations asymmetric, scale (high - low) / 255 with an integer zero point that maps real
+///   0 exactly; max/average/global pools and flatten keep their input's quantization;
+/// - bias int32 at scale input_scale * weight_scale[c];
+/// - requantization multiplier + shift (`FixedPointMultiplier`, double rounding);
+/// - add with TFLite's scheme (left shift 20, inputs rescaled to twice the larger input scale);
+/// - a final softmax stays in float (`OutputActivation.softmax`).
+/// The input tensor takes the preprocessing scale; when every reader of the input is a
+/// valid-padded conv, depthwise conv or dense layer, the preprocessing offset is folded into
+/// their biases and the zero point is -128, so every 8-bit pixel is exact (q = pixel - 128).
+public struct Quantizer {
+    public let graph: Graph
+    /// The model tensor holding each node's output (nil for the final softmax).
+    public private(set) var tensorOfNode: [TensorID?]
+
+    public static let addLeftShift: Int32 = 20
+
+    private var tensors: [ModelTensor] = []
+    private var operations: [ModelOperation] = []
+
+    private init(graph: Graph) {
+        self.graph = graph
+        tensorOfNode = [TensorID?](repeating: nil, count: graph.nodes.count)
+    }
+
+    /// `ranges[node]`: the real interval of node's output (unused for nodes that keep their
+    /// input's quantization, the input and a final softmax).
+    public static func quantize(
+        _ graph: Graph, ranges: [ClosedRange<Float>], calibration: String
+    ) throws(QuantizeError) -> (model: QuantizedModel, tensorOfNode: [TensorID?]) {
+        var quantizer = Quantizer(graph: graph)
+        let model = try quantizer.build(ranges: ranges, calibration: calibration)
+        return (model, quantizer.tensorOfNode)
+    }
+
+    /// Scale and zero point mapping `range` (widened to contain 0) onto [-128, 127].
+    public static func quantization(of range: ClosedRange<Float>) -> (scale: Float, zeroPoint: Int32) {
+        let low = min(range.lowerBound, 0)
+        var high = max(range.upperBound, 0)
+        if high - low < 1e-8 { high = low + 1e-8 }
+        let scale = (high - low) / 255
+        let zeroPoint = (-128 - low / scale).rounded(.toNearestOrAwayFromZero)
+        return (scale, Int32(min(max(zeroPoint, -128), 127)))
+    }
+
+    private mutating func build(ranges: [ClosedRange<Float>], calibration: String) throws(QuantizeError) -> QuantizedModel {
+        guard ranges.count == graph.nodes.count else {
+            throw QuantizeError("\(ranges.count) calibration ranges for \(graph.nodes.count) nodes")
+        }
+        let outputNode = graph.nodes[graph.output]
+        let endsInSoftmax = outputNode.operation == .softmax
+        let inputReaders = graph.consumers(of: 0)
+        let foldOffset = graph.preprocessing.offset != 0 && !inputReaders.isEmpty
+            && inputReaders.allSatisfy { Self.readsWithoutPadding(graph.nodes[$0].operation) }
+
+        let preprocessing = graph.preprocessing
+        let inputZeroPoint: Int32 = foldOffset
+            ? -128 : Int32(min(max((-128 - preprocessing.offset / preprocessing.scale).rounded(.toNearestOrAwayFromZero), -128), 127))
+        tensorOfNode[0] = addTensor(0, scale: preprocessing.scale, zeroPoint: inputZeroPoint)
+
+        for (id, node) in graph.nodes.enumerated().dropFirst() {
+            let inputTensors = try node.inputs.map { (input) throws(QuantizeError) -> TensorID in
+                guard let tensor = tensorOfNode[input] else {
+                    throw .unsupported(node.name, node.operation.kind, "it reads the softmax, which must be the last layer")
+                }
+                return tensor
+            }
+            let offset: Float = foldOffset && node.inputs == [0] ? preprocessing.offset : 0
+            switch node.operation {
+            case .input:
+                throw .unsupported(node.name, "input", "only node 0 may be the input")
+            case .conv2D(let conv):
+                let output = addTensor(id, range: ranges[id])
+                let op = try weighted(node, input: inputTensors[0], output: output, window: conv.window,
+                                      weights: conv.weights, bias: conv.bias, channels: conv.outputChannels,
+                                      channelOf: { $0 / (conv.weights.count / conv.outputChannels) },
+                                      activation: conv.activation, inputOffset: offset)
+                operations.append(.conv2D(op))
+            case .depthwiseConv2D(let conv):
+                let channels = node.outputShape.channels
+                let output = addTensor(id, range: ranges[id])
+                let op = try weighted(node, input: inputTensors[0], output: output, window: conv.window,
+                                      weights: conv.weights, bias: conv.bias, channels: channels,
+                                      channelOf: { $0 % channels }, activation: conv.activation, inputOffset: offset)
+                operations.append(.depthwiseConv2D(op, depthMultiplier: conv.depthMultiplier))
+            case .dense(let dense):
+                let output = addTensor(id, range: ranges[id])
+                let perOutput = dense.weights.count / dense.outputCount
+                let op = try weighted(node, input: inputTensors[0], output: output, window: nil, weights: dense.weights,
+                                      bias: dense.bias, channels: dense.outputCount, channelOf: { $0 / perOutput },
+                                      activation: dense.activation, inputOffset: offset)
+                operations.append(.fullyConnected(op))
+            case .maxPool(let window), .averagePool(let window):
+                let input = tensors[inputTensors[0]]
+                let output = addTensor(id, scale: input.scale, zeroPoint: input.zeroPoint)
+                let pool = PoolOperation(input: inputTensors[0], output: output, window: Self.geometry(window))
+                if case .maxPool = node.operation { operations.append(.maxPool(pool)) } else { operations.append(.averagePool(pool)) }
+            case .globalAveragePool:
+                let input = tensors[inputTensors[0]]
+                let output = addTensor(id, scale: input.scale, zeroPoint: input.zeroPoint)
+                let window = WindowGeometry(kernelHeight: input.shape.height, kernelWidth: input.shape.width,
+                                            strideHeight: 1, strideWidth: 1, padTop: 0, padLeft: 0)
+                operations.append(.averagePool(PoolOperation(input: inputTensors[0], output: output, window: window)))
+            case .flatten:
+                let input = tensors[inputTensors[0]]
+                let output = addTensor(id, scale: input.scale, zeroPoint: input.zeroPoint)
+                operations.append(.flatten(input: inputTensors[0], output: output))
+            case .add(let activation):
+                let output = addTensor(id, range: ranges[id])
+                operations.append(.add(try add(a: inputTensors[0], b: inputTensors[1], output: output, activation: activation)))
+            case .softmax:
+                guard id == graph.output, node.outputShape.height == 1, node.outputShape.width == 1 else {
+                    throw .unsupported(node.name, "softmax", "only a softmax over a vector at the end of the model is supported")
+                }
+            case .batchNormalization, .activation:
+                throw .unsupported(node.name, node.operation.kind, "it was not folded into the layer before it")
+            }
+        }
+        guard let outputTensor = tensorOfNode[endsInSoftmax ? outputNode.inputs[0] : graph.output] else {
+            throw QuantizeError("the model output has no int8 tensor")
+        }
+        let model = QuantizedModel(
+            preprocessing: PixelPreprocessing(scale: preprocessing.scale, offset: preprocessing.offset),
+            inputEncoding: foldOffset ? .offsetFoldedIntoBias : .affine,
+            labels: graph.labels, provenance: graph.provenance, calibration: calibration,
+            tensors: tensors, inputTensor: 0, outputTensor: outputTensor,
+            outputActivation: endsInSoftmax ? .softmax : .none, operations: operations)
+        do {
+            try model.validate()
+        } catch {
+            throw QuantizeError("the quantized model breaks the kernel contract: \(error.problem)")
+        }
+        return model
+    }
+
+    private static func readsWithoutPadding(_ operation: Operation) -> Bool {
+        switch operation {
+        case .conv2D(let conv): return conv.window.padding == .valid
+        case .depthwiseConv2D(let conv): return conv.window.padding == .valid
+        case .dense: return true
+        default: return false
+        }
+    }
+
+    private static func geometry(_ window: Window) -> WindowGeometry {
+        WindowGeometry(kernelHeight: window.kernelHeight, kernelWidth: window.kernelWidth,
+                       strideHeight: window.strideHeight, strideWidth: window.strideWidth,
+                       padTop: window.padding.top, padLeft: window.padding.left)
+    }
+
+    private static func activationLimits(_ activation: FusedActivation, scale: Float, zeroPoint: Int32) -> (Int32, Int32) {
+        switch activation {
+        case .none: return (-128, 127)
+        case .relu: return (max(-128, zeroPoint), 127)
+        case .relu6:
+            let six = Int32((6 / scale).rounded(.toNearestOrAwayFromZero)) + zeroPoint
+            return (max(-128, zeroPoint), min(127, max(zeroPoint, six)))
+        }
+    }
+
+    private mutating func addTensor(_ nodeID: NodeID, scale: Float, zeroPoint: Int32) -> TensorID {
+        let node = graph.nodes[nodeID]
+        let shape = ActivationShape(height: node.outputShape.height, width: node.outputShape.width,
+                                    channels: node.outputShape.channels)
+        tensors.append(ModelTensor(name: node.name, shape: shape, scale: scale, zeroPoint: zeroPoint))
+        tensorOfNode[nodeID] = tensors.count - 1
+        return tensors.count - 1
+    }
+
+    private mutating func addTensor(_ nodeID: NodeID, range: ClosedRange<Float>) -> TensorID {
+        let (scale, zeroPoint) = Self.quantization(of: range)
+        return addTensor(nodeID, scale: scale, zeroPoint: zeroPoint)
+    }
+
+    /// Per-channel symmetric weights, int32 bias (with `inputOffset` * sum of the channel's
+    /// weights folded in), per-channel multipliers.
+    private func weighted(
+        _ node: Node, input: TensorID, output: TensorID, window: Window?, weights: [Float], bias: [Float],
+        channels: Int, channelOf: (Int) -> Int, activation: FusedActivation, inputOffset: Float
+    ) throws(QuantizeError) -> WeightedOperation {
+        var largest = [Float](repeating: 0, count: channels)
+        var weightSums = [Double](repeating: 0, count: channels)
+        for (index, weight) in weights.enumerated() {
+            let channel = channelOf(index)
+            largest[channel] = max(largest[channel], abs(weight))
+            weightSums[channel] += Double(weight)
+        }
+        guard largest.allSatisfy(\.isFinite), bias.allSatisfy(\.isFinite) else {
+            throw .unsupported(node.name, node.operation.kind, "its weights or biases are not finite numbers")
+        }
+        let weightScales = largest.map { $0 > 0 ? $0 / 127 : 1 }
+        let quantizedWeights = weights.enumerated().map { index, weight in
+            Int8(max(-127, min(127, (weight / weightScales[channelOf(index)]).rounded(.toNearestOrAwayFromZero))))
+        }
+        let inputScale = Double(tensors[input].scale), outputTensor = tensors[output]
+        var quantizedBias: [Int32] = []
+        var multipliers: [Int32] = []
+        var shifts: [Int32] = []
+        let limit = Double(QuantizedModel.maximumBiasMagnitude - 1)
+        for channel in 0..<channels {
+            let accumulatorScale = inputScale * Double(weightScales[channel])
+            let real = Double(bias[channel]) + Double(inputOffset) * weightSums[channel]
+            quantizedBias.append(Int32(max(-limit, min(limit, (real / accumulatorScale).rounded()))))
+            let multiplier = try FixedPointMultiplier(accumulatorScale / Double(outputTensor.scale))
+            multipliers.append(multiplier.multiplier)
+            shifts.append(multiplier.shift)
+        }
+        let (low, high) = Self.activationLimits(activation, scale: outputTensor.scale, zeroPoint: outputTensor.zeroPoint)
+        return WeightedOperation(
+            input: input, output: output,
+            window: window.map(Self.geometry) ?? WindowGeometry(kernelHeight: 0, kernelWidth: 0, strideHeight: 0, strideWidth: 0, padTop: 0, padLeft: 0),
+            weights: quantizedWeights, bias: quantizedBias,
+            requantization: Requantization(multipliers: multipliers, shifts: shifts, activationMin: low, activationMax: high))
+    }
+
+    private func add(a: TensorID, b: TensorID, output: TensorID, activation: FusedActivation) throws(QuantizeError) -> AddOperation {
+        let aScale = Double(tensors[a].scale), bScale = Double(tensors[b].scale)
+        let outputTensor = tensors[output]
+        let twiceLarger = 2 * max(aScale, bScale)
+        let aMultiplier = try FixedPointMultiplier(aScale / twiceLarger)
+        let bMultiplier = try FixedPointMultiplier(bScale / twiceLarger)
+        let outputMultiplier = try FixedPointMultiplier(
+            twiceLarger / (Double(1 << Self.addLeftShift) * Double(outputTensor.scale)))
+        let (low, high) = Self.activationLimits(activation, scale: outputTensor.scale, zeroPoint: outputTensor.zeroPoint)
+        return AddOperation(
+            a: a, b: b, output: output, leftShift: Self.addLeftShift,
+            aMultiplier: aMultiplier.multiplier, aShift: aMultiplier.shift,
+            bMultiplier: bMultiplier.multiplier, bShift: bMultiplier.shift,
+            outputMultiplier: outputMultiplier.multiplier, outputShift: outputMultiplier.shift,
+            activationMin: low, activationMax: high)
+    }
+}

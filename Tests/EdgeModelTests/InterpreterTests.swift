@@ -1,0 +1,93 @@
+import CEdgeKernels
+import EdgeInference
+import EdgeModel
+import Testing
+
+@Suite struct InterpreterTests {
+    private func pixels(seed: UInt64, count: Int) -> [UInt8] {
+        var random = SeededGenerator(seed: seed)
+        return (0..<count).map { _ in UInt8.random(in: 0...255, using: &random) }
+    }
+
+    @Test func memoryReuseChangesNothingButTheArenaSize() throws {
+        let model = SampleModel.make()
+        let shared = try Interpreter(model: model)
+        let separate = try Interpreter(model: model, reuseMemory: false)
+        #expect(shared.plan.byteCount < separate.plan.byteCount)
+        for seed in 0..<20 {
+            let input = pixels(seed: UInt64(seed), count: 64)
+            let a = try input.withUnsafeBufferPointer { try shared.classify(pixels: $0) }
+            let b = try input.withUnsafeBufferPointer { try separate.classify(pixels: $0) }
+            #expect(a == b)
+            #expect(abs(a.reduce(0, +) - 1) < 1e-5)
+        }
+    }
+
+    @Test func liveTensorsNeverShareBytes() {
+        let model = SampleModel.make()
+        let plan = ArenaPlan(model: model)
+        // Tensors read by the same operation or written while another is still needed must be apart.
+        for (step, operation) in model.operations.enumerated() {
+            if case .flatten = operation { continue }
+            let live = Set(model.operations[step...].flatMap(\.inputs)).union([operation.output])
+                .filter { tensor in model.operations[..<step].contains { $0.output == tensor } || tensor == model.inputTensor || tensor == operation.output }
+            for a in live {
+                for b in live where a < b {
+                    let ra = plan.offsets[a]..<(plan.offsets[a] + model.tensors[a].shape.elementCount)
+                    let rb = plan.offsets[b]..<(plan.offsets[b] + model.tensors[b].shape.elementCount)
+                    let aliased = model.operations.contains { $0 == .flatten(input: a, output: b) }
+                    #expect(aliased || !ra.overlaps(rb), "tensors \(a) and \(b) overlap at step \(step)")
+                }
+            }
+        }
+    }
+
+    @Test func foldedInputEncodingIsPixelMinus128() throws {
+        let model = SampleModel.make()
+        let interpreter = try Interpreter(model: model, reuseMemory: false)
+        let input = pixels(seed: 3, count: 64)
+        try input.withUnsafeBufferPointer { try interpreter.invoke(pixels: $0) }
+        #expect(Array(interpreter.tensor(0)) == input.map { Int8(Int($0) - 128) })
+    }
+
+    /// The first conv recomputed in Swift from the contract: acc = bias + sum((x - zp) * w), then
+    /// edge_requantize, + output zero point, clamp.
+    @Test func convolutionFollowsTheContract() throws {
+        let model = SampleModel.make(seed: 11)
+        guard case .conv2D(let conv) = model.operations[0] else { Issue.record("sample starts with a conv"); return }
+        let interpreter = try Interpreter(model: model, reuseMemory: false)
+        let input = pixels(seed: 5, count: 64)
+        try input.withUnsafeBufferPointer { try interpreter.invoke(pixels: $0) }
+        let x = input.map { Int32($0) - 128 }
+        let inZero = model.tensors[0].zeroPoint, outZero = model.tensors[1].zeroPoint
+        let output = interpreter.tensor(1)
+        for oy in 0..<6 {
+            for ox in 0..<6 {
+                for oc in 0..<4 {
+                    var acc = conv.bias[oc]
+                    for ky in 0..<3 {
+                        for kx in 0..<3 {
+                            acc += (x[(oy + ky) * 8 + ox + kx] - inZero) * Int32(conv.weights[oc * 9 + ky * 3 + kx])
+                        }
+                    }
+                    let rq = conv.requantization
+                    let y = edge_requantize(acc, rq.multipliers[oc], rq.shifts[oc]) + outZero
+                    #expect(Int32(output[(oy * 6 + ox) * 4 + oc]) == min(max(y, rq.activationMin), rq.activationMax))
+                }
+            }
+        }
+    }
+
+    @Test func rejectsAWronglySizedInput() throws {
+        let interpreter = try Interpreter(model: SampleModel.make())
+        let input = [UInt8](repeating: 0, count: 63)
+        #expect(throws: InterpreterError.inputSize(expected: 64, got: 63)) {
+            try input.withUnsafeBufferPointer { try interpreter.invoke(pixels: $0) }
+        }
+    }
+
+    @Test func selectsKernelsByName() throws {
+        #expect(try KernelTable.select("reference").name == "reference")
+        #expect(throws: KernelSelectionError.self) { try KernelTable.select("no-such-kernels") }
+    }
+}
