@@ -50,7 +50,8 @@ let package = Package(
 
         // MARK: Board I/O
         .target(name: "EdgeSystem", dependencies: ["CEdgeSyscalls"]),
-        .target(name: "EdgeDevices", dependencies: ["EdgeSystem", "CV4L2", "CDRM"]),
+        .target(name: "EdgeDevices", dependencies: ["EdgeSystem", "EdgeOverlay", "CV4L2", "CDRM", "CLinuxGPIO"]),
+        .target(name: "EdgeOverlay"),
         .target(name: "EdgeBoardConfig"),
 
         // MARK: The board application
