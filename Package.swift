@@ -56,7 +56,7 @@ let package = Package(
 
         // MARK: The board application
         .target(name: "EdgeApp", dependencies: [
-            "EdgeInference", "EdgeDetect", "EdgeImage", "EdgeDevices", "EdgeBoardConfig",
+            "EdgeModel", "EdgeInference", "EdgeDetect", "EdgeImage", "EdgeDevices", "EdgeOverlay", "EdgeBoardConfig",
         ]),
 
         // MARK: Executables

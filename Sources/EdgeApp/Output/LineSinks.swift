@@ -22,11 +22,11 @@ public final class FileLineSink: LineSink {
     public init(path: String, log: @escaping @Sendable (String) -> Void) throws {
         if !FileManager.default.fileExists(atPath: path) {
             guard FileManager.default.createFile(atPath: path, contents: nil) else {
-                throw FrameSourceError.unreadable(path: path, reason: "cannot create the JSON lines file (missing folder or no permission)")
+                throw OutputSetupError(path: path, problem: "cannot create the JSON lines file (missing folder or no permission)")
             }
         }
         guard let handle = FileHandle(forWritingAtPath: path) else {
-            throw FrameSourceError.unreadable(path: path, reason: "cannot open the JSON lines file for writing")
+            throw OutputSetupError(path: path, problem: "cannot open the JSON lines file for writing")
         }
         handle.seekToEndOfFile()
         self.handle = handle
