@@ -24,7 +24,11 @@ public final class Y4MFileSource: FrameSource {
             throw FrameSourceError.unreadable(path: path, reason: "no such file or no permission to read it")
         }
         self.handle = handle
-        let headerLine = try Self.readLine(handle, path: path, maxLength: 1024, what: "stream header")
+        let magic = Array("YUV4MPEG2 ".utf8)
+        guard (try? handle.read(upToCount: magic.count)).flatMap({ $0.map { [UInt8]($0) } }) == magic else {
+            throw FrameSourceError.malformed(path: path, reason: "not a YUV4MPEG2 file (the first line must start with \"YUV4MPEG2 \")")
+        }
+        let headerLine = "YUV4MPEG2 " + (try Self.readLine(handle, path: path, maxLength: 1024, what: "stream header"))
         let fields = headerLine.split(separator: " ").map(String.init)
         guard fields.first == "YUV4MPEG2" else {
             throw FrameSourceError.malformed(path: path, reason: "not a YUV4MPEG2 file (the first line must start with \"YUV4MPEG2 \")")
