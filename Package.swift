@@ -10,6 +10,7 @@ let package = Package(
         .executable(name: "edge-run", targets: ["edge-run"]),
         .executable(name: "edge-quantize", targets: ["edge-quantize"]),
         .executable(name: "edge-bench", targets: ["edge-bench"]),
+        .executable(name: "edge-devices", targets: ["edge-devices"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -72,6 +73,11 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
+        .executableTarget(name: "edge-devices", dependencies: [
+            "EdgeDevices", "EdgeOverlay", "EdgeSystem",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
         // MARK: Tests
         .testTarget(name: "EdgeGraphTests", dependencies: ["EdgeGraph"]),
         .testTarget(name: "EdgeKerasImportTests", dependencies: ["EdgeKerasImport", "EdgeGraph"],
@@ -82,7 +88,9 @@ let package = Package(
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "EdgeImageTests", dependencies: ["EdgeImage"], resources: [.copy("Fixtures")]),
         .testTarget(name: "EdgeDetectTests", dependencies: ["EdgeDetect", "EdgeImage"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "EdgeDevicesTests", dependencies: ["EdgeSystem", "EdgeDevices", "EdgeBoardConfig"]),
+        .testTarget(name: "EdgeDevicesTests", dependencies: [
+            "EdgeSystem", "EdgeDevices", "EdgeBoardConfig", "EdgeOverlay", "CV4L2", "CLinuxGPIO",
+        ]),
         .testTarget(name: "EdgeAppTests", dependencies: ["EdgeApp"], resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v6]

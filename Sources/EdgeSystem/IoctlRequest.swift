@@ -20,31 +20,30 @@ public struct IoctlRequest: RawRepresentable, Hashable, Sendable, CustomStringCo
     private static let writeDirection: UInt = 1
     private static let readDirection: UInt = 2
 
-    private static func encode(direction: UInt, type: Character, number: UInt8, size: Int) -> UInt {
+    private static func encode(direction: UInt, type: UInt8, number: UInt8, size: Int) -> UInt {
         precondition(size < 1 << 14, "ioctl payload too large for the size field")
-        let typeByte = UInt(type.asciiValue!)
-        return direction << 30 | UInt(size) << 16 | typeByte << 8 | UInt(number)
+        return direction << 30 | UInt(size) << 16 | UInt(type) << 8 | UInt(number)
     }
 
     /// `_IO(type, nr)`: no payload.
-    public static func none(_ name: String, type: Character, number: UInt8) -> IoctlRequest {
+    public static func none(_ name: String, type: UInt8, number: UInt8) -> IoctlRequest {
         IoctlRequest(rawValue: encode(direction: 0, type: type, number: number, size: 0), name: name)
     }
 
     /// `_IOR(type, nr, Payload)`: the kernel fills the payload.
-    public static func read<Payload>(_ name: String, type: Character, number: UInt8, _: Payload.Type) -> IoctlRequest {
+    public static func read<Payload>(_ name: String, type: UInt8, number: UInt8, _: Payload.Type) -> IoctlRequest {
         IoctlRequest(rawValue: encode(direction: readDirection, type: type, number: number,
                                       size: MemoryLayout<Payload>.size), name: name)
     }
 
     /// `_IOW(type, nr, Payload)`: the kernel reads the payload.
-    public static func write<Payload>(_ name: String, type: Character, number: UInt8, _: Payload.Type) -> IoctlRequest {
+    public static func write<Payload>(_ name: String, type: UInt8, number: UInt8, _: Payload.Type) -> IoctlRequest {
         IoctlRequest(rawValue: encode(direction: writeDirection, type: type, number: number,
                                       size: MemoryLayout<Payload>.size), name: name)
     }
 
     /// `_IOWR(type, nr, Payload)`: both.
-    public static func readWrite<Payload>(_ name: String, type: Character, number: UInt8, _: Payload.Type) -> IoctlRequest {
+    public static func readWrite<Payload>(_ name: String, type: UInt8, number: UInt8, _: Payload.Type) -> IoctlRequest {
         IoctlRequest(rawValue: encode(direction: readDirection | writeDirection, type: type, number: number,
                                       size: MemoryLayout<Payload>.size), name: name)
     }
