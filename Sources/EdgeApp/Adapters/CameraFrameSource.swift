@@ -1,11 +1,52 @@
-import Foundation
 import EdgeBoardConfig
+import EdgeDevices
+import Foundation
 
-// PENDING: replaced by the EdgeDevices V4L2 adapter when the board branch lands its camera.
-public enum CameraFrameSource {
+/// The board's V4L2 camera (EdgeDevices) as a frame source. EdgeDevices' camera reconnects by itself after an
+/// unplug or stall; this adds the wait at start-up: a camera missing when edge-run starts is retried with
+/// backoff (ReconnectingSource), logging why, until it appears.
+public final class CameraFrameSource: FrameSource {
+    private let camera: V4L2Camera
+    private var gray: [UInt8] = []
+    private var index = 0
+
+    init(camera: V4L2Camera) {
+        self.camera = camera
+    }
+
+    public var summary: String {
+        "camera \(camera.devicePath ?? camera.settings.source.description)" + (camera.format.map { " \($0)" } ?? "")
+    }
+
+    public func nextFrame() throws -> GrayFrame? {
+        guard let captured = try camera.nextFrame(into: &gray) else { throw FrameSourceError.noFrameYet }
+        let count = captured.width * captured.height
+        let pixels = gray.count == count ? gray : Array(gray[0..<count])
+        defer { index += 1 }
+        return GrayFrame(width: captured.width, height: captured.height, pixels: pixels, index: index,
+                         timestamp: captured.timestamp, origin: camera.devicePath ?? "camera")
+    }
+
+    public func close() {
+        camera.close()  // stream off, buffers unmapped, descriptor closed
+    }
+
+    public static func settings(_ config: CameraConfig) -> CameraSettings {
+        let source: CameraSettings.Source = switch config.source {
+        case let .path(path): .path(path)
+        case let .card(card): .card(card)
+        }
+        let format = CameraSettings.PixelFormat(rawValue: config.format.rawValue) ?? .yuyv
+        return CameraSettings(source: source, format: format, width: config.width, height: config.height,
+                              framesPerSecond: config.framesPerSecond, bufferCount: config.buffers)
+    }
+
+    /// Opens the configured camera on first use, waiting and retrying (logged) while it is missing.
     public static func reconnecting(config: CameraConfig, log: @escaping @Sendable (String) -> Void) -> FrameSource {
-        ReconnectingSource(describe: "camera", log: log) {
-            throw OutputSetupError(path: "camera", problem: "V4L2 capture is not in this build yet")
+        ReconnectingSource(describe: "camera \(describe(config))", log: log) {
+            let camera = V4L2Camera(settings: settings(config), log: { log("camera: \($0)") })
+            try camera.open()
+            return CameraFrameSource(camera: camera)
         }
     }
 
@@ -22,11 +63,5 @@ public enum CameraFrameSource {
         case let .path(path): return path
         case let .card(card): return "card \"\(card)\""
         }
-    }
-
-    /// The device node a config names, when it names one by path.
-    public static func devicePath(_ config: CameraConfig) -> String? {
-        if case let .path(path) = config.source { return path }
-        return nil
     }
 }
