@@ -10,6 +10,10 @@ public enum CalibrationMethod: String, CaseIterable, Sendable {
 
     public static let percentileFraction = 0.9999
 
+    /// The method `edge-quantize convert` uses unless told otherwise (see .readme-parts/quant.md
+    /// for the measurements behind the choice).
+    public static let defaultMethod = CalibrationMethod.mse
+
     /// The real interval [low, high] to map onto int8; always contains 0.
     public func range(of histogram: ActivationHistogram) -> ClosedRange<Float> {
         guard histogram.count > 0 else { return 0...0 }

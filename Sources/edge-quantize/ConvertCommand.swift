@@ -1,0 +1,79 @@
+import ArgumentParser
+import EdgeGraph
+import EdgeInference
+import EdgeModel
+import EdgeQuantize
+import Foundation
+
+struct ConvertCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "convert",
+        abstract: "Quantize a trained model to an int8 model file, calibrating on a folder of images.",
+        discussion: """
+            Weights become symmetric per-channel int8, activations asymmetric int8 with ranges chosen \
+            on the calibration images (class subfolders or a flat folder of PNG, JPEG or PGM files, \
+            resized bilinearly to the model input). Prints a per-layer report (SQNR and cosine of int8 \
+            against float) and the top-1 agreement on the calibration images.
+            """)
+
+    @Argument(help: "Trained model: Keras .h5/.hdf5 or .keras.")
+    var model: String
+
+    @Option(name: .long, help: "Folder of calibration images.")
+    var calibration: String
+
+    @Option(name: .shortAndLong, help: "The int8 model file to write (.edgemodel).")
+    var output: String
+
+    @Option(name: .long, help: "Calibration method: \(CalibrationMethod.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var method: String = CalibrationMethod.defaultMethod.rawValue
+
+    @Option(name: .long, help: "Use at most this many calibration images (0: all).")
+    var limit: Int = 0
+
+    @Flag(name: .long, help: "Skip the per-layer report.")
+    var noReport = false
+
+    func validate() throws {
+        if let problem = ModelSource.validate(model) { throw ValidationError(problem) }
+        guard CalibrationMethod(rawValue: method) != nil else {
+            throw ValidationError("unknown calibration method '\(method)'; use one of \(CalibrationMethod.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        guard limit >= 0 else { throw ValidationError("--limit must be 0 (all images) or positive") }
+        guard !output.isEmpty else { throw ValidationError("--output needs a file name") }
+    }
+
+    func run() throws {
+        do {
+            let method = CalibrationMethod(rawValue: method)!
+            let graph = try ModelSource.load(model)
+            let folder = try ImageFolder(path: calibration)
+            var entries = folder.entries
+            if limit > 0 { entries = Array(entries.prefix(limit)) }
+            print("model: \(graph.provenance)")
+            print("calibration: \(entries.count) images in \(calibration)")
+            let loading = ProgressLine(label: "loading")
+            var images: [[UInt8]] = []
+            for (index, entry) in entries.enumerated() {
+                images.append(try ImageFolder.loadPixels(entry.path, width: graph.inputShape.width, height: graph.inputShape.height))
+                loading(index + 1, entries.count)
+            }
+            let source = (calibration as NSString).lastPathComponent
+            let quantization = try PostTrainingQuantization(
+                graph: graph, images: images, calibrationSource: source, progress: { ProgressLine(label: "calibrating")($0, $1) })
+            let (quantized, tensorOfNode) = try quantization.model(method: method)
+            try ModelFile.write(quantized, to: output)
+            let size = (try? FileManager.default.attributesOfItem(atPath: output)[.size] as? Int) ?? 0
+            print("wrote \(output): \(quantized.operations.count) operations, \(quantized.parameterCount) parameters, \(size) bytes, calibration \(quantized.calibration)")
+            guard !noReport else { return }
+            let report = try QuantizationReport.measure(
+                graph: graph, model: quantized, tensorOfNode: tensorOfNode, images: images,
+                progress: { ProgressLine(label: "report")($0, $1) })
+            report.lines.forEach { print($0) }
+        } catch let error as CommandFailure {
+            throw error
+        } catch {
+            throw CommandFailure(error)
+        }
+    }
+}

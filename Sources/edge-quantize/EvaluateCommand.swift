@@ -1,0 +1,53 @@
+import ArgumentParser
+import EdgeInference
+import EdgeModel
+import EdgeQuantize
+import Foundation
+
+struct EvaluateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "evaluate",
+        abstract: "Top-1 accuracy of an int8 model and of its float source on a class-folder dataset.",
+        discussion: """
+            Each image is converted to gray and resized bilinearly (OpenCV INTER_LINEAR) to the model \
+            input, then run in int8 and in float. The last line is exactly \
+            'accuracy=<int8 top-1> float=<float top-1> agreement=<int8 vs float top-1 agreement> n=<images>', \
+            rates as fractions with four decimals (0.6523 = 65.23 %).
+            """)
+
+    @Argument(help: "Trained float model: Keras .h5/.hdf5 or .keras.")
+    var model: String
+
+    @Argument(help: "The int8 model file (.edgemodel).")
+    var int8Model: String
+
+    @Argument(help: "Dataset folder with one subfolder of images per class, named like the model's labels.")
+    var dataset: String
+
+    @Option(name: .long, help: "Kernel variant (default: EDGE_KERNELS, else the fastest this CPU has).")
+    var kernels: String?
+
+    func validate() throws {
+        if let problem = ModelSource.validate(model) { throw ValidationError(problem) }
+    }
+
+    func run() throws {
+        do {
+            let kernelTable = try kernels.map { name throws in try KernelTable.select(name) } ?? KernelTable.fromEnvironment()
+            let quantized = try ModelFile.load(path: int8Model)
+            let graph = try ModelSource.load(model)
+            let folder = try ImageFolder(path: dataset)
+            print("evaluating \(int8Model) against \(graph.provenance) on \(folder.entries.count) images in \(dataset)")
+            let progress = ProgressLine(label: "evaluating")
+            let result = try AccuracyEvaluation.run(graph: graph, model: quantized, dataset: folder, kernels: kernelTable) {
+                done, total, partial in
+                progress(done, total, detail: partial.summaryLine)
+            }
+            print(result.summaryLine)
+        } catch let error as CommandFailure {
+            throw error
+        } catch {
+            throw CommandFailure(error)
+        }
+    }
+}

@@ -1,0 +1,36 @@
+import ArgumentParser
+import EdgeModel
+import Foundation
+
+struct InspectCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "inspect",
+        abstract: "Check an int8 model file and print what it holds.")
+
+    @Argument(help: "The int8 model file (.edgemodel).")
+    var file: String
+
+    func run() throws {
+        let model: QuantizedModel
+        do {
+            model = try ModelFile.load(path: file)
+        } catch {
+            throw CommandFailure(error)
+        }
+        let input = model.tensors[model.inputTensor]
+        print("\(file): edge model format \(ModelFile.formatVersion), checksum ok")
+        print("provenance: \(model.provenance)")
+        print("calibration: \(model.calibration)")
+        print("rounding: \(model.roundingMode)")
+        print("input: \(input.shape), pixel * \(model.preprocessing.scale) + \(model.preprocessing.offset), int8 scale \(input.scale) zero point \(input.zeroPoint), encoding \(model.inputEncoding)")
+        print("output: \(model.outputShape) then \(model.outputActivation) in float; labels: \(model.labels.joined(separator: ", "))")
+        print("\(model.operations.count) operations, \(model.parameterCount) parameters, \(model.multiplyAccumulateCount) multiply-accumulates")
+        for (index, operation) in model.operations.enumerated() {
+            let output = model.tensors[operation.output]
+            let inputs = operation.inputs.map { "#\($0)" }.joined(separator: " ")
+            print(String(format: "%3d %-17@ %@ -> #%d %@ %@ scale %.6g zp %d", index, operation.kind as NSString,
+                         inputs as NSString, operation.output, output.name as NSString,
+                         output.shape.description as NSString, output.scale, output.zeroPoint))
+        }
+    }
+}
