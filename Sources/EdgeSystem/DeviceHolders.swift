@@ -35,21 +35,21 @@ public struct DeviceHolders: Sendable {
         case .busy:
             let holders = holders(of: path)
             if holders.isEmpty {
-                return error.withHint("another process holds it; stop it (`fuser -v \(path)` shows which)")
+                return error.withHint("Another process holds it; stop it (`fuser -v \(path)` shows which)")
             }
             let list = holders.map(\.description).joined(separator: ", ")
-            return error.withHint("held by \(list); stop it or choose another device")
+            return error.withHint("Held by \(list); stop it or choose another device")
         case .permissionDenied:
             guard let status = try? system.status(path) else {
-                return error.withHint("check the permissions of \(path)")
+                return error.withHint("Check the permissions of \(path)")
             }
             let group = system.groupName(status.groupID) ?? "gid \(status.groupID)"
             if system.processGroupIDs().contains(status.groupID) {
-                return error.withHint("group '\(group)' may open it but the mode forbids it; check udev rules")
+                return error.withHint("Group '\(group)' may open it but the mode forbids it; check udev rules")
             }
-            return error.withHint("add the user to group '\(group)' (`sudo usermod -aG \(group) $USER`, then log in again)")
+            return error.withHint("Add the user to group '\(group)' (`sudo usermod -aG \(group) $USER`, then log in again)")
         case .noSuchFileOrDirectory:
-            return error.withHint("the device is not present; check the cable, the driver and the config")
+            return error.withHint("The device is not present; check the cable, the driver and the config")
         default:
             return error
         }
