@@ -74,7 +74,7 @@ struct EdgeRunCommand: ParsableCommand {
     var announceAfter: Double = 0.6
 
     @Option(name: .long, help: "Seconds without any face before \"no face\" is announced and reactions stop.")
-    var noFaceAfter: Double = 2
+    var noFaceAfter: Double = 1.5
 
     @Option(name: .long, help: "Seconds a lost face keeps its id.")
     var forgetAfter: Double = 1
