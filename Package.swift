@@ -57,7 +57,8 @@ let package = Package(
 
         // MARK: The board application
         .target(name: "EdgeApp", dependencies: [
-            "EdgeModel", "EdgeInference", "EdgeDetect", "EdgeImage", "EdgeDevices", "EdgeOverlay", "EdgeBoardConfig",
+            "EdgeSystem", "EdgeModel", "EdgeInference", "EdgeDetect", "EdgeImage", "EdgeDevices", "EdgeOverlay",
+            "EdgeBoardConfig",
         ]),
 
         // MARK: Executables
@@ -91,7 +92,7 @@ let package = Package(
         .testTarget(name: "EdgeDevicesTests", dependencies: [
             "EdgeSystem", "EdgeDevices", "EdgeBoardConfig", "EdgeOverlay", "CV4L2", "CLinuxGPIO",
         ]),
-        .testTarget(name: "EdgeAppTests", dependencies: ["EdgeApp"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "EdgeAppTests", dependencies: ["EdgeApp", "EdgeSystem", "EdgeImage"], resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -120,6 +120,7 @@ struct EdgeRunCommand: ParsableCommand {
     }
 
     func run() throws {
+        let signals = SignalHandlers()  // first: every thread started later inherits the blocked signals
         let log = StandardErrorLog.write
         let board: BoardConfig
         do {
@@ -135,10 +136,7 @@ struct EdgeRunCommand: ParsableCommand {
             log("edge-run: \(error)")
             throw ExitCode.failure
         }
-        let signals = SignalHandlers(
-            stop: { application.stop() },
-            reload: { reloadConfig(application: application, log: log) },
-            log: log)
+        signals.start(stop: { application.stop() }, reload: { reloadConfig(application: application, log: log) }, log: log)
         let statsReporter = stats ? StatsReporter(pipeline: application.pipeline, interval: statsEvery, log: log) : nil
         let summary = application.run()
         statsReporter?.finish()

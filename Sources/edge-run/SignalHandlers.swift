@@ -1,44 +1,46 @@
-import Dispatch
+import EdgeSystem
 import Foundation
+import Synchronization
 
 /// SIGINT and SIGTERM call `stop` (a second one exits at once with status 130); SIGHUP calls `reload`.
-/// The signals are blocked from default handling and delivered through Dispatch, so the handlers may take locks.
+/// Built on EdgeSystem's TerminationSignals: the signals are blocked in every thread and taken with sigwait by
+/// one watcher thread, so handlers may take locks. Create it before any other thread starts (the serial
+/// writer, the pipeline), so they all inherit the blocked mask.
 final class SignalHandlers: @unchecked Sendable {
-    private var sources: [DispatchSourceSignal] = []
+    private let signals = TerminationSignals()
+    private let finished = Mutex(false)
+    private var stop: (@Sendable () -> Void)?
+    private var reload: (@Sendable () -> Void)?
     private let lock = NSLock()
-    private var stopping = false
 
-    init(stop: @escaping @Sendable () -> Void, reload: @escaping @Sendable () -> Void, log: @escaping @Sendable (String) -> Void) {
-        let queue = DispatchQueue(label: "edge-run.signals")
-        for (number, name) in [(SIGINT, "SIGINT"), (SIGTERM, "SIGTERM")] {
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
-            source.setEventHandler { [self] in
-                let again = lock.withLock { () -> Bool in
-                    defer { stopping = true }
-                    return stopping
-                }
-                if again {
+    /// Blocks the signals now; `start` attaches the actions once there is something to stop.
+    init() {}
+
+    func start(stop: @escaping @Sendable () -> Void, reload: @escaping @Sendable () -> Void,
+               log: @escaping @Sendable (String) -> Void) {
+        let thread = Thread { [self] in
+            var stopping = false
+            while !finished.withLock({ $0 }) {
+                guard let signal = signals.wait(seconds: 0.2) else { continue }
+                let name = TerminationSignals.name(signal)
+                if signal == SIGHUP {
+                    log("edge-run: SIGHUP: reloading the config")
+                    reload()
+                } else if stopping {
                     log("edge-run: \(name) again: exiting now")
                     exit(130)
+                } else {
+                    stopping = true
+                    log("edge-run: \(name): stopping")
+                    stop()
                 }
-                log("edge-run: \(name): stopping")
-                stop()
             }
-            source.resume()
-            sources.append(source)
         }
-        signal(SIGHUP, SIG_IGN)
-        let hangup = DispatchSource.makeSignalSource(signal: SIGHUP, queue: queue)
-        hangup.setEventHandler {
-            log("edge-run: SIGHUP: reloading the config")
-            reload()
-        }
-        hangup.resume()
-        sources.append(hangup)
+        thread.name = "edge-signals"
+        thread.start()
     }
 
     func cancel() {
-        sources.forEach { $0.cancel() }
+        finished.withLock { $0 = true }
     }
 }

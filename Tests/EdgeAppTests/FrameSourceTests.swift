@@ -1,3 +1,4 @@
+import EdgeSystem
 import EdgeImage
 import Synchronization
 import Foundation
@@ -145,9 +146,9 @@ func y4mBytes(width: Int, height: Int, frames: Int, header: String? = nil) -> [U
             if attempt < 3 { throw FrameSourceError.unreadable(path: "/dev/video9", reason: "no such device") }
             return OneFrame()
         }
-        let start = MonotonicClock.now()
+        let start = MonotonicClock().now()
         var frame: GrayFrame?
-        while frame == nil && MonotonicClock.now() - start < 5 {
+        while frame == nil && MonotonicClock().now() - start < 5 {
             do { frame = try source.nextFrame() } catch FrameSourceError.noFrameYet { continue }
         }
         #expect(frame?.pixels == [7])
@@ -158,7 +159,7 @@ func y4mBytes(width: Int, height: Int, frames: Int, header: String? = nil) -> [U
         #expect(lines[1].contains("retrying in 1.0 s"))
         #expect(lines[2].contains("is back"))
         // 0.5 s + 1.0 s of backoff.
-        #expect(MonotonicClock.now() - start >= 1.4)
+        #expect(MonotonicClock().now() - start >= 1.4)
     }
 }
 

@@ -1,3 +1,4 @@
+import EdgeSystem
 import Foundation
 import Synchronization
 import Testing
@@ -49,13 +50,13 @@ import Testing
         let stoppedAt = Mutex(0.0)
         let thread = Thread {
             _ = pipeline.run()
-            stoppedAt.withLock { $0 = MonotonicClock.now() }
+            stoppedAt.withLock { $0 = MonotonicClock().now() }
             finished.withLock { $0 = true }
         }
         thread.start()
         try await Task.sleep(for: .milliseconds(500))
         #expect(leds.history.contains { $0 == ("LED_HAPPY", true) })
-        let stopRequested = MonotonicClock.now()
+        let stopRequested = MonotonicClock().now()
         pipeline.stop()
         for _ in 0..<200 where !finished.withLock({ $0 }) { try await Task.sleep(for: .milliseconds(10)) }
         #expect(finished.withLock { $0 })

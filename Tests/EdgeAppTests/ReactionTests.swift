@@ -1,3 +1,4 @@
+import EdgeSystem
 import Foundation
 import Testing
 @testable import EdgeApp
@@ -58,9 +59,9 @@ import Testing
         let hook = ReactionSettings.Hook(command: "sleep 0.3; echo \"$EDGE_EMOTION $EDGE_PREVIOUS_EMOTION $EDGE_FACE_ID\" >> '\(out)'",
                                          minimumIntervalSeconds: 10)
         let launcher = HookLauncher(hook: hook, log: { _ in })
-        let start = MonotonicClock.now()
+        let start = MonotonicClock().now()
         launcher.trigger(.init(emotion: .happy, previous: nil, faceID: 3, score: 0.8, frame: 1), now: 100)
-        #expect(MonotonicClock.now() - start < 0.2, "trigger must not wait for the command")
+        #expect(MonotonicClock().now() - start < 0.2, "trigger must not wait for the command")
         launcher.trigger(.init(emotion: .sad, previous: .happy, faceID: 3, score: 0.7, frame: 2), now: 100.1)
         #expect(launcher.waitUntilIdle(timeout: 5))
         launcher.trigger(.init(emotion: .sad, previous: .happy, faceID: 3, score: 0.7, frame: 3), now: 105)

@@ -1,3 +1,4 @@
+import EdgeSystem
 import Foundation
 
 /// Delivers a file source's frames at their timestamps on the wall clock (a replay that behaves like a camera,
@@ -19,12 +20,12 @@ public final class RealtimePacedSource: FrameSource {
             guard let frame = try inner.nextFrame() else { return nil }
             pending = frame
         }
-        let now = MonotonicClock.now()
+        let now = MonotonicClock().now()
         if start == nil { start = now - pending!.timestamp }
         let due = start! + pending!.timestamp
         if due > now {
             Thread.sleep(forTimeInterval: min(due - now, FrameSourceTiming.pollBudget))
-            if MonotonicClock.now() < due { throw FrameSourceError.noFrameYet }
+            if MonotonicClock().now() < due { throw FrameSourceError.noFrameYet }
         }
         defer { pending = nil }
         return pending

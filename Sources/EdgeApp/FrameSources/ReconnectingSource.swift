@@ -1,3 +1,4 @@
+import EdgeSystem
 import Foundation
 
 /// Wraps a device source that may be missing at start or unplugged later: opens it on first use, and after an
@@ -25,7 +26,7 @@ public final class ReconnectingSource: FrameSource {
 
     public func nextFrame() throws -> GrayFrame? {
         if current == nil {
-            let now = MonotonicClock.now()
+            let now = MonotonicClock().now()
             if now < retryAt {
                 Thread.sleep(forTimeInterval: min(retryAt - now, FrameSourceTiming.pollBudget))
                 throw FrameSourceError.noFrameYet
@@ -58,7 +59,7 @@ public final class ReconnectingSource: FrameSource {
         current?.close()
         current = nil
         log("camera: \(describe): \(reason); retrying in \(String(format: "%.1f", delay)) s")
-        retryAt = MonotonicClock.now() + delay
+        retryAt = MonotonicClock().now() + delay
         delay = min(maximumDelay, delay * 2)
     }
 

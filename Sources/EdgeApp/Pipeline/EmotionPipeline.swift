@@ -1,3 +1,4 @@
+import EdgeSystem
 import Foundation
 
 /// camera/file -> detect -> track, crop, classify, smooth, react -> outputs, on four threads joined by
@@ -134,7 +135,7 @@ public final class EmotionPipeline: @unchecked Sendable {
                 guard let frame = try timings.measure(.capture, { try source.nextFrame() }) else { break }
                 consecutiveErrors = 0
                 statistics.frameCaptured()
-                if !captured.push(Captured(frame: frame, timings: timings, capturedAt: MonotonicClock.now())) { break }
+                if !captured.push(Captured(frame: frame, timings: timings, capturedAt: MonotonicClock().now())) { break }
             } catch FrameSourceError.noFrameYet {
                 continue
             } catch {
@@ -202,7 +203,7 @@ public final class EmotionPipeline: @unchecked Sendable {
                                         frameEmotion: frameScores?.top))
             }
             let main = tracker.noFace ? nil : faces.filter { $0.emotion != nil }.max { $0.box.area < $1.box.area }
-            let now = MonotonicClock.now()
+            let now = MonotonicClock().now()
             let reaction = timings.measure(.smooth) { () -> Emotion? in
                 lock.withLock {
                     reactions.want(main?.emotion, at: now)
@@ -233,7 +234,7 @@ public final class EmotionPipeline: @unchecked Sendable {
         var snapshotFailures = 0
         while let item = analyzed.pop() {
             var report = item.report
-            let start = MonotonicClock.now()
+            let start = MonotonicClock().now()
             report.latencyMilliseconds = (start - item.captured.capturedAt) * 1000
             report.dropped = droppedFrames
             let line = JSONLineEncoder.encode(report)
@@ -253,7 +254,7 @@ public final class EmotionPipeline: @unchecked Sendable {
                 }
             }
             var timings = report.timings
-            timings[.output] = (MonotonicClock.now() - start) * 1000
+            timings[.output] = (MonotonicClock().now() - start) * 1000
             statistics.frameDone(timings, latencyMilliseconds: report.latencyMilliseconds)
         }
         outputs.display?.close()
@@ -265,7 +266,7 @@ public final class EmotionPipeline: @unchecked Sendable {
         var shown: [String: Bool] = [:]
         while true {
             let (levels, done) = lock.withLock {
-                (reactions.levels(at: MonotonicClock.now()), stopRequested || analysisDone)
+                (reactions.levels(at: MonotonicClock().now()), stopRequested || analysisDone)
             }
             if done { break }
             for (line, on) in levels where shown[line] != on {

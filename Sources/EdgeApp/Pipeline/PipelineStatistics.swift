@@ -1,3 +1,4 @@
+import EdgeSystem
 import Foundation
 
 /// Running totals for `--stats`: frames in and out, drops per queue, per-stage time. Thread-safe.
@@ -34,7 +35,7 @@ public final class PipelineStatistics: @unchecked Sendable {
     private var totalCaptured = 0
     private var totalDone = 0
 
-    public init(now: Double = MonotonicClock.now()) {
+    public init(now: Double = MonotonicClock().now()) {
         windowStart = now
     }
 
@@ -57,7 +58,7 @@ public final class PipelineStatistics: @unchecked Sendable {
     public var totals: (captured: Int, done: Int) { lock.withLock { (totalCaptured, totalDone) } }
 
     /// Averages since the last call, then starts a new window. `dropped` is the queues' total so far.
-    public func takeSummary(now: Double = MonotonicClock.now(), dropped: Int) -> Summary {
+    public func takeSummary(now: Double = MonotonicClock().now(), dropped: Int) -> Summary {
         lock.withLock {
             var averages: [PipelineStage: Double] = [:]
             for (stage, sum) in sums { averages[stage] = sum / Double(max(1, counts[stage] ?? 0)) }

@@ -1,13 +1,5 @@
+import EdgeSystem
 import Foundation
-
-/// Monotonic seconds (CLOCK_MONOTONIC), the clock of V4L2 buffer timestamps.
-public enum MonotonicClock {
-    public static func now() -> Double {
-        var spec = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &spec)
-        return Double(spec.tv_sec) + Double(spec.tv_nsec) * 1e-9
-    }
-}
 
 /// The stages a frame goes through, in order; per-frame milliseconds are recorded for each.
 public enum PipelineStage: String, CaseIterable, Sendable {
@@ -27,8 +19,8 @@ public struct StageTimings: Sendable, Equatable {
 
     /// Runs `body`, adds its duration to `stage`, returns its result.
     public mutating func measure<T>(_ stage: PipelineStage, _ body: () throws -> T) rethrows -> T {
-        let start = MonotonicClock.now()
-        defer { milliseconds[stage, default: 0] += (MonotonicClock.now() - start) * 1000 }
+        let start = MonotonicClock().now()
+        defer { milliseconds[stage, default: 0] += (MonotonicClock().now() - start) * 1000 }
         return try body()
     }
 }
