@@ -60,7 +60,9 @@ public final class DRMDisplay {
                 notes.append("\(error)")
                 continue
             }
-            if let wanted = settings.card, !wanted.hasPrefix("/"), card.driverName != wanted {
+            // "bochs" matches the driver "bochs-drm"; "vc4" matches "vc4".
+            if let wanted = settings.card, !wanted.hasPrefix("/"),
+               card.driverName != wanted && !card.driverName.hasPrefix(wanted + "-") {
                 notes.append("\(path) is \(card.driverName), not \(wanted)")
                 card.close()
                 continue

@@ -1,6 +1,6 @@
 /// Which card, connector and mode to use; nil fields mean "the first that works" / "preferred".
 public struct DisplaySettings: Sendable, Equatable {
-    /// `/dev/dri/card1`, or a driver name (`vc4`, `bochs`).
+    /// `/dev/dri/card1`, or a driver name (`vc4`, `bochs`; a name also matches `<name>-...` like `bochs-drm`).
     public var card: String?
     /// `HDMI-A-1`.
     public var connector: String?

@@ -40,13 +40,13 @@ fi
 if [[ -s image.ppm && -s ../10-camera/yuyv.pgm ]]; then
     read -r width height < <(hwlab_image_size image.ppm)
     read -r frame_width frame_height < <(hwlab_image_size ../10-camera/yuyv.pgm)
-    # The frame is scaled to fit: compare the bars' centres (row at 3/4 height) in frame and screen.
+    # The frame is scaled to fit: compare the bars' centres (a row near the bottom, below vivid's text) in frame and screen.
     ok=0
     seen=()
     read -r px py pw ph < <(hwlab_fit "$frame_width" "$frame_height" "$width" "$height")
     for bar in 0 2 4 6; do
         fx=$(((2 * bar + 1) * frame_width / 16))
-        fy=$((frame_height * 3 / 4))
+        fy=$((frame_height - 8))
         gray="$(hwlab_pixel ../10-camera/yuyv.pgm "$fx" "$fy")"
         pixel="$(hwlab_pixel image.ppm $((px + fx * pw / frame_width)) $((py + fy * ph / frame_height)))"
         seen+=("$gray:($pixel)")
