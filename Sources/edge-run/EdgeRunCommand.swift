@@ -1,6 +1,7 @@
 import ArgumentParser
 import EdgeApp
 import EdgeBoardConfig
+import EdgeSystem
 import Foundation
 
 @main
@@ -14,6 +15,13 @@ struct EdgeRunCommand: ParsableCommand {
             One JSON line per frame goes to standard output (schema: README, "edge-run JSON lines"); logs go \
             to standard error. SIGINT/SIGTERM stop cleanly, SIGHUP reloads the board config's reactions.
             """)
+
+    /// Blocks SIGINT, SIGTERM and SIGHUP before anything else runs, so that every thread (including helper
+    /// threads the runtime starts before `run()`) inherits the mask and only the signal watcher takes them.
+    static func main() {
+        _ = TerminationSignals()
+        main(nil)
+    }
 
     enum SourceKind: String, ExpressibleByArgument, CaseIterable {
         case auto, camera, folder, file

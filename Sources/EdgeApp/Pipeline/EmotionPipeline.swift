@@ -58,7 +58,12 @@ public final class EmotionPipeline: @unchecked Sendable {
     private var reactions: ReactionController
     private var stopRequested = false
     private var analysisDone = false
-    private let finished = DispatchGroup()
+    /// Threads that hold devices (capture, output, LEDs): `run()` always waits for them.
+    private let deviceThreads = DispatchGroup()
+    /// Threads that only compute (detect, analyze): after a stop, `run()` does not wait for the frame they are
+    /// on (a Haar pass can take longer than the one-second stop budget on a small board); they hold no device
+    /// and their results are discarded by the cancelled queues.
+    private let computeThreads = DispatchGroup()
 
     public init(source: FrameSource, detector: FaceDetecting, classifier: EmotionClassifying,
                 outputs: PipelineOutputs, settings: PipelineSettings, dropStaleFrames: Bool,
@@ -101,24 +106,26 @@ public final class EmotionPipeline: @unchecked Sendable {
     private var isStopping: Bool { lock.withLock { stopRequested } }
 
     /// Runs until the source ends or `stop()`; then LEDs are off and released, the display restored, the source
-    /// closed and the sinks closed.
+    /// closed and the sinks closed. After a stop it returns as soon as the device threads are done (within the
+    /// capture poll budget plus one output step), without waiting for a detection or classification in flight.
     public func run() -> RunSummary {
-        spawn("edge-capture", captureLoop)
-        spawn("edge-detect", detectLoop)
-        spawn("edge-analyze", analyzeLoop)
-        spawn("edge-output", outputLoop)
-        spawn("edge-leds", ledLoop)
-        finished.wait()
+        spawn("edge-capture", in: deviceThreads, captureLoop)
+        spawn("edge-detect", in: computeThreads, detectLoop)
+        spawn("edge-analyze", in: computeThreads, analyzeLoop)
+        spawn("edge-output", in: deviceThreads, outputLoop)
+        spawn("edge-leds", in: deviceThreads, ledLoop)
+        deviceThreads.wait()
+        if !isStopping { computeThreads.wait() }
         let totals = statistics.totals
         return RunSummary(framesCaptured: totals.captured, framesDone: totals.done, dropped: droppedFrames,
                           stoppedByRequest: isStopping, hook: hooks.statistics)
     }
 
-    private func spawn(_ name: String, _ body: @escaping @Sendable () -> Void) {
-        finished.enter()
-        let thread = Thread { [finished] in
+    private func spawn(_ name: String, in group: DispatchGroup, _ body: @escaping @Sendable () -> Void) {
+        group.enter()
+        let thread = Thread {
             body()
-            finished.leave()
+            group.leave()
         }
         thread.name = name
         thread.start()
