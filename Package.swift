@@ -43,7 +43,8 @@ let package = Package(
         // MARK: Images and face detection
         .target(name: "CImageCodecs", dependencies: ["CPNG", "CJPEG"]),
         .target(name: "EdgeImage", dependencies: ["CImageCodecs"]),
-        .target(name: "EdgeDetect", dependencies: ["EdgeImage"]),
+        .target(name: "CHaarKernels"),
+        .target(name: "EdgeDetect", dependencies: ["EdgeImage", "CHaarKernels"]),
 
         // MARK: Workstation converter: importers and quantizer
         .target(name: "EdgeKerasImport", dependencies: ["EdgeGraph", "CHDF5", "CZip"]),

@@ -19,7 +19,7 @@ struct FrameBenchCommand: ParsableCommand {
     var model: String = "models/emotion-mini-xception.int8"
 
     @Option(help: "Haar cascade (OpenCV XML or the project's binary cascade).")
-    var cascade: String = "models/haarcascade_frontalface_default.xml"
+    var cascade: String = "models/face_frontal.edgecascade"
 
     @Option(name: .customLong("repeat"), help: "Timings per frame; the frame's time is their median.")
     var repetitions: Int = 3

@@ -9,5 +9,6 @@ struct EdgeQuantizeCommand: ParsableCommand {
             ConvertCommand.self,
             EvaluateCommand.self,
             InspectCommand.self,
+            CascadeCommand.self,
         ])
 }

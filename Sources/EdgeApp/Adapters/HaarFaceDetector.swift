@@ -1,10 +1,26 @@
 import EdgeBoardConfig
+import EdgeDetect
+import EdgeImage
 
-// PENDING: replaced by the EdgeDetect adapter when the haar branch lands its detector.
+/// EdgeDetect's fixed-point Haar detector as the pipeline's face detector, with the board config's parameters.
+/// The cascade is OpenCV XML (`.xml`) or the project's binary cascade file (anything else).
 public final class HaarFaceDetector: FaceDetecting {
+    private let detector: FaceDetector
+    public let parameters: DetectionParameters
+
     public init(cascadePath: String, config: DetectorConfig) throws {
-        throw OutputSetupError(path: cascadePath, problem: "the Haar detector is not in this build yet")
+        let cascade = cascadePath.lowercased().hasSuffix(".xml") ? try HaarCascade(xmlFile: cascadePath)
+                                                                  : try HaarCascade(contentsOfFile: cascadePath)
+        detector = FaceDetector(cascade: cascade)
+        parameters = DetectionParameters(scaleFactor: config.scaleFactor, minNeighbors: config.minimumNeighbors,
+                                         minSize: WindowSize(width: config.minimumFaceSize, height: config.minimumFaceSize))
     }
 
-    public func detectFaces(in frame: GrayFrame) throws -> [FaceDetection] { [] }
+    public func detectFaces(in frame: GrayFrame) throws -> [FaceDetection] {
+        let image = try GrayImage(width: frame.width, height: frame.height, pixels: frame.pixels)
+        return try detector.detect(image, parameters: parameters).map {
+            FaceDetection(box: FaceBox(x: $0.box.x, y: $0.box.y, width: $0.box.width, height: $0.box.height),
+                          neighbors: $0.neighbors)
+        }
+    }
 }

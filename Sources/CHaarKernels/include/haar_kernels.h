@@ -1,0 +1,100 @@
+// Integer-only Haar cascade evaluation: the hot loops of EdgeDetect's FaceDetector.
+//
+// Numeric contract (the same decisions as OpenCV 4.x's float evaluator, computed exactly in integers):
+// - A window's variance term is nf = A * sqsum - sum^2 over the normalisation rectangle (the window
+//   inset by one pixel, area A). OpenCV rejects the window unless A / sqrt(nf) < 0.1, i.e. unless
+//   nf > 100 * A^2 (`min_variance_term`); no square root is taken.
+// - A node compares the feature value v = sum_i w_i * S_i (rectangle sums S_i, weights w_i in fixed point
+//   with EDGE_HAAR_WEIGHT_SHIFT fractional bits) with t * sqrt(nf). Both sides are squared:
+//   v < t*sqrt(nf)  <=>  t >= 0 ? (v < 0 || v^2 * 2^S < T2 * nf) : (v < 0 && v^2 * 2^S > T2 * nf)
+//   with T2 = round(t^2 * 2^(2*EDGE_HAAR_WEIGHT_SHIFT + S)) (`threshold_squared`, S = `square_shift`).
+//   v^2 <= 2^72 and T2 * nf <= 2^64 * 2^35, so both products are exact in unsigned 128-bit arithmetic.
+// - Leaf values and stage thresholds are fixed point with EDGE_HAAR_LEAF_SHIFT fractional bits; a stage
+//   sum of at most a few thousand leaves of magnitude < 2^8 stays far inside int64.
+// - Integral images: `sum` is int32 (at most 16384^2 * 255 < 2^37 would overflow, so callers keep
+//   images <= 2^23 pixels), `sqsum` is uint32 and wraps: four-corner differences are exact modulo 2^32
+//   and a window's true square sum (<= A * 255^2 < 2^32 for A < 66051) fits.
+#ifndef EDGE_HAAR_KERNELS_H
+#define EDGE_HAAR_KERNELS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define EDGE_HAAR_WEIGHT_SHIFT 12
+#define EDGE_HAAR_LEAF_SHIFT 32
+
+// One rectangle feature placed in an integral image of a given row stride: corner offsets relative
+// to the window's top-left integral entry (top-left, top-right, bottom-left, bottom-right per rectangle).
+typedef struct {
+    int32_t offsets[3][4];
+    int32_t weights[3];  // fixed point; weights[2] == 0 for two-rectangle features
+} edge_haar_feature;
+
+// A decision node: `left`/`right` > 0 index another node of the same tree, <= 0 is minus a leaf index
+// of the same tree. A stump is a tree of one node and two leaves.
+typedef struct {
+    uint64_t threshold_squared;
+    int32_t threshold_negative;
+    int32_t feature;
+    int32_t left;
+    int32_t right;
+} edge_haar_node;
+
+typedef struct {
+    int32_t first_node;
+    int32_t first_leaf;
+} edge_haar_tree;
+
+typedef struct {
+    int32_t first_tree;
+    int32_t tree_count;
+    int64_t threshold;
+} edge_haar_stage;
+
+// A stump with its feature inlined: the layout the scan uses when every tree has one node.
+typedef struct {
+    int32_t offsets[3][4];
+    int32_t weights[3];
+    int32_t threshold_negative;
+    uint64_t threshold_squared;
+    int64_t left;
+    int64_t right;
+} edge_haar_stump;
+
+typedef struct {
+    int32_t stage_count;
+    const edge_haar_stage *stages;
+    // Either stumps (one per tree, in stage order) or trees/nodes/features/leaves.
+    const edge_haar_stump *stumps;
+    const edge_haar_tree *trees;
+    const edge_haar_node *nodes;
+    const edge_haar_feature *features;
+    const int64_t *leaves;
+    int32_t norm_offsets[4];
+    int64_t norm_area;
+    int64_t min_variance_term;
+    int32_t square_shift;
+} edge_haar_cascade;
+
+// Writes the (width + 1) x (height + 1) integral and squared integral images of `image` (row stride
+// `image_stride`) into `sum` and `sqsum` (row stride `stride` >= width + 1), first row and column zero.
+void edge_haar_integral(const uint8_t *image, int32_t width, int32_t height, int32_t image_stride,
+                        int32_t *sum, uint32_t *sqsum, int32_t stride);
+
+// Runs the cascade over window origins (x, y), 0 <= x < columns, 0 <= y < rows, stepping `step`
+// pixels, exactly like OpenCV's CascadeClassifierInvoker: when a window is rejected by the first
+// stage the next origin in the row is skipped too (a window rejected by the variance test is not).
+// Accepted origins are written as (x, y) pairs to `hits` up to `capacity` pairs; returns how many
+// windows were accepted (call again with more room when that exceeds `capacity`).
+size_t edge_haar_scan(const edge_haar_cascade *cascade, const int32_t *sum, const uint32_t *sqsum,
+                      int32_t stride, int32_t columns, int32_t rows, int32_t step, int32_t *hits,
+                      size_t capacity);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

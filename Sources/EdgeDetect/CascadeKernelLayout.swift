@@ -1,0 +1,98 @@
+import CHaarKernels
+
+/// A cascade laid out for `edge_haar_scan` over integral images of one row stride: every rectangle
+/// becomes four offsets relative to the window's top-left integral entry.
+final class CascadeKernelLayout {
+    let stride: Int
+    private var stages: [edge_haar_stage] = []
+    private var stumps: [edge_haar_stump] = []
+    private var trees: [edge_haar_tree] = []
+    private var nodes: [edge_haar_node] = []
+    private var features: [edge_haar_feature] = []
+    private var leaves: [Int64] = []
+    private let normOffsets: (Int32, Int32, Int32, Int32)
+    private let normArea: Int64
+    private let squareShift: Int32
+
+    init(cascade: HaarCascade, stride: Int) {
+        self.stride = stride
+        func corners(_ x: Int, _ y: Int, _ width: Int, _ height: Int) -> (Int32, Int32, Int32, Int32) {
+            (Int32(y * stride + x), Int32(y * stride + x + width), Int32((y + height) * stride + x),
+             Int32((y + height) * stride + x + width))
+        }
+        func placed(_ feature: HaarCascade.Feature) -> (offsets: ((Int32, Int32, Int32, Int32), (Int32, Int32, Int32, Int32), (Int32, Int32, Int32, Int32)), weights: (Int32, Int32, Int32)) {
+            var rects = feature.rectangles.map { (corners($0.x, $0.y, $0.width, $0.height), $0.weight) }
+            while rects.count < 3 { rects.append(((0, 0, 0, 0), 0)) }
+            return ((rects[0].0, rects[1].0, rects[2].0), (rects[0].1, rects[1].1, rects[2].1))
+        }
+        // The normalisation rectangle is the window inset by one pixel (OpenCV's normrect).
+        normOffsets = corners(1, 1, cascade.windowWidth - 2, cascade.windowHeight - 2)
+        normArea = Int64((cascade.windowWidth - 2) * (cascade.windowHeight - 2))
+        squareShift = Int32(cascade.squareShift)
+        let stumpBased = cascade.isStumpBased
+        for stage in cascade.stages {
+            stages.append(edge_haar_stage(first_tree: Int32(trees.count), tree_count: Int32(stage.trees.count),
+                                          threshold: stage.threshold))
+            for tree in stage.trees {
+                if stumpBased {
+                    let node = tree.nodes[0]
+                    let layout = placed(cascade.features[node.feature])
+                    // left/right are leaf indices 0 / -1 or swapped; resolve them to values.
+                    stumps.append(edge_haar_stump(
+                        offsets: layout.offsets, weights: layout.weights,
+                        threshold_negative: node.thresholdNegative ? 1 : 0, threshold_squared: node.thresholdSquared,
+                        left: tree.leaves[-node.left], right: tree.leaves[-node.right]))
+                    trees.append(edge_haar_tree(first_node: 0, first_leaf: 0))
+                } else {
+                    trees.append(edge_haar_tree(first_node: Int32(nodes.count), first_leaf: Int32(leaves.count)))
+                    for node in tree.nodes {
+                        nodes.append(edge_haar_node(threshold_squared: node.thresholdSquared,
+                                                    threshold_negative: node.thresholdNegative ? 1 : 0,
+                                                    feature: Int32(node.feature), left: Int32(node.left),
+                                                    right: Int32(node.right)))
+                    }
+                    leaves += tree.leaves
+                }
+            }
+        }
+        if !stumpBased {
+            for feature in cascade.features {
+                let layout = placed(feature)
+                features.append(edge_haar_feature(offsets: layout.offsets, weights: layout.weights))
+            }
+        }
+    }
+
+    /// Scans window origins of one pyramid level; returns accepted (x, y) origins.
+    func scan(sum: UnsafePointer<Int32>, squareSum: UnsafePointer<UInt32>, columns: Int, rows: Int, step: Int,
+              hits: inout [Int32]) -> Int {
+        stages.withUnsafeBufferPointer { stagePointer in
+            stumps.withUnsafeBufferPointer { stumpPointer in
+                trees.withUnsafeBufferPointer { treePointer in
+                    nodes.withUnsafeBufferPointer { nodePointer in
+                        features.withUnsafeBufferPointer { featurePointer in
+                            leaves.withUnsafeBufferPointer { leafPointer in
+                                var cascade = edge_haar_cascade(
+                                    stage_count: Int32(stages.count), stages: stagePointer.baseAddress,
+                                    stumps: stumps.isEmpty ? nil : stumpPointer.baseAddress,
+                                    trees: treePointer.baseAddress, nodes: nodePointer.baseAddress,
+                                    features: featurePointer.baseAddress, leaves: leafPointer.baseAddress,
+                                    norm_offsets: normOffsets, norm_area: normArea,
+                                    min_variance_term: 100 * normArea * normArea, square_shift: squareShift)
+                                while true {
+                                    let capacity = hits.count / 2
+                                    let found = hits.withUnsafeMutableBufferPointer { buffer in
+                                        edge_haar_scan(&cascade, sum, squareSum, Int32(stride), Int32(columns), Int32(rows),
+                                                       Int32(step), buffer.baseAddress, capacity)
+                                    }
+                                    if found <= capacity { return found }
+                                    hits = [Int32](repeating: 0, count: 2 * found)
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,1 +1,0 @@
-// EdgeDetect: see the issue that builds it. This placeholder keeps the target non-empty until then.
