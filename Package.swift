@@ -52,7 +52,9 @@ let package = Package(
 
         // MARK: Board I/O
         .target(name: "EdgeSystem", dependencies: ["CEdgeSyscalls"]),
-        .target(name: "EdgeDevices", dependencies: ["EdgeSystem", "EdgeOverlay", "CV4L2", "CDRM", "CLinuxGPIO"]),
+        .target(name: "EdgeDevices", dependencies: [
+            "EdgeSystem", "EdgeOverlay", "EdgeBoardConfig", "CV4L2", "CDRM", "CLinuxGPIO",
+        ]),
         .target(name: "EdgeOverlay"),
         .target(name: "EdgeBoardConfig"),
 

@@ -49,8 +49,11 @@ struct CameraCommand: ParsableCommand {
         checks.check(captured.count == frames, "captured \(captured.count) of \(frames) frames")
         let increasing = zip(captured, captured.dropFirst()).allSatisfy { $1.timestamp > $0.timestamp }
         checks.check(increasing, "frame timestamps increase")
-        let gaps = zip(captured, captured.dropFirst()).reduce(0) { $0 + Int($1.1.sequence &- $1.0.sequence) - 1 }
-        print("sequence gaps: \(gaps)")
+        // Frames the driver dropped; a reconnect restarts the sequence, which is not a gap.
+        let gaps = zip(captured, captured.dropFirst()).reduce(0) { total, pair in
+            pair.1.sequence > pair.0.sequence ? total + Int(pair.1.sequence - pair.0.sequence) - 1 : total
+        }
+        print("sequence gaps: \(gaps); reconnects: \(camera.reconnects)")
         let minimum = gray.min() ?? 0, maximum = gray.max() ?? 0
         checks.check(maximum > minimum, "last frame is not uniform (gray \(minimum)...\(maximum))")
         if let output {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import EdgeBoardConfig
+import EdgeDevices
 
 private let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     .deletingLastPathComponent().deletingLastPathComponent()
@@ -172,5 +173,19 @@ struct SplitMix64 {
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
+    }
+}
+
+@Suite struct BoardConfigSettingsTests {
+    @Test func configSectionsBecomeDeviceSettings() throws {
+        let config = try BoardConfig.load(path: configDirectory.appendingPathComponent("qemu-lab.json").path)
+        let camera = CameraSettings(config.camera)
+        #expect(camera.source == .card("vivid"))
+        #expect(camera.format == .yuyv)
+        #expect(camera.bufferCount == config.camera.buffers)
+        #expect(DisplaySettings(config.display).card == "bochs")
+        let leds = GPIOLEDs.LED.leds(for: config.reactions)
+        // FER2013 order: angry (GPIO22), happy (GPIO17), sad (GPIO27), surprise (GPIO23).
+        #expect(leds.map(\.line) == ["GPIO22", "GPIO17", "GPIO27", "GPIO23"])
     }
 }

@@ -65,16 +65,16 @@ import Testing
     @Test func lineTakenDuringTheRequestNamesTheConsumerAndReleasesOthers() throws {
         let (system, chip) = makeSystem()
         let leds = [GPIOLEDs.LED(line: "GPIO22", activeLow: false), GPIOLEDs.LED(line: "GPIO23", activeLow: false)]
-        chip.raceConsumer = nil
         // GPIO22 is requested fine; GPIO23 gets taken by "led-daemon" just before our request.
-        let first = try GPIOOutputLine(address: "GPIO22", activeLow: false, initialValue: false, consumer: "x", system: system)
-        first.release()
-        chip.lines[22].used = false
-        chip.raceConsumer = "led-daemon"
+        chip.raceConsumers[23] = "led-daemon"
         #expect {
             _ = try GPIOLEDs(leds: leds, consumer: "edge-run", system: system)
         } throws: { error in
-            "\(error)".contains("\"led-daemon\"")
+            "\(error)".contains("GPIO23") && "\(error)".contains("\"led-daemon\"")
         }
+        // All or nothing: GPIO22, already taken, was switched off and given back.
+        #expect(chip.writes[22]?.last == false)
+        #expect(!chip.lines[22].used)
+        #expect(system.closedPaths.contains("gpiochip4-line22"))
     }
 }

@@ -1,5 +1,5 @@
 import Testing
-import EdgeOverlay
+@testable import EdgeOverlay
 
 @Suite struct OverlayTests {
     @Test func fitKeepsAspectAndCentres() {

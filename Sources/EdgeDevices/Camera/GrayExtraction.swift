@@ -1,14 +1,14 @@
 /// Takes the luma (gray) plane out of a captured buffer straight into the consumer's buffer: one pass,
 /// no intermediate copy of the whole frame.
 enum GrayExtraction {
-    /// - Returns: false when `source` is too short for the negotiated format (a truncated frame).
+    /// - Returns: false when `source` is too short for the negotiated format (a truncated frame) or `gray`
+    ///   is smaller than width x height.
     static func extract(from source: UnsafeRawBufferPointer, format: NegotiatedFormat,
                         into gray: UnsafeMutableBufferPointer<UInt8>) -> Bool {
         let width = format.width, height = format.height, line = format.bytesPerLine
-        precondition(gray.count >= width * height, "gray buffer smaller than \(width)x\(height)")
         let bytesPerPixel = format.pixelFormat == .yuyv ? 2 : 1
         // The last row needs only width * bytesPerPixel bytes, not a whole line.
-        guard height > 0, source.count >= (height - 1) * line + width * bytesPerPixel,
+        guard height > 0, gray.count >= width * height, source.count >= (height - 1) * line + width * bytesPerPixel,
               let sourceBase = source.baseAddress?.assumingMemoryBound(to: UInt8.self),
               let destination = gray.baseAddress else { return false }
         if bytesPerPixel == 1 {

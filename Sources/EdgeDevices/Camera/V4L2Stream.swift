@@ -144,6 +144,9 @@ final class V4L2Stream {
         defer { _ = try? file.ioctl(V4L2Request.queueBuffer, &buffer) }
         let index = Int(buffer.index)
         guard buffers.indices.contains(index) else { return nil }
+        guard gray.count >= format.width * format.height else {
+            throw CameraError.bufferTooSmall(path: file.path, needed: format.width * format.height, given: gray.count)
+        }
         let source = UnsafeRawBufferPointer(start: buffers[index].address,
                                             count: min(Int(buffer.bytesused), buffers[index].length))
         guard GrayExtraction.extract(from: source, format: format, into: gray) else { return nil }

@@ -141,15 +141,23 @@ public final class DRMDisplay {
     public var width: Int { mode.width }
     public var height: Int { mode.height }
 
-    /// Draws the next picture into the hidden buffer with `draw`, then shows it.
+    /// Pictures skipped because the previous page flip had not completed (the display is slower than the camera).
+    public private(set) var framesSkipped = 0
+
+    /// Draws the next picture into the hidden buffer with `draw`, then shows it. If the previous flip is
+    /// still pending after 100 ms, this picture is skipped rather than drawn into a buffer being scanned out.
     public func show(_ draw: (Canvas) -> Void) {
         guard !framebuffers.isEmpty else { return }
         if flipPending {
             flipPending = (try? card.waitForFlip(timeoutMilliseconds: 100)) != true
+            if flipPending {
+                framesSkipped += 1
+                return
+            }
         }
         let back = 1 - front
         draw(framebuffers[back].canvas)
-        if usesPageFlip && !flipPending {
+        if usesPageFlip {
             do {
                 try card.pageFlip(crtcID, framebuffer: framebuffers[back])
                 flipPending = true
@@ -158,7 +166,7 @@ public final class DRMDisplay {
                 log("display: page flip not available (\(error)); using SetCrtc per frame")
             }
         }
-        if !usesPageFlip || !flipPending {
+        if !usesPageFlip {
             do {
                 try card.setCrtc(crtcID, framebuffer: framebuffers[back], connectorID: connector.id, mode: mode)
             } catch {

@@ -1,59 +1,6 @@
 import CLinuxGPIO
 import EdgeSystem
 
-/// A GPIO line as the kernel describes it.
-public struct GPIOLineInfo: Sendable, Equatable, CustomStringConvertible {
-    public var chipPath: String
-    public var chipLabel: String
-    public var offset: Int
-    public var name: String
-    /// Who holds the line (the `consumer` of its request), empty when free.
-    public var consumer: String
-    public var isUsed: Bool
-    public var isOutput: Bool
-    public var isActiveLow: Bool
-
-    public var description: String {
-        let use = isUsed ? "used by \"\(consumer)\"" : "free"
-        return "\(chipPath):\(offset) \"\(name)\" \(isOutput ? "output" : "input")\(isActiveLow ? " active-low" : "") \(use)"
-    }
-}
-
-public struct GPIOChipInfo: Sendable, Equatable, CustomStringConvertible {
-    public var path: String
-    /// Kernel name (`gpiochip0`).
-    public var name: String
-    /// Driver label (`pinctrl-bcm2711`, `pinctrl-rp1`, `gpio-sim.0-node0`).
-    public var label: String
-    public var lineCount: Int
-    public var description: String { "\(path) \(name) [\(label)] \(lineCount) lines" }
-}
-
-public enum GPIOError: Error, Equatable, CustomStringConvertible {
-    case lineNotFound(String, chips: [String])
-    case chipNotFound(String, chips: [String])
-    case offsetOutOfRange(chip: String, offset: Int, lineCount: Int)
-    case lineBusy(line: String, chip: String, offset: Int, consumer: String)
-    case badLineAddress(String)
-
-    public var description: String {
-        switch self {
-        case let .lineNotFound(name, chips):
-            let list = chips.isEmpty ? "no /dev/gpiochip* present" : "searched " + chips.joined(separator: ", ")
-            return "GPIO line \"\(name)\" not found (\(list)); `edge-devices list` shows the line names"
-        case let .chipNotFound(chip, chips):
-            return "GPIO chip \"\(chip)\" not found (present: \(chips.isEmpty ? "none" : chips.joined(separator: ", ")))"
-        case let .offsetOutOfRange(chip, offset, count):
-            return "\(chip) has \(count) lines; offset \(offset) does not exist"
-        case let .lineBusy(line, chip, offset, consumer):
-            let holder = consumer.isEmpty ? "another consumer" : "\"\(consumer)\""
-            return "GPIO line \(line) (\(chip):\(offset)) is busy: held by \(holder); stop that program or free the pin (e.g. a device-tree overlay)"
-        case let .badLineAddress(text):
-            return "\"\(text)\" is not a GPIO line; write a line name (GPIO17) or chip:offset (gpiochip0:17)"
-        }
-    }
-}
-
 /// Reads chips and lines from /dev/gpiochip* through the v2 uAPI.
 public struct GPIOChips {
     let system: any SystemCalls

@@ -5,9 +5,11 @@ import EdgeSystem
 
 /// JSON lines to a serial port: the port in raw mode at the configured baud, a bounded queue that drops
 /// the oldest line when the port cannot keep up, and one writer thread draining it. `write(line:)`
-/// never blocks the caller.
+/// never blocks the caller. Call `close()` when done: the writer thread keeps the object alive until then.
 public final class SerialLineWriter: @unchecked Sendable {
     public let port: String
+    /// For logs: "serial /dev/ttyS1".
+    public var name: String { "serial \(port)" }
     private let file: DeviceFile
     private let queue: BoundedLineQueue
     private var thread: pthread_t?

@@ -15,9 +15,9 @@ final class FakeGPIOChip: FakeDevice {
     let name: String
     let label: String
     var lines: [Line]
-    /// When set, GPIO_V2_GET_LINE_IOCTL fails with EBUSY and the line then shows this consumer
+    /// Offsets whose GPIO_V2_GET_LINE_IOCTL fails with EBUSY, after which the line shows this consumer
     /// (the line was taken between the info query and the request).
-    var raceConsumer: String?
+    var raceConsumers: [Int: String] = [:]
     /// Values written through line requests, per offset.
     private(set) var writes: [Int: [Bool]] = [:]
 
@@ -46,7 +46,7 @@ final class FakeGPIOChip: FakeDevice {
         case GPIORequest.requestLines:
             let lineRequest = argument!.assumingMemoryBound(to: gpio_v2_line_request.self)
             let offset = Int(withUnsafeBytes(of: lineRequest.pointee.offsets) { $0.load(as: UInt32.self) })
-            if let raceConsumer {
+            if let raceConsumer = raceConsumers[offset] {
                 lines[offset].used = true
                 lines[offset].consumer = raceConsumer
                 throw SystemError(.busy, operation: request.name)
@@ -87,5 +87,10 @@ final class FakeLineRequest: FakeDevice {
         let values = argument!.assumingMemoryBound(to: gpio_v2_line_values.self).pointee
         if values.mask & 1 != 0 { chip.record(offset: offset, value: values.bits & 1 != 0) }
         return 0
+    }
+
+    override func closed() {
+        chip.lines[offset].used = false
+        chip.lines[offset].consumer = ""
     }
 }

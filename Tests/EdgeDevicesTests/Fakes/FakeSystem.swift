@@ -11,6 +11,8 @@ class FakeDevice {
     func map(length: Int, offset: Int) throws -> UnsafeMutableRawPointer {
         throw SystemError(.noDevice, operation: "mmap")
     }
+    /// Called when a descriptor on this device is closed.
+    func closed() {}
 }
 
 /// An in-memory `SystemCalls`: device nodes, directories, /proc links and errors scripted by the test.
@@ -67,6 +69,7 @@ final class FakeSystem: SystemCalls, @unchecked Sendable {
             throw SystemError(.badFileDescriptor, operation: "close")
         }
         closedPaths.append(path)
+        devices[path]?.closed()
     }
 
     private var readOffsets: [Int32: Int] = [:]

@@ -7,13 +7,15 @@ hwlab_fetch_deb() { # package[=version] destination-dir
     local spec="$1" destination="$2"
     mkdir -p "$destination"
     (cd "$destination" && ls ./*.deb >/dev/null 2>&1) && return 0
-    (cd "$destination" && apt-get download -q -o APT::Sandbox::User=root "$spec" >/dev/null) ||
+    (cd "$destination" && timeout 600 apt-get download -q -o APT::Sandbox::User=root "$spec" >/dev/null) ||
         { echo "hwlab: apt-get download $spec failed" >&2; return 1; }
 }
 
 hwlab_prepare_kernel() {
     local cache="$HWLAB_CACHE"
     local meta_version abi
+    # A fresh machine (or container) may have no package lists yet.
+    apt-cache show linux-image-amd64 >/dev/null 2>&1 || apt-get update -qq || true
     # The metapackage names the current ABI, e.g. Depends: linux-image-6.1.0-56-amd64 (= 6.1.192-2).
     read -r abi meta_version < <(apt-cache show linux-image-amd64 | awk '
         /^Version:/ { if (!seen) version = $2 }
