@@ -16,7 +16,7 @@ struct FrameBenchCommand: ParsableCommand {
     var frames: String
 
     @Option(help: "Int8 emotion model file.")
-    var model: String = "models/emotion-mini-xception.int8"
+    var model: String = "models/emotion_int8.edgemodel"
 
     @Option(help: "Haar cascade (OpenCV XML or the project's binary cascade).")
     var cascade: String = "models/face_frontal.edgecascade"
