@@ -141,7 +141,7 @@ func y4mBytes(width: Int, height: Int, frames: Int, header: String? = nil) -> [U
         }
         let attempts = Mutex(0)
         let logged = Mutex<[String]>([])
-        let source = ReconnectingSource(describe: "/dev/video9", log: { line in logged.withLock { $0.append(line) } }) {
+        let source = ReconnectingSource(describe: "camera /dev/video9", log: { line in logged.withLock { $0.append(line) } }) {
             let attempt = attempts.withLock { $0 += 1; return $0 }
             if attempt < 3 { throw FrameSourceError.unreadable(path: "/dev/video9", reason: "no such device") }
             return OneFrame()

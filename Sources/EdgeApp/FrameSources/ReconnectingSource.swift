@@ -58,7 +58,7 @@ public final class ReconnectingSource: FrameSource {
         failures += 1
         current?.close()
         current = nil
-        log("camera: \(describe): \(reason); retrying in \(String(format: "%.1f", delay)) s")
+        log("camera: not available (\(reason)); retrying in \(String(format: "%.1f", delay)) s")
         retryAt = MonotonicClock().now() + delay
         delay = min(maximumDelay, delay * 2)
     }
