@@ -100,4 +100,20 @@ import Testing
         let reactions = try sink.lines.map { try parseJSON($0)["reaction"] }
         #expect(reactions.allSatisfy { $0 is NSNull })
     }
+
+    @Test func mainFaceIsTheOneTheDetectorIsSurestOf() throws {
+        let sink = MemorySink()
+        let detector = FakeDetector { _ in
+            [FaceDetection(box: FaceBox(x: 0, y: 0, width: 20, height: 20), neighbors: 3),
+             FaceDetection(box: FaceBox(x: 30, y: 0, width: 12, height: 12), neighbors: 20)]
+        }
+        let pipeline = EmotionPipeline(
+            source: FakeSource(count: 10), detector: detector, classifier: FakeClassifier { _ in .happy },
+            outputs: PipelineOutputs(lineSinks: [sink]),
+            settings: PipelineSettings(smoothing: SmoothingSettings(timeConstant: 0, holdSeconds: 0)),
+            dropStaleFrames: false, log: { _ in })
+        _ = pipeline.run()
+        let mains = try sink.lines.map { try parseJSON($0)["main_face"] as? Int }
+        #expect(mains == [Int?](repeating: 2, count: 10))
+    }
 }

@@ -37,7 +37,7 @@ public struct FrameReport: Sendable {
     public var width: Int
     public var height: Int
     public var faces: [FaceReport]
-    /// The face the reactions follow (largest box with an announced emotion).
+    /// The face the reactions follow: among faces with an announced emotion, most detector neighbours, then largest.
     public var mainFaceID: Int?
     public var reaction: Emotion?
     public var noFace: Bool

@@ -209,7 +209,10 @@ public final class EmotionPipeline: @unchecked Sendable {
                                         emotion: smoother.announced, scores: smoother.smoothed,
                                         frameEmotion: frameScores?.top))
             }
-            let main = tracker.noFace ? nil : faces.filter { $0.emotion != nil }.max { $0.box.area < $1.box.area }
+            // The main face is the one the detector is surest of (most grouped windows), then the larger: a false
+            // positive is rarely confirmed by as many windows as a real face.
+            let main = tracker.noFace ? nil : faces.filter { $0.emotion != nil }
+                .max { ($0.neighbors, $0.box.area) < ($1.neighbors, $1.box.area) }
             let now = MonotonicClock().now()
             let reaction = timings.measure(.smooth) { () -> Emotion? in
                 lock.withLock {
