@@ -73,6 +73,27 @@ import Testing
         }
     }
 
+    @Test func channelEqualizationKeepsTheFunctionAndEvensChannelRanges() throws {
+        let graph = try SmallGraphs.everyOperation(seed: 5)
+        let images = SmallGraphs.images(count: 32)
+        let executor = try FloatExecutor(graph: graph)
+        let before = CalibrationStatistics.channelMaxima(executor: executor, images: images)
+        let equalized = ChannelEqualization.equalize(graph, channelRanges: before)
+        let rewritten = try FloatExecutor(graph: equalized)
+        let after = CalibrationStatistics.channelMaxima(executor: rewritten, images: images)
+        for pixels in images.prefix(8) {
+            for (a, b) in zip(executor.run(pixels: pixels), rewritten.run(pixels: pixels)) { #expect(abs(a - b) < 1e-4) }
+        }
+        // conv1 feeds a depthwise and a conv (square-root rule), the depthwise feeds only a conv.
+        func spread(_ ranges: [Float]) -> Float { ranges.max()! / max(ranges.min()!, 1e-6) }
+        let depthwise = graph.nodes.firstIndex { $0.name == "depthwise" }!
+        #expect(spread(after[depthwise]) < spread(before[depthwise]))
+        let quantization = try PostTrainingQuantization(graph: graph, images: images, calibrationSource: "test", equalizeChannels: true)
+        let (model, tensors) = try quantization.model(method: .mse, biasCorrection: true)
+        let report = try QuantizationReport.measure(graph: quantization.graph, model: model, tensorOfNode: tensors, images: images)
+        #expect(report.layers.last!.cosine > 0.995)
+    }
+
     @Test func fixedPointMultipliersMatchTheirRealValue() throws {
         var random = SeededGenerator(seed: 21)
         for _ in 0..<1000 {
