@@ -31,9 +31,9 @@ struct InspectCommand: ParsableCommand {
         for (index, operation) in model.operations.enumerated() {
             let output = model.tensors[operation.output]
             let inputs = operation.inputs.map { "#\($0)" }.joined(separator: " ")
-            print(String(format: "%3d %-17@ %@ -> #%d %@ %@ scale %.6g zp %d", index, operation.kind as NSString,
-                         inputs as NSString, operation.output, output.name as NSString,
-                         output.shape.description as NSString, output.scale, output.zeroPoint))
+            let kind = operation.kind.padding(toLength: 17, withPad: " ", startingAt: 0)
+            print(String(format: "%3d ", index) + "\(kind) \(inputs) -> #\(operation.output) \(output.name) \(output.shape)"
+                  + String(format: " scale %.6g zp %d", output.scale, output.zeroPoint))
         }
     }
 }
