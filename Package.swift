@@ -88,7 +88,9 @@ let package = Package(
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "EdgeKernelTests", dependencies: ["CEdgeKernels"]),
         .testTarget(name: "EdgeModelTests", dependencies: ["EdgeModel", "EdgeInference"]),
-        .testTarget(name: "EdgeQuantizeTests", dependencies: ["EdgeKerasImport", "EdgeQuantize"],
+        .testTarget(name: "EdgeQuantizeTests", dependencies: [
+            "EdgeKerasImport", "EdgeQuantize", "EdgeGraph", "EdgeModel", "EdgeInference", "EdgeImage",
+        ],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "EdgeImageTests", dependencies: ["EdgeImage"], resources: [.copy("Fixtures")]),
         .testTarget(name: "EdgeDetectTests", dependencies: ["EdgeDetect", "EdgeImage"], resources: [.copy("Fixtures")]),

@@ -16,6 +16,8 @@ public final class Interpreter {
     private let arena: UnsafeMutableRawPointer
     private let constants: UnsafeMutableRawPointer
     private let steps: [Step]
+    /// Number of steps that run operations 0...i (flatten has no step).
+    private let stepsThroughOperation: [Int]
     private let pixelCodes: [Int8]
     private let inputPointer: UnsafeMutablePointer<Int8>
     private let inputCount: Int
@@ -98,6 +100,13 @@ public final class Interpreter {
                 return nil  // the output aliases the input
             }
         }
+        var stepCounts: [Int] = []
+        var stepCount = 0
+        for operation in model.operations {
+            if case .flatten = operation {} else { stepCount += 1 }
+            stepCounts.append(stepCount)
+        }
+        stepsThroughOperation = stepCounts.isEmpty ? [0] : stepCounts
         let input = model.tensors[model.inputTensor]
         pixelCodes = (0...255).map {
             model.inputEncoding.quantize(pixel: UInt8($0), preprocessing: model.preprocessing,
@@ -127,6 +136,18 @@ public final class Interpreter {
             }
         }
         execute()
+    }
+
+    /// Runs only operations 0 through `lastOperation` (model order) on 8-bit pixels: enough to
+    /// read the tensors they write, for calibration tools that tune one layer at a time.
+    public func invoke(pixels: UnsafeBufferPointer<UInt8>, throughOperation lastOperation: Int) throws(InterpreterError) {
+        guard pixels.count == inputCount else { throw InterpreterError.inputSize(expected: inputCount, got: pixels.count) }
+        pixelCodes.withUnsafeBufferPointer { codes in
+            for index in 0..<inputCount {
+                inputPointer[index] = codes[Int(pixels[index])]
+            }
+        }
+        execute(stepCount: stepsThroughOperation[min(max(lastOperation, 0), stepsThroughOperation.count - 1)])
     }
 
     /// Runs the model on an already quantized int8 input tensor.
@@ -188,9 +209,9 @@ public final class Interpreter {
         }
     }
 
-    private func execute() {
+    private func execute(stepCount: Int? = nil) {
         let table = kernels.table.pointee
-        for step in steps {
+        for step in steps[0..<(stepCount ?? steps.count)] {
             switch step {
             case .conv2D(var s):
                 table.conv2d!(&s.window, &s.requant, s.input, s.filter, s.bias, s.output)
@@ -261,15 +282,6 @@ public enum InterpreterError: Error, Equatable, CustomStringConvertible {
         switch self {
         case .inputSize(let expected, let got): return "the model takes \(expected) input values, got \(got)"
         case .outputSize(let expected, let got): return "the model gives \(expected) scores, the buffer holds \(got)"
-        }
-    }
-}
-
-extension ModelOperation {
-    var weighted: WeightedOperation? {
-        switch self {
-        case .conv2D(let op), .depthwiseConv2D(let op, _), .fullyConnected(let op): return op
-        default: return nil
         }
     }
 }

@@ -284,6 +284,24 @@ public enum ModelOperation: Sendable, Equatable {
         }
     }
 
+    /// The conv, depthwise conv or fully connected parameters; nil for other operations.
+    public var weighted: WeightedOperation? {
+        switch self {
+        case .conv2D(let op), .depthwiseConv2D(let op, _), .fullyConnected(let op): return op
+        default: return nil
+        }
+    }
+
+    /// The same operation with `op` as its parameters (for weighted operations).
+    public func replacingWeighted(_ op: WeightedOperation) -> ModelOperation {
+        switch self {
+        case .conv2D: return .conv2D(op)
+        case .depthwiseConv2D(_, let depthMultiplier): return .depthwiseConv2D(op, depthMultiplier: depthMultiplier)
+        case .fullyConnected: return .fullyConnected(op)
+        default: return self
+        }
+    }
+
     /// The name used in the file's op records, reports and errors.
     public var kind: String {
         switch self {

@@ -2,6 +2,7 @@ import EdgeGraph
 import EdgeInference
 import EdgeModel
 import Foundation
+import Synchronization
 
 /// Top-1 accuracy of the int8 model and of the float graph on a class-folder dataset, and how
 /// often the two pick the same class. Class subfolders are matched to the model's labels by name.
@@ -27,7 +28,7 @@ public struct AccuracyEvaluation: Sendable, Equatable {
 
     public static func run(
         graph: Graph, model: QuantizedModel, dataset: ImageFolder, kernels: KernelTable = .reference,
-        progress: (Int, Int, AccuracyEvaluation) -> Void = { _, _, _ in }
+        threads: Int = 1, progress: @escaping @Sendable (Int, Int, AccuracyEvaluation) -> Void = { _, _, _ in }
     ) throws(QuantizeError) -> AccuracyEvaluation {
         guard !dataset.classNames.isEmpty else {
             throw QuantizeError("\(dataset.path): evaluation needs one subfolder per class (named like the model's labels)")
@@ -37,40 +38,60 @@ public struct AccuracyEvaluation: Sendable, Equatable {
             throw QuantizeError("\(dataset.path): class folder '\(name)' is not one of the model's labels (\(labels.joined(separator: ", ")))")
         }
         let input = model.inputShape
+        guard input.channels == 1 else {
+            throw QuantizeError("the model takes \(input.channels) input channels; evaluation images are gray, so only 1-channel models are supported")
+        }
         guard graph.inputShape.height == input.height, graph.inputShape.width == input.width,
               graph.inputShape.channels == input.channels, graph.labels == labels
         else {
             throw QuantizeError("the float model (input \(graph.inputShape), \(graph.labels.count) labels) and the int8 model (input \(input), \(labels.count) labels) do not match")
         }
-        let executor: FloatExecutor
-        let interpreter: Interpreter
-        do {
-            executor = try FloatExecutor(graph: graph)
-        } catch {
-            throw QuantizeError("the float graph cannot run: \(error)")
-        }
-        do {
-            interpreter = try Interpreter(model: model, kernels: kernels)
-        } catch {
-            throw QuantizeError("the int8 model cannot run: \(error)")
-        }
-        var result = AccuracyEvaluation()
-        for (index, entry) in dataset.entries.enumerated() {
-            let pixels = try ImageFolder.loadPixels(entry.path, width: input.width, height: input.height)
-            let truth = labels.firstIndex(of: entry.className!)!
-            let floatClass = argmax(executor.run(pixels: pixels))
-            do {
-                try pixels.withUnsafeBufferPointer { (buffer) throws(InterpreterError) in try interpreter.invoke(pixels: buffer) }
+        // Each worker has its own float executor and interpreter; counts are sums, so the
+        // result does not depend on how images are split.
+        let workers = max(1, min(threads, dataset.entries.count))
+        let shared = Mutex<(result: AccuracyEvaluation, failure: QuantizeError?)>((AccuracyEvaluation(), nil))
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            do throws(QuantizeError) {
+                let executor: FloatExecutor
+                let interpreter: Interpreter
+                do {
+                    executor = try FloatExecutor(graph: graph)
+                } catch {
+                    throw QuantizeError("the float graph cannot run: \(error)")
+                }
+                do {
+                    interpreter = try Interpreter(model: model, kernels: kernels)
+                } catch {
+                    throw QuantizeError("the int8 model cannot run: \(error)")
+                }
+                for index in stride(from: worker, to: dataset.entries.count, by: workers) {
+                    if shared.withLock({ $0.failure != nil }) { return }
+                    let entry = dataset.entries[index]
+                    let pixels = try ImageFolder.loadPixels(entry.path, width: input.width, height: input.height)
+                    let truth = labels.firstIndex(of: entry.className!)!
+                    let floatClass = argmax(executor.run(pixels: pixels))
+                    do {
+                        try pixels.withUnsafeBufferPointer { (buffer) throws(InterpreterError) in try interpreter.invoke(pixels: buffer) }
+                    } catch {
+                        throw QuantizeError("\(entry.path): \(error)")
+                    }
+                    let int8Class = argmax(interpreter.output)
+                    shared.withLock { state in
+                        state.result.imageCount += 1
+                        if floatClass == truth { state.result.floatCorrect += 1 }
+                        if int8Class == truth { state.result.int8Correct += 1 }
+                        if floatClass == int8Class { state.result.agreeing += 1 }
+                        progress(state.result.imageCount, dataset.entries.count, state.result)
+                    }
+                }
             } catch {
-                throw QuantizeError("\(entry.path): \(error)")
+                shared.withLock { state in
+                    if state.failure == nil { state.failure = error }
+                }
             }
-            let int8Class = argmax(interpreter.output)
-            result.imageCount += 1
-            if floatClass == truth { result.floatCorrect += 1 }
-            if int8Class == truth { result.int8Correct += 1 }
-            if floatClass == int8Class { result.agreeing += 1 }
-            progress(index + 1, dataset.entries.count, result)
         }
+        let (result, failure) = shared.withLock { $0 }
+        if let failure { throw failure }
         return result
     }
 }

@@ -14,9 +14,17 @@ public struct ImageFolder: Sendable {
     public static let imageExtensions: Set<String> = ["png", "jpg", "jpeg", "pgm"]
 
     public let path: String
-    public let entries: [Entry]
+    public private(set) var entries: [Entry]
     /// Class subfolder names, sorted; empty for a flat folder.
     public let classNames: [String]
+
+    /// At most `count` entries spread evenly over the folder (every k-th).
+    public func evenSample(_ count: Int) -> ImageFolder {
+        guard count > 0, count < entries.count else { return self }
+        var sampled = self
+        sampled.entries = (0..<count).map { entries[$0 * entries.count / count] }
+        return sampled
+    }
 
     public init(path: String) throws(QuantizeError) {
         self.path = path

@@ -31,6 +31,12 @@ struct ConvertCommand: ParsableCommand {
     @Option(name: .long, help: "Use at most this many calibration images (0: all).")
     var limit: Int = 0
 
+    @Flag(name: .long, help: "Equalize channel ranges across conv/depthwise pairs before calibrating (off by default: see the measurements in .readme-parts/quant.md).")
+    var equalizeChannels = false
+
+    @Flag(name: .long, help: "Correct per-channel output means of layers without ReLU on the calibration images (off by default).")
+    var biasCorrection = false
+
     @Flag(name: .long, help: "Skip the per-layer report.")
     var noReport = false
 
@@ -47,6 +53,9 @@ struct ConvertCommand: ParsableCommand {
         do {
             let method = CalibrationMethod(rawValue: method)!
             let graph = try ModelSource.load(model)
+            guard graph.inputShape.channels == 1 else {
+                throw CommandFailure("\(model): the model takes \(graph.inputShape.channels) input channels; calibration images are gray, so only 1-channel models are supported")
+            }
             let folder = try ImageFolder(path: calibration)
             var entries = folder.entries
             if limit > 0 { entries = Array(entries.prefix(limit)) }
@@ -60,14 +69,15 @@ struct ConvertCommand: ParsableCommand {
             }
             let source = (calibration as NSString).lastPathComponent
             let quantization = try PostTrainingQuantization(
-                graph: graph, images: images, calibrationSource: source, progress: { ProgressLine(label: "calibrating")($0, $1) })
-            let (quantized, tensorOfNode) = try quantization.model(method: method)
+                graph: graph, images: images, calibrationSource: source, equalizeChannels: equalizeChannels, progress: { ProgressLine(label: "calibrating")($0, $1) })
+            let (quantized, tensorOfNode) = try quantization.model(
+                method: method, biasCorrection: biasCorrection, progress: { ProgressLine(label: "bias correction")($0, $1) })
             try ModelFile.write(quantized, to: output)
             let size = (try? FileManager.default.attributesOfItem(atPath: output)[.size] as? Int) ?? 0
             print("wrote \(output): \(quantized.operations.count) operations, \(quantized.parameterCount) parameters, \(size) bytes, calibration \(quantized.calibration)")
             guard !noReport else { return }
             let report = try QuantizationReport.measure(
-                graph: graph, model: quantized, tensorOfNode: tensorOfNode, images: images,
+                graph: quantization.graph, model: quantized, tensorOfNode: tensorOfNode, images: images,
                 progress: { ProgressLine(label: "report")($0, $1) })
             report.lines.forEach { print($0) }
         } catch let error as CommandFailure {

@@ -27,8 +27,16 @@ struct EvaluateCommand: ParsableCommand {
     @Option(name: .long, help: "Kernel variant (default: EDGE_KERNELS, else the fastest this CPU has).")
     var kernels: String?
 
+    @Option(name: .long, help: "Evaluate only this many images, spread evenly over the dataset (0: all).")
+    var sample: Int = 0
+
+    @Option(name: .long, help: "Worker threads (default: the number of CPUs).")
+    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+
     func validate() throws {
+        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
         if let problem = ModelSource.validate(model) { throw ValidationError(problem) }
+        guard sample >= 0 else { throw ValidationError("--sample must be 0 (all images) or positive") }
     }
 
     func run() throws {
@@ -36,10 +44,11 @@ struct EvaluateCommand: ParsableCommand {
             let kernelTable = try kernels.map { name throws in try KernelTable.select(name) } ?? KernelTable.fromEnvironment()
             let quantized = try ModelFile.load(path: int8Model)
             let graph = try ModelSource.load(model)
-            let folder = try ImageFolder(path: dataset)
+            var folder = try ImageFolder(path: dataset)
+            if sample > 0 { folder = folder.evenSample(sample) }
             print("evaluating \(int8Model) against \(graph.provenance) on \(folder.entries.count) images in \(dataset)")
             let progress = ProgressLine(label: "evaluating")
-            let result = try AccuracyEvaluation.run(graph: graph, model: quantized, dataset: folder, kernels: kernelTable) {
+            let result = try AccuracyEvaluation.run(graph: graph, model: quantized, dataset: folder, kernels: kernelTable, threads: threads) {
                 done, total, partial in
                 progress(done, total, detail: partial.summaryLine)
             }

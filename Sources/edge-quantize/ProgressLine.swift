@@ -19,4 +19,8 @@ struct CommandFailure: Error, CustomStringConvertible {
     init(_ error: any Error) {
         description = "\(error)"
     }
+
+    init(_ message: String) {
+        description = message
+    }
 }

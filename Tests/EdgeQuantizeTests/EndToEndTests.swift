@@ -1,0 +1,50 @@
+import EdgeGraph
+import EdgeImage
+import EdgeInference
+import EdgeKerasImport
+import EdgeModel
+import EdgeQuantize
+import Foundation
+import Testing
+
+@Suite struct EndToEndTests {
+    /// A Keras model with every supported layer (3-channel input), imported, quantized and
+    /// compared with its float graph.
+    @Test func kerasModelWithEveryLayerQuantizes() throws {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("EdgeKerasImportTests/Fixtures/every_layer.h5").path
+        let graph = try KerasImporter.load(path: path)
+        var random = SeededGenerator(seed: 31)
+        let count = graph.inputShape.elementCount
+        let images = (0..<48).map { _ in (0..<count).map { _ in UInt8.random(in: 0...255, using: &random) } }
+        let quantization = try PostTrainingQuantization(graph: graph, images: images, calibrationSource: "random")
+        let (model, tensors) = try quantization.model(method: .mse)
+        let report = try QuantizationReport.measure(graph: quantization.graph, model: model, tensorOfNode: tensors,
+                                                    images: Array(images.prefix(16)))
+        #expect(report.layers.last!.cosine > 0.99)
+        #expect(report.lines.last!.contains("top-1 agreement"))
+    }
+
+    /// `evaluate` on a class-folder dataset written on the fly.
+    @Test func evaluationCountsAndFormatsItsSummary() throws {
+        let graph = try SmallGraphs.everyOperation()
+        let model = try PostTrainingQuantization(graph: graph, images: SmallGraphs.images(count: 32), calibrationSource: "test")
+            .model(method: .mse).model
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("edge-eval-\(UInt64.random(in: 0...UInt64.max))")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let images = SmallGraphs.images(count: 12, seed: 13)
+        for (index, pixels) in images.enumerated() {
+            let label = graph.labels[index % 2]
+            let classFolder = folder.appendingPathComponent(label)
+            try FileManager.default.createDirectory(at: classFolder, withIntermediateDirectories: true)
+            // Stored at 24x24 to exercise the resize back to the model's 12x12 input.
+            let image = try GrayImage(width: 12, height: 12, pixels: pixels).resized(width: 24, height: 24)
+            try image.write(toFile: classFolder.appendingPathComponent("\(index).png").path)
+        }
+        let result = try AccuracyEvaluation.run(graph: graph, model: model, dataset: ImageFolder(path: folder.path))
+        #expect(result.imageCount == 12)
+        #expect(result.agreeing >= 10)
+        let line = result.summaryLine
+        #expect(line.wholeMatch(of: /accuracy=[01]\.\d{4} float=[01]\.\d{4} agreement=[01]\.\d{4} n=12/) != nil)
+    }
+}

@@ -1,0 +1,153 @@
+import EdgeGraph
+import EdgeInference
+import EdgeKerasImport
+import EdgeModel
+@testable import EdgeQuantize
+import Foundation
+import Testing
+
+@Suite struct QuantizerTests {
+    /// Every op of the runtime, int8 against float layer by layer.
+    @Test(arguments: CalibrationMethod.allCases)
+    func int8FollowsFloatOnEveryOperation(method: CalibrationMethod) throws {
+        let graph = try SmallGraphs.everyOperation()
+        let images = SmallGraphs.images(count: 64)
+        let quantization = try PostTrainingQuantization(graph: graph, images: images, calibrationSource: "test")
+        let (model, tensorOfNode) = try quantization.model(method: method, biasCorrection: false)
+        let kinds = Set(model.operations.map(\.kind))
+        #expect(kinds == ["conv2d", "depthwise_conv2d", "max_pool", "add", "average_pool", "flatten", "fully_connected"])
+        let report = try QuantizationReport.measure(graph: quantization.graph, model: model, tensorOfNode: tensorOfNode,
+                                                    images: SmallGraphs.images(count: 32, seed: 9))
+        #expect(report.layers.count == model.tensors.count - 1)
+        for layer in report.layers {
+            #expect(layer.cosine > 0.995, "\(layer.name) (\(layer.kind)): cosine \(layer.cosine)")
+            #expect(layer.sqnr > 20, "\(layer.name) (\(layer.kind)): SQNR \(layer.sqnr) dB")
+        }
+        #expect(report.agreement >= 0.9)
+    }
+
+    @Test func foldsThePreprocessingOffsetIntoTheFirstConvolution() throws {
+        let graph = try SmallGraphs.everyOperation()
+        let quantization = try PostTrainingQuantization(graph: graph, images: SmallGraphs.images(count: 16), calibrationSource: "test")
+        let model = try quantization.model(method: .minMax, biasCorrection: false).model
+        #expect(model.inputEncoding == .offsetFoldedIntoBias)
+        #expect(model.tensors[0].zeroPoint == -128)
+        #expect(model.tensors[0].scale == Preprocessing.symmetricUnit.scale)
+    }
+
+    @Test func biasCorrectionDoesNotHurt() throws {
+        let graph = try SmallGraphs.everyOperation(seed: 3)
+        let images = SmallGraphs.images(count: 64, seed: 4)
+        let quantization = try PostTrainingQuantization(graph: graph, images: images, calibrationSource: "test")
+        let test = SmallGraphs.images(count: 48, seed: 5)
+        func outputSQNR(_ corrected: Bool) throws -> Double {
+            let (model, tensors) = try quantization.model(method: .mse, biasCorrection: corrected)
+            return try QuantizationReport.measure(graph: quantization.graph, model: model, tensorOfNode: tensors, images: test)
+                .layers.last!.sqnr
+        }
+        #expect(try outputSQNR(true) > outputSQNR(false) - 1)
+    }
+
+    @Test func writtenModelRunsLikeTheQuantizedOne() throws {
+        let graph = try SmallGraphs.everyOperation()
+        let quantization = try PostTrainingQuantization(graph: graph, images: SmallGraphs.images(count: 16), calibrationSource: "test")
+        let model = try quantization.model(method: .percentile).model
+        let decoded = try ModelFile.decode(try ModelFile.encode(model), file: "memory")
+        #expect(decoded == model)
+        let a = try Interpreter(model: model), b = try Interpreter(model: decoded)
+        for pixels in SmallGraphs.images(count: 8, seed: 11) {
+            let x = try pixels.withUnsafeBufferPointer { try a.classify(pixels: $0) }
+            let y = try pixels.withUnsafeBufferPointer { try b.classify(pixels: $0) }
+            #expect(x == y)
+        }
+    }
+
+    @Test func poolingFoldingKeepsTheFunction() throws {
+        let graph = try SmallGraphs.everyOperation()
+        let folded = PoolingFolding.fold(graph)
+        #expect(!folded.nodes.contains { $0.operation == .globalAveragePool })
+        let original = try FloatExecutor(graph: graph), rewritten = try FloatExecutor(graph: folded)
+        for pixels in SmallGraphs.images(count: 8) {
+            let x = original.run(pixels: pixels), y = rewritten.run(pixels: pixels)
+            for (a, b) in zip(x, y) { #expect(abs(a - b) < 1e-5) }
+        }
+    }
+
+    @Test func channelEqualizationKeepsTheFunctionAndEvensChannelRanges() throws {
+        let graph = try SmallGraphs.everyOperation(seed: 5)
+        let images = SmallGraphs.images(count: 32)
+        let executor = try FloatExecutor(graph: graph)
+        let before = CalibrationStatistics.channelMaxima(executor: executor, images: images)
+        let equalized = ChannelEqualization.equalize(graph, channelRanges: before)
+        let rewritten = try FloatExecutor(graph: equalized)
+        let after = CalibrationStatistics.channelMaxima(executor: rewritten, images: images)
+        for pixels in images.prefix(8) {
+            for (a, b) in zip(executor.run(pixels: pixels), rewritten.run(pixels: pixels)) { #expect(abs(a - b) < 1e-4) }
+        }
+        // conv1 feeds a depthwise and a conv (square-root rule), the depthwise feeds only a conv.
+        func spread(_ ranges: [Float]) -> Float { ranges.max()! / max(ranges.min()!, 1e-6) }
+        let depthwise = graph.nodes.firstIndex { $0.name == "depthwise" }!
+        #expect(spread(after[depthwise]) < spread(before[depthwise]))
+        let quantization = try PostTrainingQuantization(graph: graph, images: images, calibrationSource: "test", equalizeChannels: true)
+        let (model, tensors) = try quantization.model(method: .mse, biasCorrection: true)
+        let report = try QuantizationReport.measure(graph: quantization.graph, model: model, tensorOfNode: tensors, images: images)
+        #expect(report.layers.last!.cosine > 0.995)
+    }
+
+    @Test func fixedPointMultipliersMatchTheirRealValue() throws {
+        var random = SeededGenerator(seed: 21)
+        for _ in 0..<1000 {
+            let real = pow(2, Double.random(in: -30...8, using: &random))
+            let fixed = try FixedPointMultiplier(real)
+            #expect(fixed.multiplier >= 1 << 30)
+            #expect((-31...31).contains(fixed.shift))
+            #expect(abs(fixed.real - real) <= real * 1e-9)
+        }
+        #expect(try FixedPointMultiplier(0) == FixedPointMultiplier(multiplier: 0, shift: 0))
+        #expect(try FixedPointMultiplier(1e-12) == FixedPointMultiplier(multiplier: 0, shift: 0))
+        #expect(throws: QuantizeError.self) { try FixedPointMultiplier(-1) }
+    }
+
+    @Test func histogramGrowsWithoutLosingCounts() {
+        var histogram = ActivationHistogram()
+        var random = SeededGenerator(seed: 8)
+        var values: [Float] = []
+        for scale in [Float(0.01), 1, 50, 3] {
+            let batch = (0..<1000).map { _ in Float.random(in: -scale...scale, using: &random) } + [0, 0]
+            histogram.add(batch)
+            values += batch
+        }
+        #expect(histogram.count == Double(values.count))
+        #expect(histogram.bins.reduce(0, +) + histogram.zeroCount == histogram.count)
+        #expect(histogram.zeroCount == 8)
+        #expect(histogram.minimum == values.min()!)
+        #expect(histogram.maximum == values.max()!)
+        #expect(histogram.halfRange > 50)
+        let minMax = CalibrationMethod.minMax.range(of: histogram)
+        for method in [CalibrationMethod.percentile, .mse] {
+            let range = method.range(of: histogram)
+            #expect(range.lowerBound >= minMax.lowerBound && range.upperBound <= minMax.upperBound)
+            #expect(range.lowerBound < 0 && range.upperBound > 0)
+        }
+    }
+
+    /// A long-tailed (exponential) distribution: the squared error is lowest with the rare
+    /// largest values clipped.
+    @Test func mseClipsALongTail() {
+        var histogram = ActivationHistogram()
+        var random = SeededGenerator(seed: 12)
+        histogram.add((0..<200_000).map { _ in -log(Float.random(in: Float.leastNormalMagnitude...1, using: &random)) })
+        let range = CalibrationMethod.mse.range(of: histogram)
+        #expect(range.lowerBound == 0)
+        #expect(range.upperBound > 3 && range.upperBound < 0.9 * histogram.maximum)
+    }
+
+    @Test func zeroPointMapsZeroExactly() {
+        for range in [Float(-1)...3, 0...6, -5...0, -0.3...0.2] {
+            let (scale, zeroPoint) = Quantizer.quantization(of: range)
+            #expect((-128...127).contains(zeroPoint))
+            #expect(scale * Float(-128 - zeroPoint) <= range.lowerBound + scale)
+            #expect(scale * Float(127 - zeroPoint) >= range.upperBound - scale)
+        }
+    }
+}
