@@ -57,4 +57,5 @@ cases = [("48x48", face, [(64, 64), (24, 24), (30, 30), (100, 17)]),
 for label, src, sizes in cases:
     for w, h in sizes:
         write_pgm("resize-%s-to-%dx%d.pgm" % (label, w, h), cv2.resize(src, (w, h), interpolation=cv2.INTER_LINEAR))
+        write_pgm("exact-%s-to-%dx%d.pgm" % (label, w, h), cv2.resize(src, (w, h), interpolation=cv2.INTER_LINEAR_EXACT))
 print("wrote", len(os.listdir(out)), "files to", out, "with OpenCV", cv2.__version__)

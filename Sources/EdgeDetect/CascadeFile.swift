@@ -5,11 +5,11 @@ import Foundation
 /// All integers little-endian:
 ///   "EDGEHAAR"  magic (8 bytes)
 ///   u32 version (1), u32 byte length of the whole file
-///   u16 window width, u16 window height, u8 square shift, u8 weight shift, u8 leaf shift, u8 reserved (0)
+///   u16 window width, u16 window height, u8 threshold shift, u8 weight shift, u8 leaf shift, u8 reserved (0)
 ///   u32 feature count, u32 stage count
 ///   features: u8 rectangle count, then 3 x (u8 x, u8 y, u8 width, u8 height, i32 weight) (unused ones zero)
 ///   stages:   i64 threshold, u32 tree count, then per tree: u8 node count,
-///             per node (i32 feature, u64 squared threshold, u8 negative, i8 left, i8 right),
+///             per node (i32 feature, i64 threshold, i8 left, i8 right),
 ///             per leaf (node count + 1) i64 value
 ///   u32 CRC-32 of every preceding byte
 public enum CascadeFile {
@@ -24,7 +24,7 @@ public enum CascadeFile {
         writer.u32(0)  // length, patched below
         writer.u16(UInt16(cascade.windowWidth))
         writer.u16(UInt16(cascade.windowHeight))
-        writer.u8(UInt8(cascade.squareShift))
+        writer.u8(UInt8(cascade.thresholdShift))
         writer.u8(UInt8(HaarCascade.weightShift))
         writer.u8(UInt8(HaarCascade.leafShift))
         writer.u8(0)
@@ -50,8 +50,7 @@ public enum CascadeFile {
                 writer.u8(UInt8(tree.nodes.count))
                 for node in tree.nodes {
                     writer.u32(UInt32(node.feature))
-                    writer.u64(node.thresholdSquared)
-                    writer.u8(node.thresholdNegative ? 1 : 0)
+                    writer.u64(UInt64(bitPattern: node.threshold))
                     writer.u8(UInt8(bitPattern: Int8(node.left)))
                     writer.u8(UInt8(bitPattern: Int8(node.right)))
                 }
@@ -84,7 +83,7 @@ public enum CascadeFile {
         let truncated = fail("records end early")
         let width = Int(try reader.u16(or: truncated))
         let height = Int(try reader.u16(or: truncated))
-        let squareShift = Int(try reader.u8(or: truncated))
+        let thresholdShift = Int(try reader.u8(or: truncated))
         let weightShift = Int(try reader.u8(or: truncated))
         let leafShift = Int(try reader.u8(or: truncated))
         _ = try reader.u8(or: truncated)
@@ -114,7 +113,7 @@ public enum CascadeFile {
         for _ in 0..<stageCount {
             let threshold = Int64(bitPattern: try reader.u64(or: truncated))
             let treeCount = Int(try reader.u32(or: truncated))
-            guard treeCount * 30 <= reader.remaining else { throw fail("tree count exceeds the file size") }
+            guard treeCount * 31 <= reader.remaining else { throw fail("tree count exceeds the file size") }
             var trees: [HaarCascade.Tree] = []
             trees.reserveCapacity(treeCount)
             for _ in 0..<treeCount {
@@ -122,13 +121,10 @@ public enum CascadeFile {
                 var nodes: [HaarCascade.Node] = []
                 for _ in 0..<nodeCount {
                     let feature = Int(try reader.u32(or: truncated))
-                    let squared = try reader.u64(or: truncated)
-                    let negative = try reader.u8(or: truncated)
+                    let threshold = Int64(bitPattern: try reader.u64(or: truncated))
                     let left = Int(Int8(bitPattern: try reader.u8(or: truncated)))
                     let right = Int(Int8(bitPattern: try reader.u8(or: truncated)))
-                    guard negative <= 1 else { throw fail("a node's sign flag is \(negative)") }
-                    nodes.append(.init(feature: feature, thresholdSquared: squared, thresholdNegative: negative == 1,
-                                       left: left, right: right))
+                    nodes.append(.init(feature: feature, threshold: threshold, left: left, right: right))
                 }
                 var leaves: [Int64] = []
                 for _ in 0...nodeCount { leaves.append(Int64(bitPattern: try reader.u64(or: truncated))) }
@@ -137,7 +133,7 @@ public enum CascadeFile {
             stages.append(.init(threshold: threshold, trees: trees))
         }
         guard reader.remaining == 0 else { throw fail("\(reader.remaining) bytes left after the last stage") }
-        return try HaarCascade(windowWidth: width, windowHeight: height, squareShift: squareShift,
+        return try HaarCascade(windowWidth: width, windowHeight: height, thresholdShift: thresholdShift,
                                features: features, stages: stages, fail: { fail($0) })
     }
 }

@@ -1,18 +1,19 @@
 import CHaarKernels
 
 /// A cascade laid out for `edge_haar_scan` over integral images of one row stride: every rectangle
-/// becomes four offsets relative to the window's top-left integral entry.
-final class CascadeKernelLayout {
+/// becomes four offsets relative to the window's top-left integral entry. Immutable after init, so
+/// several threads may scan with one layout.
+final class CascadeKernelLayout: Sendable {
     let stride: Int
-    private var stages: [edge_haar_stage] = []
-    private var stumps: [edge_haar_stump] = []
-    private var trees: [edge_haar_tree] = []
-    private var nodes: [edge_haar_node] = []
-    private var features: [edge_haar_feature] = []
-    private var leaves: [Int64] = []
+    private let stages: [edge_haar_stage]
+    private let stumps: [edge_haar_stump]
+    private let trees: [edge_haar_tree]
+    private let nodes: [edge_haar_node]
+    private let features: [edge_haar_feature]
+    private let leaves: [Int64]
     private let normOffsets: (Int32, Int32, Int32, Int32)
     private let normArea: Int64
-    private let squareShift: Int32
+    private let thresholdShift: Int32
 
     init(cascade: HaarCascade, stride: Int) {
         self.stride = stride
@@ -28,8 +29,14 @@ final class CascadeKernelLayout {
         // The normalisation rectangle is the window inset by one pixel (OpenCV's normrect).
         normOffsets = corners(1, 1, cascade.windowWidth - 2, cascade.windowHeight - 2)
         normArea = Int64((cascade.windowWidth - 2) * (cascade.windowHeight - 2))
-        squareShift = Int32(cascade.squareShift)
+        thresholdShift = Int32(cascade.thresholdShift)
         let stumpBased = cascade.isStumpBased
+        var stages: [edge_haar_stage] = []
+        var stumps: [edge_haar_stump] = []
+        var trees: [edge_haar_tree] = []
+        var nodes: [edge_haar_node] = []
+        var features: [edge_haar_feature] = []
+        var leaves: [Int64] = []
         for stage in cascade.stages {
             stages.append(edge_haar_stage(first_tree: Int32(trees.count), tree_count: Int32(stage.trees.count),
                                           threshold: stage.threshold))
@@ -39,15 +46,13 @@ final class CascadeKernelLayout {
                     let layout = placed(cascade.features[node.feature])
                     // left/right are leaf indices 0 / -1 or swapped; resolve them to values.
                     stumps.append(edge_haar_stump(
-                        offsets: layout.offsets, weights: layout.weights,
-                        threshold_negative: node.thresholdNegative ? 1 : 0, threshold_squared: node.thresholdSquared,
+                        offsets: layout.offsets, weights: layout.weights, threshold: node.threshold,
                         left: tree.leaves[-node.left], right: tree.leaves[-node.right]))
                     trees.append(edge_haar_tree(first_node: 0, first_leaf: 0))
                 } else {
                     trees.append(edge_haar_tree(first_node: Int32(nodes.count), first_leaf: Int32(leaves.count)))
                     for node in tree.nodes {
-                        nodes.append(edge_haar_node(threshold_squared: node.thresholdSquared,
-                                                    threshold_negative: node.thresholdNegative ? 1 : 0,
+                        nodes.append(edge_haar_node(threshold: node.threshold,
                                                     feature: Int32(node.feature), left: Int32(node.left),
                                                     right: Int32(node.right)))
                     }
@@ -61,6 +66,12 @@ final class CascadeKernelLayout {
                 features.append(edge_haar_feature(offsets: layout.offsets, weights: layout.weights))
             }
         }
+        self.stages = stages
+        self.stumps = stumps
+        self.trees = trees
+        self.nodes = nodes
+        self.features = features
+        self.leaves = leaves
     }
 
     /// Scans window origins of one pyramid level; returns accepted (x, y) origins.
@@ -78,7 +89,7 @@ final class CascadeKernelLayout {
                                     trees: treePointer.baseAddress, nodes: nodePointer.baseAddress,
                                     features: featurePointer.baseAddress, leaves: leafPointer.baseAddress,
                                     norm_offsets: normOffsets, norm_area: normArea,
-                                    min_variance_term: 100 * normArea * normArea, square_shift: squareShift)
+                                    min_variance_term: 100 * normArea * normArea, threshold_shift: thresholdShift)
                                 while true {
                                     let capacity = hits.count / 2
                                     let found = hits.withUnsafeMutableBufferPointer { buffer in

@@ -1,4 +1,5 @@
 import CHaarKernels
+import Dispatch
 import EdgeImage
 
 /// OpenCV 4.x `CascadeClassifier.detectMultiScale` for Haar cascades, in integers:
@@ -10,25 +11,21 @@ import EdgeImage
 ///   next window in the row is skipped; the window must have standard deviation > 10 (OpenCV's variance test);
 /// - a hit at level origin (x, y) is the box (cvRound(x * factor), cvRound(y * factor), cvRound(24 * factor)...);
 /// - hits are grouped with `groupRectangles(eps 0.2, minNeighbors)` and clipped to the image.
-/// One detector owns its buffers: use one per thread.
+/// One detector owns its buffers: call it from one thread at a time (it may use `threads` workers inside).
 public final class FaceDetector {
     /// Integral images are int32: 255 * pixels must stay below 2^31.
     public static let maximumPixels = 8_000_000
 
     public let cascade: HaarCascade
+    /// Pyramid levels are shared among this many workers (each with its own buffers); 1 scans in the caller.
+    public let threads: Int
     private var layout: CascadeKernelLayout?
-    private var levelPixels: [UInt8] = []
-    private var sum: [Int32] = []
-    private var squareSum: [UInt32] = []
-    private var hits: [Int32] = [Int32](repeating: 0, count: 2048)
-    private var resizers: [ResizerKey: ExactBilinearResizer] = [:]
+    private let scanners: [LevelScanner]
 
-    private struct ResizerKey: Hashable {
-        var sourceWidth, sourceHeight, width, height: Int
-    }
-
-    public init(cascade: HaarCascade) {
+    public init(cascade: HaarCascade, threads: Int = 1) {
         self.cascade = cascade
+        self.threads = max(1, threads)
+        scanners = (0..<max(1, threads)).map { _ in LevelScanner() }
     }
 
     /// A pyramid level: scale factor (float, as OpenCV stores it) and the level image size.
@@ -65,7 +62,7 @@ public final class FaceDetector {
         return result
     }
 
-    /// Raw detections before grouping (OpenCV's detectMultiScaleNoGrouping).
+    /// Raw detections before grouping (OpenCV's detectMultiScaleNoGrouping), level by level.
     public func candidates(_ image: GrayImage, parameters: DetectionParameters = DetectionParameters()) throws -> [Box] {
         guard parameters.scaleFactor > 1, parameters.scaleFactor.isFinite else {
             throw DetectionError.invalidParameters("scaleFactor must be > 1, got \(parameters.scaleFactor)")
@@ -84,57 +81,28 @@ public final class FaceDetector {
         // One stride for every level (the first level is the largest), so feature offsets are computed once.
         let stride = first.width + 1
         if layout?.stride != stride { layout = CascadeKernelLayout(cascade: cascade, stride: stride) }
-        let integralCount = stride * (first.height + 1)
-        if sum.count < integralCount {
-            sum = [Int32](repeating: 0, count: integralCount)
-            squareSum = [UInt32](repeating: 0, count: integralCount)
-        }
-        if levelPixels.count < first.width * first.height {
-            levelPixels = [UInt8](repeating: 0, count: first.width * first.height)
-        }
-        var boxes: [Box] = []
-        for level in levels {
-            let columns = max(level.width + 1 - cascade.windowWidth, 0)
-            let rows = max(level.height + 1 - cascade.windowHeight, 0)
-            if columns == 0 || rows == 0 { continue }
-            image.pixels.withUnsafeBufferPointer { source in
-                levelPixels.withUnsafeMutableBufferPointer { levelBuffer in
-                    let levelImage: UnsafePointer<UInt8>
-                    if level.width == image.width && level.height == image.height {
-                        levelImage = source.baseAddress!
-                    } else {
-                        let key = ResizerKey(sourceWidth: image.width, sourceHeight: image.height,
-                                             width: level.width, height: level.height)
-                        var resizer = resizers[key] ?? ExactBilinearResizer(
-                            sourceWidth: image.width, sourceHeight: image.height,
-                            destinationWidth: level.width, destinationHeight: level.height)
-                        resizer.resize(source: source.baseAddress!, destination: levelBuffer.baseAddress!)
-                        resizers[key] = resizer
-                        levelImage = UnsafePointer(levelBuffer.baseAddress!)
-                    }
-                    sum.withUnsafeMutableBufferPointer { sumBuffer in
-                        squareSum.withUnsafeMutableBufferPointer { squareBuffer in
-                            edge_haar_integral(levelImage, Int32(level.width), Int32(level.height), Int32(level.width),
-                                               sumBuffer.baseAddress, squareBuffer.baseAddress, Int32(stride))
-                        }
+        let layout = self.layout!
+        let window = (cascade.windowWidth, cascade.windowHeight)
+        var perLevel = [[Box]](repeating: [], count: levels.count)
+        if threads == 1 || levels.count == 1 {
+            for (index, level) in levels.enumerated() {
+                perLevel[index] = scanners[0].scan(image, level: level, first: first, layout: layout, window: window)
+            }
+        } else {
+            let scanners = self.scanners
+            let workers = min(threads, levels.count)
+            perLevel.withUnsafeMutableBufferPointer { buffer in
+                let results = LevelResults(slots: buffer)
+                // Worker w takes levels w, w + workers, ...: each result slot is written by one worker only.
+                DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                    for index in Swift.stride(from: worker, to: levels.count, by: workers) {
+                        results.slots[index] = scanners[worker].scan(
+                            image, level: levels[index], first: first, layout: layout, window: window)
                     }
                 }
             }
-            let found = sum.withUnsafeBufferPointer { sumBuffer in
-                squareSum.withUnsafeBufferPointer { squareBuffer in
-                    layout!.scan(sum: sumBuffer.baseAddress!, squareSum: squareBuffer.baseAddress!, columns: columns,
-                                 rows: rows, step: level.step, hits: &hits)
-                }
-            }
-            let windowWidth = Int((Float(cascade.windowWidth) * level.factor).rounded(.toNearestOrEven))
-            let windowHeight = Int((Float(cascade.windowHeight) * level.factor).rounded(.toNearestOrEven))
-            for index in 0..<found {
-                let x = Int((Float(hits[2 * index]) * level.factor).rounded(.toNearestOrEven))
-                let y = Int((Float(hits[2 * index + 1]) * level.factor).rounded(.toNearestOrEven))
-                boxes.append(Box(x: x, y: y, width: windowWidth, height: windowHeight))
-            }
         }
-        return boxes
+        return perLevel.flatMap { $0 }
     }
 
     /// Faces in `image`, grouped and clipped to the image, sorted by position.
@@ -153,4 +121,76 @@ public final class FaceDetector {
         }
         return clipped.sorted { ($0.box.x, $0.box.y, $0.box.width) < ($1.box.x, $1.box.y, $1.box.width) }
     }
+}
+
+/// One worker's buffers for scanning pyramid levels: level image, integral images, hit list, resizers.
+/// Unchecked Sendable: FaceDetector hands each scanner to exactly one worker per detection.
+private final class LevelScanner: @unchecked Sendable {
+    private var levelPixels: [UInt8] = []
+    private var sum: [Int32] = []
+    private var squareSum: [UInt32] = []
+    private var hits: [Int32] = [Int32](repeating: 0, count: 2048)
+    private var resizers: [ResizerKey: ExactBilinearResizer] = [:]
+
+    private struct ResizerKey: Hashable {
+        var sourceWidth, sourceHeight, width, height: Int
+    }
+
+    func scan(_ image: GrayImage, level: FaceDetector.Level, first: FaceDetector.Level, layout: CascadeKernelLayout,
+              window: (width: Int, height: Int)) -> [Box] {
+        let columns = max(level.width + 1 - window.width, 0)
+        let rows = max(level.height + 1 - window.height, 0)
+        if columns == 0 || rows == 0 { return [] }
+        let stride = layout.stride
+        let integralCount = stride * (first.height + 1)
+        if sum.count < integralCount {
+            sum = [Int32](repeating: 0, count: integralCount)
+            squareSum = [UInt32](repeating: 0, count: integralCount)
+        }
+        if levelPixels.count < level.width * level.height {
+            levelPixels = [UInt8](repeating: 0, count: first.width * first.height)
+        }
+        image.pixels.withUnsafeBufferPointer { source in
+            levelPixels.withUnsafeMutableBufferPointer { levelBuffer in
+                let levelImage: UnsafePointer<UInt8>
+                if level.width == image.width && level.height == image.height {
+                    levelImage = source.baseAddress!
+                } else {
+                    let key = ResizerKey(sourceWidth: image.width, sourceHeight: image.height,
+                                         width: level.width, height: level.height)
+                    var resizer = resizers[key] ?? ExactBilinearResizer(
+                        sourceWidth: image.width, sourceHeight: image.height,
+                        destinationWidth: level.width, destinationHeight: level.height)
+                    resizer.resize(source: source.baseAddress!, destination: levelBuffer.baseAddress!)
+                    resizers[key] = resizer
+                    levelImage = UnsafePointer(levelBuffer.baseAddress!)
+                }
+                sum.withUnsafeMutableBufferPointer { sumBuffer in
+                    squareSum.withUnsafeMutableBufferPointer { squareBuffer in
+                        edge_haar_integral(levelImage, Int32(level.width), Int32(level.height), Int32(level.width),
+                                           sumBuffer.baseAddress, squareBuffer.baseAddress, Int32(stride))
+                    }
+                }
+            }
+        }
+        let found = sum.withUnsafeBufferPointer { sumBuffer in
+            squareSum.withUnsafeBufferPointer { squareBuffer in
+                layout.scan(sum: sumBuffer.baseAddress!, squareSum: squareBuffer.baseAddress!, columns: columns,
+                            rows: rows, step: level.step, hits: &hits)
+            }
+        }
+        let windowWidth = Int((Float(window.width) * level.factor).rounded(.toNearestOrEven))
+        let windowHeight = Int((Float(window.height) * level.factor).rounded(.toNearestOrEven))
+        return (0..<found).map { index in
+            Box(x: Int((Float(hits[2 * index]) * level.factor).rounded(.toNearestOrEven)),
+                y: Int((Float(hits[2 * index + 1]) * level.factor).rounded(.toNearestOrEven)),
+                width: windowWidth, height: windowHeight)
+        }
+    }
+}
+
+/// The per-level result slots shared by the workers; unchecked Sendable because the workers write
+/// disjoint slots and the caller reads them only after concurrentPerform returns.
+private struct LevelResults: @unchecked Sendable {
+    let slots: UnsafeMutableBufferPointer<[Box]>
 }

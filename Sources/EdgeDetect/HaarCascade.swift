@@ -19,9 +19,8 @@ public struct HaarCascade: Sendable, Equatable {
 
     public struct Node: Sendable, Equatable {
         public var feature: Int
-        /// t^2 * 2^(2 * weightShift + squareShift), rounded.
-        public var thresholdSquared: UInt64
-        public var thresholdNegative: Bool
+        /// OpenCV's float threshold t times 2^thresholdShift, rounded.
+        public var threshold: Int64
         /// > 0: index of another node of the tree; <= 0: minus the index of one of the tree's leaves.
         public var left: Int
         public var right: Int
@@ -46,8 +45,8 @@ public struct HaarCascade: Sendable, Equatable {
 
     public let windowWidth: Int
     public let windowHeight: Int
-    /// S in the squared comparison v^2 * 2^S < T2 * nf.
-    public let squareShift: Int
+    /// Fractional bits of node thresholds (chosen so that |threshold| < 2^32).
+    public let thresholdShift: Int
     public let features: [Feature]
     public let stages: [Stage]
 
@@ -56,12 +55,12 @@ public struct HaarCascade: Sendable, Equatable {
 
     /// Checks every index and range the kernel relies on, so a cascade that passes cannot make the
     /// detector read outside its buffers or loop forever. `fail` turns a message into the caller's error.
-    init(windowWidth: Int, windowHeight: Int, squareShift: Int, features: [Feature], stages: [Stage],
+    init(windowWidth: Int, windowHeight: Int, thresholdShift: Int, features: [Feature], stages: [Stage],
          fail: (String) -> any Error) throws {
         guard (3...Self.maximumWindowSide).contains(windowWidth), (3...Self.maximumWindowSide).contains(windowHeight) else {
             throw fail("window \(windowWidth)x\(windowHeight) is outside 3...\(Self.maximumWindowSide) per side")
         }
-        guard (0...100).contains(squareShift) else { throw fail("square shift \(squareShift) is out of range") }
+        guard (12...62).contains(thresholdShift) else { throw fail("threshold shift \(thresholdShift) is out of range") }
         guard !stages.isEmpty else { throw fail("the cascade has no stages") }
         guard !features.isEmpty else { throw fail("the cascade has no features") }
         for (index, feature) in features.enumerated() {
@@ -80,12 +79,18 @@ public struct HaarCascade: Sendable, Equatable {
             }
         }
         for (stageIndex, stage) in stages.enumerated() {
-            guard !stage.trees.isEmpty else { throw fail("stage \(stageIndex) has no weak classifiers") }
+            // Leaves are < 2^48 in magnitude, so at most 2^14 of them keep a stage sum inside int64.
+            guard (1...16384).contains(stage.trees.count) else {
+                throw fail("stage \(stageIndex) has \(stage.trees.count) weak classifiers (1...16384 supported)")
+            }
             for tree in stage.trees {
                 guard (1...127).contains(tree.nodes.count), tree.leaves.count == tree.nodes.count + 1 else {
                     throw fail("stage \(stageIndex) has a tree with \(tree.nodes.count) nodes and \(tree.leaves.count) leaves")
                 }
                 for (nodeIndex, node) in tree.nodes.enumerated() {
+                    guard abs(node.threshold) < Int64(1) << 32 else {
+                        throw fail("stage \(stageIndex) has a node threshold outside the fixed-point range")
+                    }
                     guard features.indices.contains(node.feature) else {
                         throw fail("stage \(stageIndex) refers to feature \(node.feature) of \(features.count)")
                     }
@@ -102,7 +107,7 @@ public struct HaarCascade: Sendable, Equatable {
         }
         self.windowWidth = windowWidth
         self.windowHeight = windowHeight
-        self.squareShift = squareShift
+        self.thresholdShift = thresholdShift
         self.features = features
         self.stages = stages
     }
@@ -126,38 +131,31 @@ extension HaarCascade {
     init(converting cascade: FloatCascade, fail: (String) -> any Error) throws {
         let weightScale = Double(1 << Self.weightShift)
         var features: [Feature] = []
-        var largestValue = 1.0
         for (index, rectangles) in cascade.features.enumerated() {
             var fixed: [Rectangle] = []
-            var bound = 0.0
             for rect in rectangles {
                 let weight = (Double(rect.weight) * weightScale).rounded()
                 guard abs(weight) < Double(1 << (15 + Self.weightShift)) else {
                     throw fail("feature \(index) weight \(rect.weight) is too large")
                 }
                 fixed.append(Rectangle(x: rect.x, y: rect.y, width: rect.width, height: rect.height, weight: Int32(weight)))
-                bound += abs(weight) * Double(rect.width * rect.height) * 255
             }
-            largestValue = max(largestValue, bound)
             features.append(Feature(rectangles: fixed))
         }
         let largestThreshold = cascade.stages.flatMap { $0.trees.flatMap { $0.nodes.map { abs(Double($0.threshold)) } } }
             .max() ?? 1
-        // v^2 * 2^S < 2^127 and t^2 * 2^(2*weightShift + S) < 2^63.
-        let valueBits = ceilingLog2(largestValue) + 1
-        let thresholdBits = largestThreshold > 0 ? ceilingLog2(largestThreshold) : -16
-        let squareShift = min(127 - 2 * valueBits, 63 - 2 * Self.weightShift - 2 * thresholdBits, 48)
-        guard squareShift >= 8 else { throw fail("thresholds or weights are too large for the fixed-point format") }
-        let thresholdScale = pow2(2 * Self.weightShift + squareShift)
+        // |t| * 2^shift < 2^31 keeps |T * N| < 2^62 (haar_kernels.h); more bits than float's 24 are pointless.
+        let thresholdShift = min(31 - (largestThreshold > 0 ? ceilingLog2(largestThreshold) : -16), 40)
+        guard thresholdShift >= 12 else { throw fail("node thresholds up to \(largestThreshold) are too large for the fixed-point format") }
+        let thresholdScale = pow2(thresholdShift)
         let leafScale = pow2(Self.leafShift)
         var stages: [Stage] = []
         for stage in cascade.stages {
             var trees: [Tree] = []
             for tree in stage.trees {
-                let nodes = tree.nodes.map { node -> Node in
-                    let t = Double(node.threshold)
-                    return Node(feature: node.feature, thresholdSquared: UInt64((t * t * thresholdScale).rounded()),
-                                thresholdNegative: t < 0, left: node.left, right: node.right)
+                let nodes = tree.nodes.map { node in
+                    Node(feature: node.feature, threshold: Int64((Double(node.threshold) * thresholdScale).rounded()),
+                         left: node.left, right: node.right)
                 }
                 trees.append(Tree(nodes: nodes, leaves: tree.leaves.map { Int64((Double($0) * leafScale).rounded()) }))
             }
@@ -165,7 +163,7 @@ extension HaarCascade {
             let threshold = stage.threshold - Float(1e-5)
             stages.append(Stage(threshold: Int64((Double(threshold) * leafScale).rounded()), trees: trees))
         }
-        try self.init(windowWidth: cascade.windowWidth, windowHeight: cascade.windowHeight, squareShift: squareShift,
+        try self.init(windowWidth: cascade.windowWidth, windowHeight: cascade.windowHeight, thresholdShift: thresholdShift,
                       features: features, stages: stages, fail: fail)
     }
 }

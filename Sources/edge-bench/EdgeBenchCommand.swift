@@ -5,5 +5,5 @@ struct EdgeBenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "edge-bench",
         abstract: "Timing drivers behind tools/bench-*: run the project's stages on given inputs and print timings.",
-        subcommands: [FrameBenchCommand.self, HaarAgreementCommand.self, HaarDetectCommand.self])
+        subcommands: [FrameBenchCommand.self, HaarBenchCommand.self, HaarAgreementCommand.self, HaarDetectCommand.self])
 }

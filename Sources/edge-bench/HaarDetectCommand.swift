@@ -11,13 +11,14 @@ struct HaarDetectCommand: ParsableCommand {
 
     @Option(help: "Cascade file (.edgecascade or OpenCV XML).")
     var cascade = "models/face_frontal.edgecascade"
+    @Option(help: "Worker threads sharing the pyramid levels.") var threads = 1
     @Option(help: "Pyramid scale factor.") var scaleFactor = 1.1
     @Option(help: "Minimum neighbours (0: raw windows).") var minNeighbors = 5
     @Option(help: "Minimum window side.") var minSize = 30
     @Argument(help: "PNG, JPEG or PGM images.") var images: [String]
 
     func run() throws {
-        let detector = FaceDetector(cascade: try loadCascade(cascade))
+        let detector = FaceDetector(cascade: try loadCascade(cascade), threads: threads)
         let parameters = DetectionParameters(scaleFactor: scaleFactor, minNeighbors: minNeighbors,
                                              minSize: WindowSize(width: minSize, height: minSize))
         for path in images {

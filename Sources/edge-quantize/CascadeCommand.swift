@@ -22,7 +22,7 @@ struct CascadeCommand: ParsableCommand {
             guard reloaded == cascade else { throw ValidationError("\(output): reloading the written file gave a different cascade") }
             let trees = cascade.stages.reduce(0) { $0 + $1.trees.count }
             let bytes = CascadeFile.encode(cascade).count
-            print("\(output): \(cascade.windowWidth)x\(cascade.windowHeight) window, \(cascade.stages.count) stages, \(trees) weak classifiers, \(cascade.features.count) features, \(cascade.isStumpBased ? "stumps" : "trees"), square shift \(cascade.squareShift), \(bytes) bytes")
+            print("\(output): \(cascade.windowWidth)x\(cascade.windowHeight) window, \(cascade.stages.count) stages, \(trees) weak classifiers, \(cascade.features.count) features, \(cascade.isStumpBased ? "stumps" : "trees"), threshold shift \(cascade.thresholdShift), \(bytes) bytes")
         } catch let error as CascadeError {
             throw ValidationError(error.description)
         }

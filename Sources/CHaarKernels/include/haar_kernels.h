@@ -1,19 +1,20 @@
 // Integer-only Haar cascade evaluation: the hot loops of EdgeDetect's FaceDetector.
 //
-// Numeric contract (the same decisions as OpenCV 4.x's float evaluator, computed exactly in integers):
+// Numeric contract (the decisions of OpenCV 4.x's float evaluator, in integers only):
 // - A window's variance term is nf = A * sqsum - sum^2 over the normalisation rectangle (the window
 //   inset by one pixel, area A). OpenCV rejects the window unless A / sqrt(nf) < 0.1, i.e. unless
-//   nf > 100 * A^2 (`min_variance_term`); no square root is taken.
-// - A node compares the feature value v = sum_i w_i * S_i (rectangle sums S_i, weights w_i in fixed point
-//   with EDGE_HAAR_WEIGHT_SHIFT fractional bits) with t * sqrt(nf). Both sides are squared:
-//   v < t*sqrt(nf)  <=>  t >= 0 ? (v < 0 || v^2 * 2^S < T2 * nf) : (v < 0 && v^2 * 2^S > T2 * nf)
-//   with T2 = round(t^2 * 2^(2*EDGE_HAAR_WEIGHT_SHIFT + S)) (`threshold_squared`, S = `square_shift`).
-//   v^2 <= 2^72 and T2 * nf <= 2^64 * 2^35, so both products are exact in unsigned 128-bit arithmetic.
+//   nf > 100 * A^2 (`min_variance_term`), tested without a square root.
+// - Accepted windows get N = sqrt(nf * 2^(2*EDGE_HAAR_NORM_SHIFT)) by integer Newton iteration from a table
+//   guess (two steps: relative error < 2^-26, finer than the float OpenCV uses). nf < 2^40 for windows up
+//   to 64x64, so nf << 20 < 2^60 and N < 2^30.
+// - A node compares the feature value v = sum_i w_i * S_i (rectangle sums S_i, weights with
+//   EDGE_HAAR_WEIGHT_SHIFT fractional bits, |v| < 2^47) with OpenCV's t * sqrt(nf):
+//   v < (T * N) >> (threshold_shift + EDGE_HAAR_NORM_SHIFT - EDGE_HAAR_WEIGHT_SHIFT), T = rint(t * 2^threshold_shift)
+//   with threshold_shift chosen by the converter so that |T| < 2^32, hence |T * N| < 2^62.
 // - Leaf values and stage thresholds are fixed point with EDGE_HAAR_LEAF_SHIFT fractional bits; a stage
-//   sum of at most a few thousand leaves of magnitude < 2^8 stays far inside int64.
-// - Integral images: `sum` is int32 (at most 16384^2 * 255 < 2^37 would overflow, so callers keep
-//   images <= 2^23 pixels), `sqsum` is uint32 and wraps: four-corner differences are exact modulo 2^32
-//   and a window's true square sum (<= A * 255^2 < 2^32 for A < 66051) fits.
+//   sum of at most a few thousand leaves of magnitude < 2^16 stays far inside int64.
+// - Integral images: `sum` is int32 (callers keep 255 * pixels < 2^31), `sqsum` is uint32 and wraps:
+//   four-corner differences are exact modulo 2^32 and a window's square sum (<= A * 255^2 < 2^32) fits.
 #ifndef EDGE_HAAR_KERNELS_H
 #define EDGE_HAAR_KERNELS_H
 
@@ -26,6 +27,7 @@ extern "C" {
 
 #define EDGE_HAAR_WEIGHT_SHIFT 12
 #define EDGE_HAAR_LEAF_SHIFT 32
+#define EDGE_HAAR_NORM_SHIFT 10
 
 // One rectangle feature placed in an integral image of a given row stride: corner offsets relative
 // to the window's top-left integral entry (top-left, top-right, bottom-left, bottom-right per rectangle).
@@ -37,8 +39,7 @@ typedef struct {
 // A decision node: `left`/`right` > 0 index another node of the same tree, <= 0 is minus a leaf index
 // of the same tree. A stump is a tree of one node and two leaves.
 typedef struct {
-    uint64_t threshold_squared;
-    int32_t threshold_negative;
+    int64_t threshold;
     int32_t feature;
     int32_t left;
     int32_t right;
@@ -59,8 +60,7 @@ typedef struct {
 typedef struct {
     int32_t offsets[3][4];
     int32_t weights[3];
-    int32_t threshold_negative;
-    uint64_t threshold_squared;
+    int64_t threshold;
     int64_t left;
     int64_t right;
 } edge_haar_stump;
@@ -77,7 +77,7 @@ typedef struct {
     int32_t norm_offsets[4];
     int64_t norm_area;
     int64_t min_variance_term;
-    int32_t square_shift;
+    int32_t threshold_shift;
 } edge_haar_cascade;
 
 // Writes the (width + 1) x (height + 1) integral and squared integral images of `image` (row stride

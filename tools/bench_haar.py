@@ -1,0 +1,105 @@
+"""tools/bench-haar helper: `frames DIR PHOTO...` writes 640x480 gray PGM frames (each photo converted
+BGR->GRAY, scaled to fit 640x480 with INTER_AREA and centred on black); `compare DIR REPEAT EDGE_BENCH CASCADE`
+times OpenCV and the project (edge-bench haar --stdin, a persistent process) frame by frame, alternating,
+so that load changes on the machine hit both sides alike, and compares their boxes."""
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+import cv2
+import numpy as np
+
+W, H = 640, 480
+
+
+def make_frames(out, sources):
+    names = []
+    for source in sources:
+        for entry in sorted(os.listdir(source)):
+            if entry.lower().endswith((".png", ".jpg", ".jpeg")):
+                names.append(os.path.join(source, entry))
+    for index, path in enumerate(names):
+        bgr = cv2.imread(path, cv2.IMREAD_COLOR)
+        if bgr is None:
+            sys.exit(f"{path}: OpenCV cannot read it")
+        gray = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY)
+        scale = min(W / gray.shape[1], H / gray.shape[0])
+        w, h = max(1, round(gray.shape[1] * scale)), max(1, round(gray.shape[0] * scale))
+        interpolation = cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR
+        small = cv2.resize(gray, (w, h), interpolation=interpolation)
+        frame = np.zeros((H, W), np.uint8)
+        y, x = (H - h) // 2, (W - w) // 2
+        frame[y:y + h, x:x + w] = small
+        stem = os.path.splitext(os.path.basename(path))[0]
+        with open(os.path.join(out, f"{index:03d}-{stem}.pgm"), "wb") as f:
+            f.write(b"P5\n%d %d\n255\n" % (W, H) + frame.tobytes())
+    print(f"{len(names)} frames of {W}x{H} from {', '.join(sources)}", file=sys.stderr)
+
+
+def iou(a, b):
+    x1, y1 = max(a[0], b[0]), max(a[1], b[1])
+    x2, y2 = min(a[0] + a[2], b[0] + b[2]), min(a[1] + a[3], b[1] + b[3])
+    if x2 <= x1 or y2 <= y1:
+        return 0.0
+    inter = (x2 - x1) * (y2 - y1)
+    return inter / (a[2] * a[3] + b[2] * b[3] - inter)
+
+
+def matched(reference, candidates):
+    pairs = sorted(((iou(r, c), i, j) for i, r in enumerate(reference) for j, c in enumerate(candidates)), reverse=True)
+    used_r, used_c = set(), set()
+    for value, i, j in pairs:
+        if value >= 0.5 and i not in used_r and j not in used_c:
+            used_r.add(i)
+            used_c.add(j)
+    return len(used_r)
+
+
+def compare(out, repeat, edge_bench, cascade_file):
+    cv2.setNumThreads(1)
+    cascade = cv2.CascadeClassifier(cv2.data.haarcascades + "haarcascade_frontalface_default.xml")
+    edge = subprocess.Popen([edge_bench, "haar", "--stdin", "--repeat", str(repeat), "--cascade", cascade_file],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    opencv_ms, edge_ms = [], []
+    total = hits = extra = 0
+    for name in sorted(n for n in os.listdir(out) if n.endswith(".pgm")):
+        path = os.path.join(out, name)
+        frame = cv2.imread(path, cv2.IMREAD_GRAYSCALE)
+        cascade.detectMultiScale(frame, scaleFactor=1.1, minNeighbors=5, minSize=(30, 30))  # warm-up
+        times = []
+        for _ in range(max(repeat, 1)):
+            start = time.perf_counter()
+            boxes = cascade.detectMultiScale(frame, scaleFactor=1.1, minNeighbors=5, minSize=(30, 30))
+            times.append((time.perf_counter() - start) * 1e3)
+        edge.stdin.write(path + "\n")
+        edge.stdin.flush()
+        record = json.loads(edge.stdout.readline())
+        reference = [tuple(int(v) for v in b) for b in boxes]
+        candidates = [tuple(b[:4]) for b in record["boxes"]]
+        m = matched(reference, candidates)
+        total += len(reference)
+        hits += m
+        extra += len(candidates) - m
+        opencv_ms.append(statistics.median(times))
+        edge_ms.append(record["ms"])
+        print(f"{name}: opencv {len(reference)} boxes {opencv_ms[-1]:.2f} ms, edge {len(candidates)} boxes "
+              f"{edge_ms[-1]:.2f} ms, matched {m}")
+    edge.stdin.close()
+    edge.wait()
+    edge_median, opencv_median = statistics.median(edge_ms), statistics.median(opencv_ms)
+    agreement = hits / total if total else 1.0
+    print(f"frames={len(edge_ms)} opencv_boxes={total} matched={hits} extra={extra} "
+          f"edge_mean_ms={statistics.mean(edge_ms):.2f} opencv_mean_ms={statistics.mean(opencv_ms):.2f} "
+          f"opencv={cv2.__version__} repeat={repeat}")
+    print(f"haar_ms edge={edge_median:.2f} opencv={opencv_median:.2f} ratio={edge_median / opencv_median:.3f} "
+          f"agreement={agreement:.4f}")
+
+
+if __name__ == "__main__":
+    if sys.argv[1] == "frames":
+        make_frames(sys.argv[2], sys.argv[3:])
+    else:
+        compare(sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5])
