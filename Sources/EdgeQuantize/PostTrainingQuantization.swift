@@ -16,7 +16,7 @@ public struct PostTrainingQuantization {
     /// Rewrites the graph (`PoolingFolding`, then `ChannelEqualization` on up to 200 of the
     /// images when `equalizeChannels`) and runs it on `images` (8-bit pixels at the graph's input size).
     public init(
-        graph: Graph, images: [[UInt8]], calibrationSource: String, equalizeChannels: Bool = false, progress: (Int, Int) -> Void = { _, _ in }
+        graph: Graph, images: [[UInt8]], calibrationSource: String, equalizeChannels: Bool = true, progress: (Int, Int) -> Void = { _, _ in }
     ) throws(QuantizeError) {
         guard !images.isEmpty else { throw QuantizeError("calibration needs at least one image") }
         for (index, image) in images.enumerated() where image.count != graph.inputShape.elementCount {
@@ -65,7 +65,7 @@ public struct PostTrainingQuantization {
     /// The int8 model with `method`'s ranges, then `BiasCorrection` on the calibration images
     /// when `biasCorrection` is set.
     public func model(
-        method: CalibrationMethod, biasCorrection: Bool = false, progress: (Int, Int) -> Void = { _, _ in }
+        method: CalibrationMethod, biasCorrection: Bool = true, progress: (Int, Int) -> Void = { _, _ in }
     ) throws(QuantizeError) -> (model: QuantizedModel, tensorOfNode: [TensorID?]) {
         let correction = (equalizedChannels ? ", channel equalization" : "") + (biasCorrection ? ", bias correction" : "")
         var (model, tensorOfNode) = try Quantizer.quantize(

@@ -31,11 +31,11 @@ struct ConvertCommand: ParsableCommand {
     @Option(name: .long, help: "Use at most this many calibration images (0: all).")
     var limit: Int = 0
 
-    @Flag(name: .long, help: "Equalize channel ranges across conv/depthwise pairs before calibrating (off by default: see the measurements in .readme-parts/quant.md).")
-    var equalizeChannels = false
+    @Flag(name: .long, help: "Skip the cross-layer channel equalization before calibration.")
+    var noEqualization = false
 
-    @Flag(name: .long, help: "Correct per-channel output means of layers without ReLU on the calibration images (off by default).")
-    var biasCorrection = false
+    @Flag(name: .long, help: "Skip the bias correction of layers without ReLU on the calibration images.")
+    var noBiasCorrection = false
 
     @Flag(name: .long, help: "Skip the per-layer report.")
     var noReport = false
@@ -69,9 +69,9 @@ struct ConvertCommand: ParsableCommand {
             }
             let source = (calibration as NSString).lastPathComponent
             let quantization = try PostTrainingQuantization(
-                graph: graph, images: images, calibrationSource: source, equalizeChannels: equalizeChannels, progress: { ProgressLine(label: "calibrating")($0, $1) })
+                graph: graph, images: images, calibrationSource: source, equalizeChannels: !noEqualization, progress: { ProgressLine(label: "calibrating")($0, $1) })
             let (quantized, tensorOfNode) = try quantization.model(
-                method: method, biasCorrection: biasCorrection, progress: { ProgressLine(label: "bias correction")($0, $1) })
+                method: method, biasCorrection: !noBiasCorrection, progress: { ProgressLine(label: "bias correction")($0, $1) })
             try ModelFile.write(quantized, to: output)
             let size = (try? FileManager.default.attributesOfItem(atPath: output)[.size] as? Int) ?? 0
             print("wrote \(output): \(quantized.operations.count) operations, \(quantized.parameterCount) parameters, \(size) bytes, calibration \(quantized.calibration)")

@@ -35,6 +35,24 @@ import Testing
         #expect(model.tensors[0].scale == Preprocessing.symmetricUnit.scale)
     }
 
+    /// The logits before the softmax keep only the range that can decide the class.
+    @Test func logitsRangeStartsBelowTheLowestWinningLogit() throws {
+        let graph = try SmallGraphs.everyOperation()
+        let quantization = try PostTrainingQuantization(graph: graph, images: SmallGraphs.images(count: 64), calibrationSource: "test")
+        let logits = quantization.graph.nodes[quantization.graph.output].inputs[0]
+        let histogram = quantization.statistics.histograms[logits]
+        let floor = quantization.statistics.smallestMaximum[logits]
+        let range = quantization.ranges(.mse)[logits]
+        #expect(range.lowerBound == max(histogram.minimum, min(floor - PostTrainingQuantization.logitMargin, 0)))
+        #expect(range.upperBound == max(histogram.maximum, 0))
+        let (model, tensors) = try quantization.model(method: .mse)
+        let tensor = model.tensors[tensors[logits]!]
+        #expect(tensor.scale * Float(-128 - tensor.zeroPoint) <= range.lowerBound + tensor.scale)
+        let report = try QuantizationReport.measure(graph: quantization.graph, model: model, tensorOfNode: tensors,
+                                                    images: SmallGraphs.images(count: 32, seed: 9))
+        #expect(report.agreement >= 0.9)
+    }
+
     @Test func biasCorrectionDoesNotHurt() throws {
         let graph = try SmallGraphs.everyOperation(seed: 3)
         let images = SmallGraphs.images(count: 64, seed: 4)
