@@ -76,6 +76,29 @@ import Testing
         #expect(!clock.sleeps.isEmpty && clock.sleeps.allSatisfy { $0 > 0 && $0 <= 0.25 })
     }
 
+    @Test func permissionAndBusyRightAfterReplugAreRetried() throws {
+        let fake = FakeCamera()
+        let system = makeSystem(camera: fake)
+        let log = LogLines()
+        let camera = V4L2Camera(settings: settings(), system: system, clock: FakeClock(), log: log.append)
+        try camera.open()
+        fake.unplugged = true
+        var gray: [UInt8] = []
+        #expect(try camera.nextFrame(into: &gray) == nil)
+        fake.unplugged = false
+        // udev has not set the group yet, then the old session is still closing, then it opens.
+        system.openErrors["/dev/video0"] = [.permissionDenied, .busy]
+        var frame: CapturedFrame?
+        for attempt in 0..<30 where frame == nil {
+            if attempt == 8 { system.openErrors["/dev/video0"] = nil }
+            frame = try camera.nextFrame(into: &gray)
+        }
+        #expect(frame != nil)
+        #expect(log.lines.contains { $0.contains("(EACCES)") && $0.contains("next try") })
+        #expect(log.lines.contains { $0.contains("(EBUSY)") && $0.contains("next try") })
+        #expect(camera.reconnects == 1)
+    }
+
     @Test func stalledStreamReconnects() throws {
         let fake = FakeCamera()
         let system = makeSystem(camera: fake)

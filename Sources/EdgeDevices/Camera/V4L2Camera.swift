@@ -105,7 +105,10 @@ public final class V4L2Camera {
             reconnects += 1
             backoff = settings.initialBackoffSeconds
             log("camera \(devicePath ?? "?") reconnected (\(format?.description ?? ""))")
-        } catch let error as SystemError where Self.meansDeviceGone(error.errno) || error.errno == .busy {
+        } catch let error as SystemError
+            where Self.meansDeviceGone(error.errno) || [.busy, .permissionDenied].contains(error.errno) {
+            // Right after a replug udev may not have set the node's group yet (EACCES) and the old
+            // session may still be closing (EBUSY): both pass, so they are retried like a missing node.
             scheduleRetry(after: "\(error)")
         } catch is CameraError {
             // A card name not (yet) enumerated is the usual state of a camera being replugged.
