@@ -14,7 +14,9 @@ public final class EdgeRunApplication: @unchecked Sendable {
         self.configuration = configuration
         self.log = log
         let classifier = try Int8EmotionClassifier(path: configuration.modelPath)
-        let detector = try HaarFaceDetector(cascadePath: configuration.cascadePath, config: configuration.board.detector)
+        // The board's `threads` cores: all but one for the detector (the heaviest stage), one left for the model.
+        let detector = try HaarFaceDetector(cascadePath: configuration.cascadePath, config: configuration.board.detector,
+                                            threads: max(1, configuration.board.threads - 1))
         var source = try Self.openSource(configuration, log: log)
         if let limit = configuration.maximumFrames { source = FrameLimitSource(source, limit: limit) }
         sourceSummary = source.summary
