@@ -66,7 +66,8 @@ let package = Package(
 
         // MARK: The board application
         .target(name: "EdgeApp", dependencies: [
-            "EdgeInference", "EdgeDetect", "EdgeImage", "EdgeDevices", "EdgeBoardConfig",
+            "EdgeSystem", "EdgeModel", "EdgeInference", "EdgeDetect", "EdgeImage", "EdgeDevices", "EdgeOverlay",
+            "EdgeBoardConfig",
         ]),
 
         // MARK: Executables
@@ -106,7 +107,7 @@ let package = Package(
         .testTarget(name: "EdgeDevicesTests", dependencies: [
             "EdgeSystem", "EdgeDevices", "EdgeBoardConfig", "EdgeOverlay", "CV4L2", "CLinuxGPIO",
         ]),
-        .testTarget(name: "EdgeAppTests", dependencies: ["EdgeApp"]),
+        .testTarget(name: "EdgeAppTests", dependencies: ["EdgeApp", "EdgeSystem", "EdgeImage"], resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v6]
 )

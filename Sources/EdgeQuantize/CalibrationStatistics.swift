@@ -5,9 +5,13 @@ public struct CalibrationStatistics: Sendable {
     /// One histogram per graph node, indexed by `NodeID`.
     public private(set) var histograms: [ActivationHistogram]
     public private(set) var imageCount = 0
+    /// Per node, the smallest over the images of the node's largest output value: for the logits
+    /// of a classifier, how low the winning class's logit ever goes.
+    public private(set) var smallestMaximum: [Float]
 
     public init(nodeCount: Int) {
         histograms = [ActivationHistogram](repeating: ActivationHistogram(), count: nodeCount)
+        smallestMaximum = [Float](repeating: .infinity, count: nodeCount)
     }
 
     /// Runs `executor` on each image (8-bit pixels at the graph's input size) and records every
@@ -27,6 +31,7 @@ public struct CalibrationStatistics: Sendable {
         precondition(nodeOutputs.count == histograms.count, "one output per node")
         for (node, values) in nodeOutputs.enumerated() {
             histograms[node].add(values)
+            if let largest = values.max() { smallestMaximum[node] = min(smallestMaximum[node], largest) }
         }
         imageCount += 1
     }

@@ -93,9 +93,10 @@ public struct QuantizationReport: Sendable {
         func pad(_ text: String, _ width: Int) -> String {
             text.count >= width ? text : text + String(repeating: " ", count: width - text.count)
         }
-        var lines = [pad("layer", 28) + pad("op", 20) + pad("shape", 12) + pad("scale", 12) + pad("zp", 6) + pad("sqnr dB", 9) + "cosine"]
+        let nameWidth = (layers.map(\.name.count).max() ?? 5) + 2
+        var lines = [pad("layer", nameWidth) + pad("op", 20) + pad("shape", 12) + pad("scale", 12) + pad("zp", 6) + pad("sqnr dB", 9) + "cosine"]
         for layer in layers {
-            lines.append(pad(layer.name, 28) + pad(layer.kind, 20) + pad(layer.shape.description, 12)
+            lines.append(pad(layer.name, nameWidth) + pad(layer.kind, 20) + pad(layer.shape.description, 12)
                          + pad(String(format: "%.6f", layer.scale), 12) + pad("\(layer.zeroPoint)", 6)
                          + pad(layer.sqnr.isFinite ? String(format: "%.1f", layer.sqnr) : "exact", 9)
                          + String(format: "%.5f", layer.cosine))

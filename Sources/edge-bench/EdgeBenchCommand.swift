@@ -10,5 +10,6 @@ struct EdgeBenchCommand: ParsableCommand {
             HaarAgreementCommand.self,
             HaarDetectCommand.self,
             CNNBenchCommand.self,
+            FrameBenchCommand.self,
         ])
 }

@@ -31,10 +31,10 @@ struct ConvertCommand: ParsableCommand {
     @Option(name: .long, help: "Use at most this many calibration images (0: all).")
     var limit: Int = 0
 
-    @Flag(name: .long, help: "Skip the cross-layer channel equalization.")
+    @Flag(name: .long, help: "Skip the cross-layer channel equalization before calibration.")
     var noEqualization = false
 
-    @Flag(name: .long, help: "Skip the bias correction.")
+    @Flag(name: .long, help: "Skip the bias correction of layers without ReLU on the calibration images.")
     var noBiasCorrection = false
 
     @Flag(name: .long, help: "Skip the per-layer report.")

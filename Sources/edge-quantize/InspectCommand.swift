@@ -1,4 +1,5 @@
 import ArgumentParser
+import EdgeInference
 import EdgeModel
 import Foundation
 
@@ -25,12 +26,14 @@ struct InspectCommand: ParsableCommand {
         print("input: \(input.shape), pixel * \(model.preprocessing.scale) + \(model.preprocessing.offset), int8 scale \(input.scale) zero point \(input.zeroPoint), encoding \(model.inputEncoding)")
         print("output: \(model.outputShape) then \(model.outputActivation) in float; labels: \(model.labels.joined(separator: ", "))")
         print("\(model.operations.count) operations, \(model.parameterCount) parameters, \(model.multiplyAccumulateCount) multiply-accumulates")
+        let shared = ArenaPlan(model: model), separate = ArenaPlan(model: model, reuseMemory: false)
+        print("activation arena: \(shared.byteCount) bytes (\(separate.byteCount) without buffer reuse)")
         for (index, operation) in model.operations.enumerated() {
             let output = model.tensors[operation.output]
             let inputs = operation.inputs.map { "#\($0)" }.joined(separator: " ")
-            print(String(format: "%3d %-17@ %@ -> #%d %@ %@ scale %.6g zp %d", index, operation.kind as NSString,
-                         inputs as NSString, operation.output, output.name as NSString,
-                         output.shape.description as NSString, output.scale, output.zeroPoint))
+            let kind = operation.kind.padding(toLength: 17, withPad: " ", startingAt: 0)
+            print(String(format: "%3d ", index) + "\(kind) \(inputs) -> #\(operation.output) \(output.name) \(output.shape)"
+                  + String(format: " scale %.6g zp %d", output.scale, output.zeroPoint))
         }
     }
 }

@@ -35,6 +35,24 @@ import Testing
         #expect(model.tensors[0].scale == Preprocessing.symmetricUnit.scale)
     }
 
+    /// The logits before the softmax keep only the range that can decide the class.
+    @Test func logitsRangeStartsBelowTheLowestWinningLogit() throws {
+        let graph = try SmallGraphs.everyOperation()
+        let quantization = try PostTrainingQuantization(graph: graph, images: SmallGraphs.images(count: 64), calibrationSource: "test")
+        let logits = quantization.graph.nodes[quantization.graph.output].inputs[0]
+        let histogram = quantization.statistics.histograms[logits]
+        let floor = quantization.statistics.smallestMaximum[logits]
+        let range = quantization.ranges(.mse)[logits]
+        #expect(range.lowerBound == max(histogram.minimum, min(floor - PostTrainingQuantization.logitMargin, 0)))
+        #expect(range.upperBound == max(histogram.maximum, 0))
+        let (model, tensors) = try quantization.model(method: .mse)
+        let tensor = model.tensors[tensors[logits]!]
+        #expect(tensor.scale * Float(-128 - tensor.zeroPoint) <= range.lowerBound + tensor.scale)
+        let report = try QuantizationReport.measure(graph: quantization.graph, model: model, tensorOfNode: tensors,
+                                                    images: SmallGraphs.images(count: 32, seed: 9))
+        #expect(report.agreement >= 0.9)
+    }
+
     @Test func biasCorrectionDoesNotHurt() throws {
         let graph = try SmallGraphs.everyOperation(seed: 3)
         let images = SmallGraphs.images(count: 64, seed: 4)
@@ -71,6 +89,27 @@ import Testing
             let x = original.run(pixels: pixels), y = rewritten.run(pixels: pixels)
             for (a, b) in zip(x, y) { #expect(abs(a - b) < 1e-5) }
         }
+    }
+
+    @Test func channelEqualizationKeepsTheFunctionAndEvensChannelRanges() throws {
+        let graph = try SmallGraphs.everyOperation(seed: 5)
+        let images = SmallGraphs.images(count: 32)
+        let executor = try FloatExecutor(graph: graph)
+        let before = CalibrationStatistics.channelMaxima(executor: executor, images: images)
+        let equalized = ChannelEqualization.equalize(graph, channelRanges: before)
+        let rewritten = try FloatExecutor(graph: equalized)
+        let after = CalibrationStatistics.channelMaxima(executor: rewritten, images: images)
+        for pixels in images.prefix(8) {
+            for (a, b) in zip(executor.run(pixels: pixels), rewritten.run(pixels: pixels)) { #expect(abs(a - b) < 1e-4) }
+        }
+        // conv1 feeds a depthwise and a conv (square-root rule), the depthwise feeds only a conv.
+        func spread(_ ranges: [Float]) -> Float { ranges.max()! / max(ranges.min()!, 1e-6) }
+        let depthwise = graph.nodes.firstIndex { $0.name == "depthwise" }!
+        #expect(spread(after[depthwise]) < spread(before[depthwise]))
+        let quantization = try PostTrainingQuantization(graph: graph, images: images, calibrationSource: "test", equalizeChannels: true)
+        let (model, tensors) = try quantization.model(method: .mse, biasCorrection: true)
+        let report = try QuantizationReport.measure(graph: quantization.graph, model: model, tensorOfNode: tensors, images: images)
+        #expect(report.layers.last!.cosine > 0.995)
     }
 
     @Test func fixedPointMultipliersMatchTheirRealValue() throws {

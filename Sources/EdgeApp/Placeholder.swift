@@ -1,1 +1,0 @@
-// EdgeApp: see the issue that builds it. This placeholder keeps the target non-empty until then.
