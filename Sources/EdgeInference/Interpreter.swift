@@ -22,6 +22,9 @@ public final class Interpreter {
     private let inputPointer: UnsafeMutablePointer<Int8>
     private let inputCount: Int
     private let outputTensor: ModelTensor
+    /// The final fully connected layer's float logits (`QuantizedModel.logitScales`), written by
+    /// every full `invoke`; nil when the model's scores come from the int8 output.
+    private let finalLogits: FinalLogits?
 
     /// `reuseMemory: false` keeps every tensor readable after `invoke` (see `tensor(_:)`).
     public init(model: QuantizedModel, kernels: KernelTable = .reference, reuseMemory: Bool = true) throws(ModelValidationError) {
@@ -43,6 +46,9 @@ public final class Interpreter {
             if let op = operation.weighted {
                 constantBytes += Self.padded(op.weights.count) + 3 * Self.padded(4 * op.bias.count)
             }
+        }
+        if let scales = model.logitScales, let op = model.operations.last?.weighted {
+            constantBytes += Self.padded(op.weights.count) + Self.padded(4 * op.bias.count) + Self.padded(4 * scales.count)
         }
         let constants = UnsafeMutableRawPointer.allocate(byteCount: max(constantBytes, 64), alignment: ArenaPlan.alignment)
         self.constants = constants
@@ -115,11 +121,22 @@ public final class Interpreter {
         inputPointer = tensor(model.inputTensor)
         inputCount = input.shape.elementCount
         outputTensor = model.tensors[model.outputTensor]
+        if let scales = model.logitScales, case .fullyConnected(let op)? = model.operations.last {
+            let logits = UnsafeMutableBufferPointer<Float>.allocate(capacity: scales.count)
+            logits.initialize(repeating: 0)
+            finalLogits = FinalLogits(
+                inputCount: Int32(model.tensors[op.input].shape.elementCount), outputCount: Int32(scales.count),
+                inputZeroPoint: model.tensors[op.input].zeroPoint, input: UnsafePointer(tensor(op.input)),
+                filter: store(op.weights), bias: store(op.bias), scale: store(scales), logits: logits)
+        } else {
+            finalLogits = nil
+        }
     }
 
     deinit {
         arena.deallocate()
         constants.deallocate()
+        finalLogits?.logits.deallocate()
     }
 
     private static func padded(_ bytes: Int) -> Int { (bytes + 63) / 64 * 64 }
@@ -164,6 +181,10 @@ public final class Interpreter {
 
     public var outputQuantization: (scale: Float, zeroPoint: Int32) { (outputTensor.scale, outputTensor.zeroPoint) }
 
+    /// The float logits of the last full `invoke` when the model has `logitScales` (computed from
+    /// the final layer's int32 accumulators); nil otherwise.
+    public var logits: UnsafeBufferPointer<Float>? { finalLogits.map { UnsafeBufferPointer($0.logits) } }
+
     /// Tensor `id` after the last `invoke`. With memory reuse only the input and output are
     /// guaranteed intact; build the interpreter with `reuseMemory: false` to read the others.
     public func tensor(_ id: TensorID) -> UnsafeBufferPointer<Int8> {
@@ -171,16 +192,23 @@ public final class Interpreter {
                             count: model.tensors[id].shape.elementCount)
     }
 
-    /// Class scores of `pixels` into `scores` (one per output): the dequantized output, with the
+    /// Class scores of `pixels` into `scores` (one per output): the float logits (or, without
+    /// `logitScales`, the dequantized output), with the
     /// model's output activation (softmax) applied in float. Allocates nothing.
     public func classify(pixels: UnsafeBufferPointer<UInt8>, into scores: UnsafeMutableBufferPointer<Float>) throws(InterpreterError) {
         guard scores.count == outputTensor.shape.elementCount else {
             throw InterpreterError.outputSize(expected: outputTensor.shape.elementCount, got: scores.count)
         }
         try invoke(pixels: pixels)
-        let output = self.output
-        for index in 0..<scores.count {
-            scores[index] = outputTensor.dequantize(output[index])
+        if let finalLogits {
+            for index in 0..<scores.count {
+                scores[index] = finalLogits.logits[index]
+            }
+        } else {
+            let output = self.output
+            for index in 0..<scores.count {
+                scores[index] = outputTensor.dequantize(output[index])
+            }
         }
         if model.outputActivation == .softmax {
             Self.softmax(scores)
@@ -211,6 +239,12 @@ public final class Interpreter {
 
     private func execute(stepCount: Int? = nil) {
         let table = kernels.table.pointee
+        defer {
+            if let f = finalLogits, stepCount == nil || stepCount == steps.count {
+                edge_s8_fully_connected_logits_ref(f.inputCount, f.outputCount, f.inputZeroPoint, f.input, f.filter,
+                                                   f.bias, f.scale, f.logits.baseAddress!)
+            }
+        }
         for step in steps[0..<(stepCount ?? steps.count)] {
             switch step {
             case .conv2D(var s):
@@ -246,6 +280,17 @@ public final class Interpreter {
             self.bias = bias
             self.output = output
         }
+    }
+
+    private struct FinalLogits {
+        let inputCount: Int32
+        let outputCount: Int32
+        let inputZeroPoint: Int32
+        let input: UnsafePointer<Int8>
+        let filter: UnsafePointer<Int8>
+        let bias: UnsafePointer<Int32>
+        let scale: UnsafePointer<Float>
+        let logits: UnsafeMutableBufferPointer<Float>
     }
 
     private struct PoolStep {

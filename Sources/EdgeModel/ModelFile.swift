@@ -1,11 +1,12 @@
 import Foundation
 
-/// The int8 model file (`.edgemodel`), format version 1. All integers little-endian.
+/// The int8 model file (`.edgemodel`), format version 2 (version 1 files are
+/// still read: they are version 2 without the float logit scales). All integers little-endian.
 ///
 /// ```
 /// header, 64 bytes
 ///    0  8  magic "EDGEMODL"
-///    8  4  u32 format version (1)
+///    8  4  u32 format version (2; 1 accepted)
 ///   12  4  u32 header length (64)
 ///   16  8  u64 file length
 ///   24  8  u64 description offset (64)
@@ -24,6 +25,10 @@ import Foundation
 ///   u32 label count, str label...
 ///   u32 tensor count, per tensor: str name, u32 height, u32 width, u32 channels, f32 scale, i32 zero point
 ///   u32 input tensor, u32 output tensor, u8 output activation (0 none, 1 softmax in float)
+///   [version 2 only] u32 logit scale count (0, or the output tensor's channel count), f32 scale...:
+///     when present the last operation is a fully connected layer writing the output tensor and
+///     the scores come from its int32 accumulators, logit[c] = acc[c] * scale[c] (float), not from
+///     the requantized int8 output (`QuantizedModel.logitScales`)
 ///   u32 operation count, per operation: u8 op code, then
 ///     1 conv2d, 2 depthwise_conv2d, 3 fully_connected:
 ///        [depthwise only: u32 depth multiplier] u32 input, u32 output,
@@ -40,7 +45,9 @@ import Foundation
 /// ranges against the kernel contract) and fails with a `ModelFileError`, never a crash.
 public enum ModelFile {
     public static let magic: [UInt8] = Array("EDGEMODL".utf8)
-    public static let formatVersion: UInt32 = 1
+    public static let formatVersion: UInt32 = 2
+    /// Older versions the reader still accepts.
+    public static let readableVersions: ClosedRange<UInt32> = 1...2
     public static let headerLength = 64
     public static let alignment = 64
     static let checksumOffset = 56

@@ -24,8 +24,8 @@ struct ModelFileReader {
         }
         position = 8
         let version = try u32()
-        guard version == ModelFile.formatVersion else {
-            throw fail("unsupported format version \(version) (this build reads version \(ModelFile.formatVersion)); rebuild the model with this edge-quantize")
+        guard ModelFile.readableVersions.contains(version) else {
+            throw fail("unsupported format version \(version) (this build reads versions \(ModelFile.readableVersions.lowerBound) to \(ModelFile.readableVersions.upperBound)); rebuild the model with this edge-quantize")
         }
         guard try u32() == UInt32(ModelFile.headerLength) else { throw fail("header length field is wrong") }
         let fileLength = try u64()
@@ -73,6 +73,15 @@ struct ModelFileReader {
         guard let outputActivation = OutputActivation(rawValue: activationCode) else {
             throw fail("unknown output activation \(activationCode)")
         }
+        var logitScales: [Float]?
+        if version >= 2 {
+            let scaleCount = try count(minimumBytesEach: 4, "logit scales")
+            if scaleCount > 0 {
+                var scales: [Float] = []
+                for _ in 0..<scaleCount { scales.append(try f32()) }
+                logitScales = scales
+            }
+        }
         var operations: [ModelOperation] = []
         for number in 0..<(try count(minimumBytesEach: 9, "operations")) {
             operations.append(try operation(number))
@@ -83,7 +92,8 @@ struct ModelFileReader {
         let model = QuantizedModel(
             preprocessing: preprocessing, inputEncoding: inputEncoding, labels: labels, provenance: provenance,
             calibration: calibration, roundingMode: roundingMode, tensors: tensors, inputTensor: inputTensor,
-            outputTensor: outputTensor, outputActivation: outputActivation, operations: operations)
+            outputTensor: outputTensor, outputActivation: outputActivation, operations: operations,
+            logitScales: logitScales)
         do {
             try model.validate()
         } catch {

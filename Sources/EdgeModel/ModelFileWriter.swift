@@ -29,6 +29,10 @@ struct ModelFileWriter {
         u32(model.inputTensor)
         u32(model.outputTensor)
         u8(model.outputActivation.rawValue)
+        u32(model.logitScales?.count ?? 0)
+        for scale in model.logitScales ?? [] {
+            f32(scale)
+        }
         u32(model.operations.count)
         for operation in model.operations {
             switch operation {

@@ -64,6 +64,17 @@ extension QuantizedModel {
             }
         }
         guard produced[outputTensor] else { throw fail("no operation computes the output tensor #\(outputTensor)") }
+        if let logitScales {
+            guard case .fullyConnected(let last)? = operations.last, last.output == outputTensor else {
+                throw fail("has float logit scales but its last operation is not a fully connected layer writing the output tensor")
+            }
+            guard logitScales.count == tensors[outputTensor].shape.elementCount else {
+                throw fail("\(logitScales.count) float logit scales for \(tensors[outputTensor].shape.elementCount) outputs")
+            }
+            for (index, scale) in logitScales.enumerated() where !(scale.isFinite && scale > 0) {
+                throw fail("float logit scale #\(index) is \(scale)")
+            }
+        }
         if inputEncoding == .offsetFoldedIntoBias {
             // Padding taps hold the zero point, which is real 0 only without the folded offset.
             for operation in operations where operation.inputs.contains(inputTensor) {

@@ -24,6 +24,12 @@ public struct QuantizedModel: Sendable, Equatable {
     public var outputActivation: OutputActivation
     /// In execution order: every tensor an operation reads was produced by an earlier one.
     public var operations: [ModelOperation]
+    /// When set, the class scores come from float logits instead of the int8 output tensor: the
+    /// last operation is a fully connected layer writing `outputTensor`, and logit[c] =
+    /// acc[c] * logitScales[c] with acc[c] = bias[c] + sum((x - input zero point) * w[c]), its exact
+    /// int32 accumulator, and logitScales[c] = input scale * weight scale[c] (the bias's scale).
+    /// No requantization, so no ties and no rounding of the logits. One per output channel.
+    public var logitScales: [Float]?
 
     /// SQRDMULH (rounding doubling high multiply) then a rounding right shift with halves rounded
     /// toward +infinity: `edge_requantize` in edge_kernels.h.
@@ -33,7 +39,7 @@ public struct QuantizedModel: Sendable, Equatable {
         preprocessing: PixelPreprocessing, inputEncoding: InputEncoding, labels: [String], provenance: String,
         calibration: String, roundingMode: String = QuantizedModel.roundingMode, tensors: [ModelTensor],
         inputTensor: TensorID, outputTensor: TensorID, outputActivation: OutputActivation,
-        operations: [ModelOperation]
+        operations: [ModelOperation], logitScales: [Float]? = nil
     ) {
         self.preprocessing = preprocessing
         self.inputEncoding = inputEncoding
@@ -46,6 +52,7 @@ public struct QuantizedModel: Sendable, Equatable {
         self.outputTensor = outputTensor
         self.outputActivation = outputActivation
         self.operations = operations
+        self.logitScales = logitScales
     }
 
     public var inputShape: ActivationShape { tensors[inputTensor].shape }

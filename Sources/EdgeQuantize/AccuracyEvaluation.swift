@@ -75,7 +75,7 @@ public struct AccuracyEvaluation: Sendable, Equatable {
                     } catch {
                         throw QuantizeError("\(entry.path): \(error)")
                     }
-                    let int8Class = argmax(interpreter.output)
+                    let int8Class = interpreter.logits.map { argmax($0) } ?? argmax(interpreter.output)
                     shared.withLock { state in
                         state.result.imageCount += 1
                         if floatClass == truth { state.result.floatCorrect += 1 }

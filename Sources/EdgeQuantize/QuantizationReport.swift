@@ -73,7 +73,7 @@ public struct QuantizationReport: Sendable {
                 quantizedEnergy[node] += q2
             }
             let floatClass = argmax(outputs[graph.output])
-            let int8Class = argmax(interpreter.output)
+            let int8Class = interpreter.logits.map { argmax($0) } ?? argmax(interpreter.output)
             if floatClass == int8Class { agreeing += 1 }
             progress(index + 1, images.count)
         }

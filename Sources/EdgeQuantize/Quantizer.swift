@@ -57,6 +57,7 @@ public struct Quantizer {
         let foldOffset = graph.preprocessing.offset != 0 && !inputReaders.isEmpty
             && inputReaders.allSatisfy { Self.readsWithoutPadding(graph.nodes[$0].operation) }
 
+        var denseAccumulatorScales: [TensorID: [Float]] = [:]
         let preprocessing = graph.preprocessing
         let inputZeroPoint: Int32 = foldOffset
             ? -128 : Int32(min(max((-128 - preprocessing.offset / preprocessing.scale).rounded(.toNearestOrAwayFromZero), -128), 127))
@@ -94,6 +95,9 @@ public struct Quantizer {
                                       bias: dense.bias, channels: dense.outputCount, channelOf: { $0 / perOutput },
                                       activation: dense.activation, inputOffset: offset)
                 operations.append(.fullyConnected(op))
+                let inputScale = tensors[inputTensors[0]].scale
+                denseAccumulatorScales[output] = Self.weightScales(dense.weights, channels: dense.outputCount,
+                                                                   channelOf: { $0 / perOutput }).map { inputScale * $0 }
             case .maxPool(let window), .averagePool(let window):
                 let input = tensors[inputTensors[0]]
                 let output = addTensor(id, scale: input.scale, zeroPoint: input.zeroPoint)
@@ -123,12 +127,18 @@ public struct Quantizer {
         guard let outputTensor = tensorOfNode[endsInSoftmax ? outputNode.inputs[0] : graph.output] else {
             throw QuantizeError("the model output has no int8 tensor")
         }
+        // A classifier ending in dense + softmax gets its logits in float from the dense layer's
+        // int32 accumulators (no requantization: no ties, no logit rounding).
+        var logitScales: [Float]?
+        if endsInSoftmax, case .fullyConnected(let last)? = operations.last, last.output == outputTensor {
+            logitScales = denseAccumulatorScales[outputTensor]
+        }
         let model = QuantizedModel(
             preprocessing: PixelPreprocessing(scale: preprocessing.scale, offset: preprocessing.offset),
             inputEncoding: foldOffset ? .offsetFoldedIntoBias : .affine,
             labels: graph.labels, provenance: graph.provenance, calibration: calibration,
             tensors: tensors, inputTensor: 0, outputTensor: outputTensor,
-            outputActivation: endsInSoftmax ? .softmax : .none, operations: operations)
+            outputActivation: endsInSoftmax ? .softmax : .none, operations: operations, logitScales: logitScales)
         do {
             try model.validate()
         } catch {
@@ -182,17 +192,14 @@ public struct Quantizer {
         _ node: Node, input: TensorID, output: TensorID, window: Window?, weights: [Float], bias: [Float],
         channels: Int, channelOf: (Int) -> Int, activation: FusedActivation, inputOffset: Float
     ) throws(QuantizeError) -> WeightedOperation {
-        var largest = [Float](repeating: 0, count: channels)
         var weightSums = [Double](repeating: 0, count: channels)
         for (index, weight) in weights.enumerated() {
-            let channel = channelOf(index)
-            largest[channel] = max(largest[channel], abs(weight))
-            weightSums[channel] += Double(weight)
+            weightSums[channelOf(index)] += Double(weight)
         }
-        guard largest.allSatisfy(\.isFinite), bias.allSatisfy(\.isFinite) else {
+        let weightScales = Self.weightScales(weights, channels: channels, channelOf: channelOf)
+        guard weightScales.allSatisfy(\.isFinite), bias.allSatisfy(\.isFinite) else {
             throw .unsupported(node.name, node.operation.kind, "its weights or biases are not finite numbers")
         }
-        let weightScales = largest.map { $0 > 0 ? $0 / 127 : 1 }
         let quantizedWeights = weights.enumerated().map { index, weight in
             Int8(max(-127, min(127, (weight / weightScales[channelOf(index)]).rounded(.toNearestOrAwayFromZero))))
         }
@@ -215,6 +222,15 @@ public struct Quantizer {
             window: window.map(Self.geometry) ?? WindowGeometry(kernelHeight: 0, kernelWidth: 0, strideHeight: 0, strideWidth: 0, padTop: 0, padLeft: 0),
             weights: quantizedWeights, bias: quantizedBias,
             requantization: Requantization(multipliers: multipliers, shifts: shifts, activationMin: low, activationMax: high))
+    }
+
+    /// Symmetric per-channel int8 weight scales: largest magnitude / 127 (1 for an all-zero channel).
+    private static func weightScales(_ weights: [Float], channels: Int, channelOf: (Int) -> Int) -> [Float] {
+        var largest = [Float](repeating: 0, count: channels)
+        for (index, weight) in weights.enumerated() {
+            largest[channelOf(index)] = max(largest[channelOf(index)], abs(weight))
+        }
+        return largest.map { $0 > 0 ? $0 / 127 : 1 }
     }
 
     private func add(a: TensorID, b: TensorID, output: TensorID, activation: FusedActivation) throws(QuantizeError) -> AddOperation {

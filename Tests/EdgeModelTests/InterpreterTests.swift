@@ -91,3 +91,49 @@ import Testing
         #expect(throws: KernelSelectionError.self) { try KernelTable.select("no-such-kernels") }
     }
 }
+
+/// The float logits of the final dense layer, recomputed in Swift from the model's numbers:
+/// acc = bias + sum((x - zp) * w) in Int64, logit = Float(acc) * scale.
+@Suite struct FloatLogitTests {
+    @Test func logitsAreTheAccumulatorTimesTheScale() throws {
+        for seed in UInt64(1)...4 {
+            let model = SampleModel.make(seed: seed)
+            guard case .fullyConnected(let dense)? = model.operations.last, let scales = model.logitScales else {
+                Issue.record("the sample ends in a dense layer with float logits"); return
+            }
+            let interpreter = try Interpreter(model: model, reuseMemory: false)
+            var random = SeededGenerator(seed: seed + 100)
+            for _ in 0..<20 {
+                let pixels = (0..<64).map { _ in UInt8.random(in: 0...255, using: &random) }
+                let scores = try pixels.withUnsafeBufferPointer { try interpreter.classify(pixels: $0) }
+                let input = interpreter.tensor(dense.input)
+                let zeroPoint = Int64(model.tensors[dense.input].zeroPoint)
+                var expected: [Float] = []
+                for c in 0..<scales.count {
+                    var acc = Int64(dense.bias[c])
+                    for i in input.indices {
+                        acc += (Int64(input[i]) - zeroPoint) * Int64(dense.weights[c * input.count + i])
+                    }
+                    expected.append(Float(acc) * scales[c])
+                }
+                let logits = try #require(interpreter.logits)
+                #expect(Array(logits) == expected)
+                // classify = softmax of exactly those logits.
+                var softmax = expected
+                softmax.withUnsafeMutableBufferPointer { Interpreter.softmax($0) }
+                #expect(scores == softmax)
+            }
+        }
+    }
+
+    @Test func withoutLogitScalesScoresComeFromTheInt8Output() throws {
+        let model = SampleModel.make(seed: 2, floatLogits: false)
+        let interpreter = try Interpreter(model: model)
+        #expect(interpreter.logits == nil)
+        let pixels = [UInt8](repeating: 77, count: 64)
+        let scores = try pixels.withUnsafeBufferPointer { try interpreter.classify(pixels: $0) }
+        var expected = interpreter.output.map { model.tensors[model.outputTensor].dequantize($0) }
+        expected.withUnsafeMutableBufferPointer { Interpreter.softmax($0) }
+        #expect(scores == expected)
+    }
+}

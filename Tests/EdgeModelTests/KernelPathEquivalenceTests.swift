@@ -25,6 +25,8 @@ import Testing
                 try pixels.withUnsafeBufferPointer { try reference.invoke(pixels: $0) }
                 for candidate in candidates {
                     try pixels.withUnsafeBufferPointer { try candidate.invoke(pixels: $0) }
+                    #expect(candidate.logits.map { $0.map(\.bitPattern) } == reference.logits.map { $0.map(\.bitPattern) },
+                            "\(candidate.kernels.name): float logits, model seed \(seed)")
                     for id in model.tensors.indices {
                         #expect(Array(candidate.tensor(id)) == Array(reference.tensor(id)),
                                 "\(candidate.kernels.name): tensor \(model.tensors[id].name), model seed \(seed)")

@@ -50,8 +50,61 @@ import Testing
 
     @Test func reportsAnUnsupportedVersion() throws {
         var bytes = try ModelFile.encode(SampleModel.make())
-        bytes[8] = 2
-        #expect(decodeError(bytes)?.problem.contains("unsupported format version 2") == true)
+        bytes[8] = 3
+        bytes.replaceSubrange(56..<60, with: withUnsafeBytes(of: ModelFile.checksum(bytes).littleEndian, Array.init))
+        #expect(decodeError(bytes)?.problem.contains("unsupported format version 3") == true)
+    }
+
+    @Test func roundTripsFloatLogitScalesAndTheirAbsence() throws {
+        let withLogits = SampleModel.make(seed: 3)
+        #expect(withLogits.logitScales?.count == 3)
+        #expect(try ModelFile.decode(ModelFile.encode(withLogits), file: "sample") == withLogits)
+        let without = SampleModel.make(seed: 3, floatLogits: false)
+        let decoded = try ModelFile.decode(ModelFile.encode(without), file: "sample")
+        #expect(decoded == without)
+        #expect(decoded.logitScales == nil)
+    }
+
+    /// A version 1 file is a version 2 file without the logit scale count: still read.
+    @Test func readsVersionOneFiles() throws {
+        let model = SampleModel.make(seed: 5, floatLogits: false)
+        var bytes = try ModelFile.encode(model)
+        // Version 2 writes the logit scale count (u32 0) right before the operation count; drop it.
+        let countPosition = try #require(Self.logitCountPosition(bytes, model: model))
+        bytes.removeSubrange(countPosition..<(countPosition + 4))
+        bytes[8] = 1
+        // The description shrank by 4 bytes: pad it back so offsets stay valid, then fix length and checksum.
+        let descriptionLength = bytes[32..<40].enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) }
+        bytes.insert(contentsOf: [0, 0, 0, 0], at: 64 + descriptionLength - 4)
+        bytes.replaceSubrange(32..<40, with: withUnsafeBytes(of: UInt64(descriptionLength - 4).littleEndian, Array.init))
+        bytes.replaceSubrange(56..<60, with: withUnsafeBytes(of: ModelFile.checksum(bytes).littleEndian, Array.init))
+        #expect(try ModelFile.decode(bytes, file: "v1") == model)
+    }
+
+    /// Offset of the logit scale count (0) in a version 2 file: between the output activation
+    /// byte and the operation count, before the first op code (conv2d).
+    private static func logitCountPosition(_ bytes: [UInt8], model: QuantizedModel) -> Int? {
+        let zero: [UInt8] = [0, 0, 0, 0]
+        let operationCount = withUnsafeBytes(of: UInt32(model.operations.count).littleEndian, Array.init)
+        let pattern = [UInt8(model.outputActivation.rawValue)] + zero + operationCount + [1]  // then conv2d op code
+        for start in 64..<(bytes.count - pattern.count) where Array(bytes[start..<(start + pattern.count)]) == pattern {
+            return start + 1
+        }
+        return nil
+    }
+
+    @Test func rejectsLogitScalesThatCannotApply() {
+        var model = SampleModel.make()
+        model.logitScales = [0.1, 0.2]
+        #expect(throws: ModelValidationError.self) { try model.validate() }
+        model.logitScales = [0.1, -0.2, 0.3]
+        #expect(throws: ModelValidationError.self) { try model.validate() }
+        model.logitScales = [0.1, .nan, 0.3]
+        #expect(throws: ModelValidationError.self) { try model.validate() }
+        model.logitScales = [0.1, 0.2, 0.3]
+        model.operations.append(.maxPool(PoolOperation(input: 8, output: 8, window: WindowGeometry(
+            kernelHeight: 1, kernelWidth: 1, strideHeight: 1, strideWidth: 1, padTop: 0, padLeft: 0))))
+        #expect(throws: ModelValidationError.self) { try model.validate() }
     }
 
     @Test func loadingAMissingFileNamesIt() {

@@ -3,9 +3,9 @@ import EdgeModel
 /// A small hand-built int8 model using every operation the runtime has:
 /// input 8x8x1 -> conv 3x3 valid relu (4) -> depthwise 3x3 same (x2 = 8) -> max pool 2x2 s2
 /// -> conv 1x1 (8) -> [add with the max pool] -> average pool 2x2 s1 same -> flatten
-/// -> fully connected (3) ; plus a global average pool branch is the average pool over 4x4.
+/// -> fully connected (3), read as float logits when `floatLogits` ; plus a global average pool branch is the average pool over 4x4.
 enum SampleModel {
-    static func make(seed: UInt64 = 1) -> QuantizedModel {
+    static func make(seed: UInt64 = 1, floatLogits: Bool = true) -> QuantizedModel {
         var random = SeededGenerator(seed: seed)
         func weights(_ count: Int) -> [Int8] { (0..<count).map { _ in Int8.random(in: -127...127, using: &random) } }
         func bias(_ count: Int) -> [Int32] { (0..<count).map { _ in Int32.random(in: -2000...2000, using: &random) } }
@@ -48,6 +48,7 @@ enum SampleModel {
         return QuantizedModel(
             preprocessing: PixelPreprocessing(scale: 2.0 / 255, offset: -1), inputEncoding: .offsetFoldedIntoBias,
             labels: ["zero", "one", "two"], provenance: "SampleModel(seed: \(seed))", calibration: "none (hand-built)",
-            tensors: tensors, inputTensor: 0, outputTensor: 8, outputActivation: .softmax, operations: operations)
+            tensors: tensors, inputTensor: 0, outputTensor: 8, outputActivation: .softmax, operations: operations,
+            logitScales: floatLogits ? [0.0011, 0.0007, 0.0019] : nil)
     }
 }

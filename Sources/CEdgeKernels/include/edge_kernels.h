@@ -163,6 +163,14 @@ void edge_s8_depthwise_conv2d_ref(const edge_window_params *window, int32_t dept
                                   const int32_t *bias, int8_t *output);
 void edge_s8_fully_connected_ref(int32_t input_count, int32_t output_count, const edge_requant_params *requant,
                                  const int8_t *input, const int8_t *filter, const int32_t *bias, int8_t *output);
+// Float logits of a final fully connected layer: logits[n] = (float)acc[n] * scale[n], with
+// acc[n] = bias[n] + sum_i (input[i] - input_zero_point) * filter[n][i] exact in int32 (same bounds
+// as the fully connected kernel), converted to float (round to nearest even) then multiplied once
+// in binary32. Not in the table: every table uses this one scalar function, so logits are
+// bit-identical whichever table is selected.
+void edge_s8_fully_connected_logits_ref(int32_t input_count, int32_t output_count, int32_t input_zero_point,
+                                        const int8_t *input, const int8_t *filter, const int32_t *bias,
+                                        const float *scale, float *logits);
 void edge_s8_max_pool_ref(const edge_window_params *window, int32_t activation_min, int32_t activation_max,
                           const int8_t *input, int8_t *output);
 void edge_s8_average_pool_ref(const edge_window_params *window, int32_t activation_min, int32_t activation_max,
