@@ -1,5 +1,5 @@
 /// Everything board-specific the application needs: camera, display, LED reactions, serial log, threads,
-/// detector and model. Loaded from a JSON file in board-configs/ (schema: .readme-parts/board.md).
+/// detector and model. Loaded from a JSON file in board-configs/ (schema: README.md, "Board configs").
 public struct BoardConfig: Sendable, Equatable {
     /// Human-readable board name, e.g. "Raspberry Pi 4 Model B".
     public var board: String

@@ -10,7 +10,7 @@ public enum CalibrationMethod: String, CaseIterable, Sendable {
 
     public static let percentileFraction = 0.9999
 
-    /// The method `edge-quantize convert` uses unless told otherwise (see .readme-parts/quant.md
+    /// The method `edge-quantize convert` uses unless told otherwise (see README.md, "Quantization"
     /// for the measurements behind the choice).
     public static let defaultMethod = CalibrationMethod.mse
 
