@@ -39,7 +39,7 @@ let package = Package(
         // MARK: Model: float graph, int8 model file, runtime
         .target(name: "EdgeGraph"),
         .target(name: "EdgeModel"),
-        .target(name: "EdgeInference", dependencies: ["EdgeModel", "CEdgeKernels"]),
+        .target(name: "EdgeInference", dependencies: ["EdgeModel", "CEdgeKernels", "EdgeSystem"]),
 
         // MARK: Images and face detection
         .target(name: "CImageCodecs", dependencies: ["CPNG", "CJPEG"]),

@@ -89,7 +89,7 @@ def time_litert(tflite, pixels, runs, warmup, threads):
 def time_edge(edge_bench, model, inputs, runs, warmup, threads):
     result = subprocess.run(
         [edge_bench, "cnn", "--model", model, "--inputs", inputs, "--runs", str(runs), "--warmup", str(warmup),
-         "--print-samples"],
+         "--threads", str(threads), "--print-samples"],
         capture_output=True, text=True)
     if result.returncode != 0:
         sys.exit(f"bench-cnn: edge-bench failed:\n{result.stderr}{result.stdout}")
@@ -139,8 +139,6 @@ def main():
         summary, samples, stderr = time_edge(args.edge_bench, args.model, inputs, per_round, args.warmup, args.threads)
         edge += samples
     litert_us, edge_us = statistics.median(litert), statistics.median(edge)
-    if args.threads != 1:
-        print(f"note: LiteRT ran {args.threads} threads; the project's interpreter runs one (no intra-op threads yet)")
     if stderr:
         print(stderr)
     print(summary)

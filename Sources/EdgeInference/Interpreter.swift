@@ -7,6 +7,10 @@ import Foundation
 /// shifts, the kernel parameter structs, and a 256-entry pixel-to-int8 table. An inference then
 /// allocates nothing (use `classify(pixels:into:)`; `classify(pixels:)` allocates its result).
 ///
+/// `threads` > 1 runs each large layer in that many parts on a pool of threads made here (the
+/// caller's thread is one of them): conv, depthwise conv and pools split their output rows, add
+/// splits its elements; small layers run on the caller alone. Any split gives the same bytes.
+///
 /// Not thread-safe: one interpreter per thread (they may share a `QuantizedModel`).
 public final class Interpreter {
     public let model: QuantizedModel
@@ -18,6 +22,12 @@ public final class Interpreter {
     /// Every weighted step's bytes from the table's pack function (made once, here).
     private let packed: UnsafeMutableRawPointer
     private let steps: [Step]
+    /// Runs steps (or parts of them); shared with the worker pool's threads.
+    private let runner: StepRunner
+    /// Worker threads for `threads` > 1 (nil with one thread).
+    private let pool: WorkerPool?
+    /// Threads an inference uses, the caller's included.
+    public var threads: Int { pool?.parts ?? 1 }
     /// Number of steps that run operations 0...i (flatten has no step).
     private let stepsThroughOperation: [Int]
     private let pixelCodes: [Int8]
@@ -29,7 +39,19 @@ public final class Interpreter {
     private let finalLogits: FinalLogits?
 
     /// `reuseMemory: false` keeps every tensor readable after `invoke` (see `tensor(_:)`).
-    public init(model: QuantizedModel, kernels: KernelTable = .reference, reuseMemory: Bool = true) throws(ModelValidationError) {
+    public convenience init(model: QuantizedModel, kernels: KernelTable = .reference, reuseMemory: Bool = true,
+                            threads: Int = 1) throws(ModelValidationError) {
+        try self.init(model: model, kernels: kernels, reuseMemory: reuseMemory, threads: threads,
+                      parallelMinimumWork: Self.parallelMinimumWork)
+    }
+
+    /// Layers with less work than this (multiply-accumulates, or taps for pools, or 4 x elements
+    /// for add) run on one thread: a split costs a wake-up and a barrier of a few microseconds.
+    static let parallelMinimumWork = 40_000
+
+    /// `parallelMinimumWork`: layers with less work run on one thread (tests pass 0 to split every layer).
+    init(model: QuantizedModel, kernels: KernelTable, reuseMemory: Bool, threads: Int,
+         parallelMinimumWork: Int) throws(ModelValidationError) {
         try model.validate()
         let table = kernels.table.pointee
         guard table.conv2d != nil, table.depthwise_conv2d != nil, table.fully_connected != nil,
@@ -123,6 +145,9 @@ public final class Interpreter {
             _ = Self.pack(steps[index], table: table, into: packed + packedOffsets[index])
         }
         self.steps = steps
+        let runner = StepRunner(steps: steps, table: table, parts: max(1, threads), minimumWork: parallelMinimumWork)
+        self.runner = runner
+        pool = threads > 1 ? WorkerPool(parts: threads) { job, part, parts in runner.run(job, part: part, of: parts) } : nil
         var stepCounts: [Int] = []
         var stepCount = 0
         for operation in model.operations {
@@ -179,6 +204,7 @@ public final class Interpreter {
     /// Runs the model on 8-bit pixels (HWC, the model's input size, already resized/cropped).
     public func invoke(pixels: UnsafeBufferPointer<UInt8>) throws(InterpreterError) {
         guard pixels.count == inputCount else { throw InterpreterError.inputSize(expected: inputCount, got: pixels.count) }
+        pool?.prepare()
         pixelCodes.withUnsafeBufferPointer { codes in
             for index in 0..<inputCount {
                 inputPointer[index] = codes[Int(pixels[index])]
@@ -270,30 +296,90 @@ public final class Interpreter {
     }
 
     private func execute(stepCount: Int? = nil) {
-        let table = kernels.table.pointee
         defer {
             if let f = finalLogits, stepCount == nil || stepCount == steps.count {
                 edge_s8_fully_connected_logits_ref(f.inputCount, f.outputCount, f.inputZeroPoint, f.input, f.filter,
                                                    f.bias, f.scale, f.logits.baseAddress!)
             }
         }
-        for step in steps[0..<(stepCount ?? steps.count)] {
-            switch step {
+        for index in 0..<(stepCount ?? steps.count) {
+            if let pool, runner.parallel[index] {
+                pool.run(job: index)
+            } else {
+                runner.run(index, part: 0, of: 1)
+            }
+        }
+    }
+
+    /// Runs one step, or part `part` of `parts` of it (a row range, or an element range for add).
+    /// Immutable after init, so the pool's threads share it.
+    private final class StepRunner: @unchecked Sendable {
+        let steps: [Step]
+        let table: edge_kernel_table
+        /// Whether step i is worth splitting across threads.
+        let parallel: [Bool]
+
+        init(steps: [Step], table: edge_kernel_table, parts: Int, minimumWork: Int) {
+            self.steps = steps
+            self.table = table
+            parallel = steps.map { step in
+                guard parts > 1 else { return false }
+                switch step {
+                case .conv2D(let s):
+                    let w = s.window
+                    let work = Int(w.output_height) * Int(w.output_width) * Int(w.output_channels)
+                        * Int(w.kernel_height) * Int(w.kernel_width) * Int(w.input_channels)
+                    return w.output_height >= parts && work >= minimumWork
+                case .depthwiseConv2D(let s, _):
+                    let w = s.window
+                    let work = Int(w.output_height) * Int(w.output_width) * Int(w.output_channels)
+                        * Int(w.kernel_height) * Int(w.kernel_width)
+                    return w.output_height >= parts && work >= minimumWork
+                case .maxPool(let s), .averagePool(let s):
+                    let w = s.window
+                    let work = Int(w.output_height) * Int(w.output_width) * Int(w.output_channels)
+                        * Int(w.kernel_height) * Int(w.kernel_width)
+                    return w.output_height >= parts && work >= minimumWork
+                case .add(let s):
+                    return s.count >= minimumWork / 4
+                case .fullyConnected:
+                    return false
+                }
+            }
+        }
+
+        func run(_ index: Int, part: Int, of parts: Int) {
+            switch steps[index] {
             case .conv2D(var s):
-                table.conv2d!(&s.window, &s.requant, s.input, s.filter, s.bias, s.packed, 0, s.window.output_height, s.output)
+                let (begin, end) = Self.rows(s.window.output_height, part, parts)
+                table.conv2d!(&s.window, &s.requant, s.input, s.filter, s.bias, s.packed, begin, end, s.output)
             case .depthwiseConv2D(var s, let depthMultiplier):
+                let (begin, end) = Self.rows(s.window.output_height, part, parts)
                 table.depthwise_conv2d!(&s.window, depthMultiplier, &s.requant, s.input, s.filter, s.bias, s.packed,
-                                        0, s.window.output_height, s.output)
+                                        begin, end, s.output)
             case .fullyConnected(var s, let inputCount):
                 table.fully_connected!(inputCount, s.window.output_channels, &s.requant, s.input, s.filter, s.bias,
                                        s.packed, s.output)
             case .maxPool(var s):
-                table.max_pool!(&s.window, s.activationMin, s.activationMax, s.input, 0, s.window.output_height, s.output)
+                let (begin, end) = Self.rows(s.window.output_height, part, parts)
+                table.max_pool!(&s.window, s.activationMin, s.activationMax, s.input, begin, end, s.output)
             case .averagePool(var s):
-                table.average_pool!(&s.window, s.activationMin, s.activationMax, s.input, 0, s.window.output_height, s.output)
+                let (begin, end) = Self.rows(s.window.output_height, part, parts)
+                table.average_pool!(&s.window, s.activationMin, s.activationMax, s.input, begin, end, s.output)
             case .add(var s):
-                table.add!(s.count, &s.params, s.a, s.b, s.output)
+                // 64-byte aligned element ranges (no two threads write one cache line).
+                let begin = part == 0 ? 0 : (s.count * part / parts) & ~63
+                let end = part == parts - 1 ? s.count : (s.count * (part + 1) / parts) & ~63
+                if end > begin {
+                    table.add!(end - begin, &s.params, s.a + begin, s.b + begin, s.output + begin)
+                }
             }
+        }
+
+        /// Output rows of part `part` of `parts`: consecutive, balanced, covering [0, height).
+        private static func rows(_ height: Int32, _ part: Int, _ parts: Int) -> (Int32, Int32) {
+            let h = Int(height)
+            return (Int32(h * part / parts), Int32(h * (part + 1) / parts))
         }
     }
 

@@ -1,4 +1,4 @@
-import EdgeInference
+@testable import EdgeInference
 import EdgeModel
 import Testing
 
@@ -31,6 +31,35 @@ import Testing
                         #expect(Array(candidate.tensor(id)) == Array(reference.tensor(id)),
                                 "\(candidate.kernels.name): tensor \(model.tensors[id].name), model seed \(seed)")
                     }
+                }
+            }
+        }
+    }
+}
+
+/// Intra-op threads split layers into row (or element) ranges: every thread count must give the
+/// one-thread bytes in every tensor, with every table, whatever the split.
+@Suite struct ThreadSplitEquivalenceTests {
+    @Test(arguments: [2, 3, 4]) func everyThreadCountGivesTheOneThreadBytes(threads: Int) throws {
+        let tables = [KernelTable.reference] + KernelPathEquivalenceTests.optimizedTables
+        var random = SeededGenerator(seed: 7 + UInt64(threads))
+        for seed in UInt64(1)...3 {
+            let model = SampleModel.make(seed: seed)
+            for table in tables {
+                let single = try Interpreter(model: model, kernels: table, reuseMemory: false)
+                // parallelMinimumWork 0: even the sample model's tiny layers are split.
+                let split = try Interpreter(model: model, kernels: table, reuseMemory: false, threads: threads,
+                                            parallelMinimumWork: 0)
+                #expect(split.threads == threads)
+                for _ in 0..<15 {
+                    let pixels = (0..<model.inputShape.elementCount).map { _ in UInt8.random(in: 0...255, using: &random) }
+                    try pixels.withUnsafeBufferPointer { try single.invoke(pixels: $0) }
+                    try pixels.withUnsafeBufferPointer { try split.invoke(pixels: $0) }
+                    for id in model.tensors.indices {
+                        #expect(Array(split.tensor(id)) == Array(single.tensor(id)),
+                                "\(table.name), \(threads) threads: tensor \(model.tensors[id].name), model seed \(seed)")
+                    }
+                    #expect(split.logits.map { $0.map(\.bitPattern) } == single.logits.map { $0.map(\.bitPattern) })
                 }
             }
         }
