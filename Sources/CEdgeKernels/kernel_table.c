@@ -20,11 +20,11 @@ static const edge_kernel_table reference_table = {
 #if defined(__x86_64__)
 static const edge_kernel_table avx2_table = {
     .name = "avx2",
-    .conv2d_pack = edge_s8_conv2d_pack_ref,  // packs per call (no prepared bytes yet)
+    .conv2d_pack = edge_s8_conv2d_pack_avx2,
     .conv2d = edge_s8_conv2d_4x8_avx2,
     .depthwise_conv2d_pack = edge_s8_depthwise_conv2d_pack_ref,
     .depthwise_conv2d = edge_s8_depthwise_conv2d_c8_avx2,
-    .fully_connected_pack = edge_s8_fully_connected_pack_ref,
+    .fully_connected_pack = edge_s8_fully_connected_pack_avx2,
     .fully_connected = edge_s8_fully_connected_avx2,
     .max_pool = edge_s8_max_pool_c32_avx2,
     .average_pool = edge_s8_average_pool_ref,  // one global pool of 4x4x7 per inference

@@ -1,5 +1,6 @@
 // Times each kernel table on the layer sequence of the default model (mini-Xception, 64x64x1, int8)
-// with random weights: per-layer-kind microseconds and the total per inference (median of runs).
+// with random weights: per-layer-kind microseconds and the total per inference (median of runs),
+// then, for the fastest table, the mean microseconds of each layer.
 // A quick way to see where kernel time goes; the end-to-end figure against LiteRT is tools/bench-cnn.
 //
 // usage: kernel_bench [runs]
@@ -104,6 +105,7 @@ int main(int argc, char **argv) {
         const edge_kernel_table *k = tables[t];
         const int n = strcmp(k->name, "reference") == 0 ? (runs < 20 ? runs : 20) : runs;
         double *per_kind = calloc((size_t)KINDS * (size_t)n, sizeof(double));
+        double per_layer[64] = {0};
         for (int r = -5; r < n; ++r) {
             const double start = now_us();
             for (int i = 0; i < layer_count; ++i) {
@@ -118,7 +120,11 @@ int main(int argc, char **argv) {
                     case ADD: k->add((size_t)l->w.input_height * l->w.input_width * l->w.input_channels, &ap, a, b, out); break;
                     case AVGPOOL: k->average_pool(&l->w, -128, 127, a, 0, l->w.output_height, out); break;
                 }
-                if (r >= 0) per_kind[l->kind * n + r] += now_us() - s;
+                if (r >= 0) {
+                    const double elapsed = now_us() - s;
+                    per_kind[l->kind * n + r] += elapsed;
+                    per_layer[i] += elapsed / n;
+                }
             }
             if (r >= 0) samples[r] = now_us() - start;
         }
@@ -129,6 +135,12 @@ int main(int argc, char **argv) {
             printf(" %s %.1f", kind_names[kind], per_kind[kind * n + n / 2]);
         }
         printf(" (median us)\n");
+        for (int i = 0; t == 0 && i < layer_count; ++i) {
+            const edge_window_params *w = &layers[i].w;
+            printf("  %2d %-9s %3dx%3dx%3d -> %3dx%3dx%3d k%d s%d %7.1f us\n", i, kind_names[layers[i].kind],
+                   w->input_height, w->input_width, w->input_channels, w->output_height, w->output_width,
+                   w->output_channels, w->kernel_height, w->stride_height, per_layer[i]);
+        }
         free(per_kind);
     }
     return 0;

@@ -17,6 +17,11 @@ enum {
 };
 
 #if defined(__x86_64__)
+size_t edge_s8_conv2d_pack_avx2(const edge_window_params *window, const edge_requant_params *requant,
+                                const int8_t *filter, const int32_t *bias, void *packed);
+size_t edge_s8_fully_connected_pack_avx2(int32_t input_count, int32_t output_count,
+                                         const edge_requant_params *requant, const int8_t *filter,
+                                         const int32_t *bias, void *packed);
 void edge_s8_conv2d_4x8_avx2(const edge_window_params *window, const edge_requant_params *requant,
                              const int8_t *input, const int8_t *filter, const int32_t *bias,
                              const void *packed, int32_t row_begin, int32_t row_end, int8_t *output);

@@ -14,9 +14,9 @@
 
 enum { MAX_WIDENED = 16384 };  // int16 entries of the widened rows of one output row
 
-// Weights re-laid out per call: [channel block of 8][pair p][lane][2], where the reduction index
-// runs over kernel rows of `segment` entries (kernel_width * input_channels rounded up to even;
-// the extra entry has weight 0).
+// Weights re-laid out once (edge_s8_conv2d_pack_avx2): [channel block of 8][pair p][lane][2], where
+// the reduction index runs over kernel rows of `segment` entries (kernel_width * input_channels
+// rounded up to even; the extra entry has weight 0).
 EDGE_AVX2 static void pack_pairs(const edge_window_params *w, const int8_t *filter, int32_t segment, int16_t *packed) {
     const int32_t channels = w->output_channels, blocks = (channels + 7) / 8, row = w->kernel_width * w->input_channels;
     const int32_t pairs = w->kernel_height * segment / 2, reduction = w->kernel_height * row;
@@ -111,30 +111,27 @@ EDGE_AVX2 static inline void widen_row(const edge_window_params *w, const int8_t
     if (right > 0) memset(out + n, 0, sizeof(int16_t) * (size_t)right * ic);
 }
 
+// The packed bytes: this header, then `blocks` channel_block, then the int16 weight pairs.
+typedef struct {
+    int32_t simd;         // 0: the shape is beyond the stack buffers, run the reference
+    int32_t segment, columns, left_shifts, blocks;
+    int32_t reserved[11];  // 64 bytes
+} conv_header;
+
+static size_t blocks_offset(void) { return sizeof(conv_header); }
+static size_t weights_offset(int32_t blocks) { return sizeof(conv_header) + sizeof(channel_block) * (size_t)blocks; }
+
 EDGE_AVX2 __attribute__((always_inline)) static inline void conv(const edge_window_params *w,
                                                                   const edge_requant_params *rq, const int8_t *input,
-                                                                  const int8_t *filter, const int32_t *bias,
-                                                                  int32_t row_begin, int32_t row_end,
-                                                                  int8_t *output, int32_t segment, int32_t columns,
-                                                                  int left_shifts) {
-    const int32_t channels = w->output_channels, blocks = (channels + 7) / 8, ic = w->input_channels;
+                                                                  const conv_header *h, int32_t row_begin,
+                                                                  int32_t row_end, int8_t *output, int left_shifts) {
+    const int32_t channels = w->output_channels, blocks = h->blocks, ic = w->input_channels;
+    const int32_t segment = h->segment, columns = h->columns;
     const size_t row_stride = (size_t)columns * ic + 2;  // +2: a pair may read one entry past a row
     const size_t block_stride = (size_t)w->kernel_height * segment * 8;
-    _Alignas(32) int16_t packed[EDGE_MAX_PACKED_WEIGHT_BYTES / 2];
+    const channel_block *cb = (const channel_block *)((const char *)h + blocks_offset());
+    const int16_t *packed = (const int16_t *)((const char *)h + weights_offset(blocks));
     _Alignas(32) int16_t rows[MAX_WIDENED];
-    channel_block cb[EDGE_MAX_CHANNELS / 8];
-    pack_pairs(w, filter, segment, packed);
-    for (int32_t b = 0; b < blocks; ++b) {
-        int32_t m[8], s[8], bi[8];
-        for (int32_t lane = 0; lane < 8; ++lane) {
-            const int32_t oc = b * 8 + lane;
-            m[lane] = oc < channels ? rq->multiplier[oc] : 0;
-            s[lane] = oc < channels ? rq->shift[oc] : 0;
-            bi[lane] = oc < channels ? bias[oc] : 0;
-        }
-        cb[b].requant = edge_requant_avx2_make(m, s);
-        cb[b].bias = _mm256_loadu_si256((const __m256i *)bi);
-    }
     const edge_output_avx2 o = edge_output_avx2_make(rq->output_zero_point, rq->activation_min, rq->activation_max);
     const __m256i input_zero_point = _mm256_set1_epi16((int16_t)rq->input_zero_point);
     const size_t pixel_step = (size_t)w->stride_width * ic;
@@ -161,24 +158,60 @@ EDGE_AVX2 __attribute__((always_inline)) static inline void conv(const edge_wind
     }
 }
 
+// Widened columns: the padded input width, enough for the last window, at least 1.
+static int32_t widened_columns(const edge_window_params *w) {
+    const int32_t last = (w->output_width - 1) * w->stride_width + w->kernel_width;
+    return w->pad_left + w->input_width > last ? w->pad_left + w->input_width : last;
+}
+
+EDGE_AVX2 size_t edge_s8_conv2d_pack_avx2(const edge_window_params *w, const edge_requant_params *rq,
+                                          const int8_t *filter, const int32_t *bias, void *packed) {
+    const int32_t ic = w->input_channels, channels = w->output_channels, blocks = (channels + 7) / 8;
+    const int32_t segment = (w->kernel_width * ic + 1) & ~1, columns = widened_columns(w);
+    const int simd = (size_t)w->kernel_height * ((size_t)columns * ic + 2) <= MAX_WIDENED;
+    const size_t bytes = simd ? weights_offset(blocks) + sizeof(int16_t) * (size_t)blocks * w->kernel_height * segment * 8
+                              : sizeof(conv_header);
+    if (packed == NULL) return bytes;
+    conv_header *h = packed;
+    memset(h, 0, sizeof *h);
+    h->simd = simd;
+    if (!simd) return bytes;
+    h->segment = segment, h->columns = columns, h->blocks = blocks;
+    h->left_shifts = edge_any_left_shift(rq->shift, channels);
+    channel_block *cb = (channel_block *)((char *)packed + blocks_offset());
+    for (int32_t b = 0; b < blocks; ++b) {
+        int32_t m[8], s[8], bi[8];
+        for (int32_t lane = 0; lane < 8; ++lane) {
+            const int32_t oc = b * 8 + lane;
+            m[lane] = oc < channels ? rq->multiplier[oc] : 0;
+            s[lane] = oc < channels ? rq->shift[oc] : 0;
+            bi[lane] = oc < channels ? bias[oc] : 0;
+        }
+        cb[b].requant = edge_requant_avx2_make(m, s);
+        cb[b].bias = _mm256_loadu_si256((const __m256i *)bi);
+    }
+    pack_pairs(w, filter, segment, (int16_t *)((char *)packed + weights_offset(blocks)));
+    return bytes;
+}
+
 EDGE_AVX2 void edge_s8_conv2d_4x8_avx2(const edge_window_params *w, const edge_requant_params *rq,
                                        const int8_t *input, const int8_t *filter, const int32_t *bias,
                                        const void *packed, int32_t row_begin, int32_t row_end, int8_t *output) {
-    (void)packed;
-    const int32_t ic = w->input_channels, channels = w->output_channels, blocks = (channels + 7) / 8;
-    const int32_t segment = (w->kernel_width * ic + 1) & ~1;
-    // Widened columns: the padded input width, enough for the last window, at least 1.
-    const int32_t last = (w->output_width - 1) * w->stride_width + w->kernel_width;
-    const int32_t columns = w->pad_left + w->input_width > last ? w->pad_left + w->input_width : last;
-    if (channels > EDGE_MAX_CHANNELS ||
-        (size_t)blocks * w->kernel_height * segment * 16 > EDGE_MAX_PACKED_WEIGHT_BYTES ||
-        (size_t)w->kernel_height * ((size_t)columns * ic + 2) > MAX_WIDENED) {
+    const conv_header *h = packed;
+    if (!h->simd) {
         edge_s8_conv2d_ref(w, rq, input, filter, bias, NULL, row_begin, row_end, output);
-    } else if (edge_any_left_shift(rq->shift, channels)) {
-        conv(w, rq, input, filter, bias, row_begin, row_end, output, segment, columns, 1);
+    } else if (h->left_shifts) {
+        conv(w, rq, input, h, row_begin, row_end, output, 1);
     } else {
-        conv(w, rq, input, filter, bias, row_begin, row_end, output, segment, columns, 0);
+        conv(w, rq, input, h, row_begin, row_end, output, 0);
     }
+}
+
+EDGE_AVX2 size_t edge_s8_fully_connected_pack_avx2(int32_t input_count, int32_t output_count,
+                                                   const edge_requant_params *requant, const int8_t *filter,
+                                                   const int32_t *bias, void *packed) {
+    const edge_window_params w = edge_fully_connected_window(input_count, output_count);
+    return edge_s8_conv2d_pack_avx2(&w, requant, filter, bias, packed);
 }
 
 EDGE_AVX2 void edge_s8_fully_connected_avx2(int32_t input_count, int32_t output_count,
