@@ -28,6 +28,9 @@ void edge_s8_conv2d_4x8_avx2(const edge_window_params *window, const edge_requan
 void edge_s8_fully_connected_avx2(int32_t input_count, int32_t output_count, const edge_requant_params *requant,
                                   const int8_t *input, const int8_t *filter, const int32_t *bias,
                                   const void *packed, int8_t *output);
+size_t edge_s8_depthwise_conv2d_pack_avx2(const edge_window_params *window, int32_t depth_multiplier,
+                                          const edge_requant_params *requant, const int8_t *filter,
+                                          const int32_t *bias, void *packed);
 void edge_s8_depthwise_conv2d_c8_avx2(const edge_window_params *window, int32_t depth_multiplier,
                                       const edge_requant_params *requant, const int8_t *input,
                                       const int8_t *filter, const int32_t *bias,
