@@ -230,5 +230,14 @@ public struct DetectorConfig: Sendable, Equatable {
 public struct ModelConfig: Sendable, Equatable {
     /// The int8 emotion model file (from edge-quantize).
     public var path: String
-    public init(path: String) { self.path = path }
+    /// Intra-op threads of one CNN inference (the classifier's own thread included).
+    public var threads: Int
+    /// One: in edge-run the detector already keeps `threads - 1` cores busy while the model runs,
+    /// so extra model workers would compete with it (README, "Int8 SIMD kernels": measured on 1
+    /// and 2 threads); a board with idle cores can set `model.threads`.
+    public static let defaultThreads = 1
+    public init(path: String, threads: Int = ModelConfig.defaultThreads) {
+        self.path = path
+        self.threads = threads
+    }
 }

@@ -178,7 +178,8 @@ extension BoardConfig {
 
     private static func readModel(_ root: ConfigObjectReader) throws -> ModelConfig {
         let reader = try required(root, "model")
-        let config = ModelConfig(path: try reader.string("path"))
+        let config = ModelConfig(path: try reader.string("path"),
+                                 threads: try reader.integer("threads", range: 1...16, default: ModelConfig.defaultThreads))
         try reader.finish()
         return config
     }

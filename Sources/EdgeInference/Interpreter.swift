@@ -295,6 +295,58 @@ public final class Interpreter {
         }
     }
 
+    /// What each step of `invokeProfiled` is, e.g. "conv2d 62x62x8 -> 60x60x8 k3x3 s1 (2 threads)".
+    public var stepDescriptions: [String] {
+        steps.indices.map { index in
+            let split = pool != nil && runner.parallel[index] ? " (\(threads) threads)" : ""
+            switch steps[index] {
+            case .conv2D(let s): return "conv2d " + Self.describe(s.window) + split
+            case .depthwiseConv2D(let s, _): return "depthwise_conv2d " + Self.describe(s.window) + split
+            case .fullyConnected(let s, let n): return "fully_connected \(n) -> \(s.window.output_channels)" + split
+            case .maxPool(let s): return "max_pool " + Self.describe(s.window) + split
+            case .averagePool(let s): return "average_pool " + Self.describe(s.window) + split
+            case .add(let s): return "add \(s.count)" + split
+            }
+        }
+    }
+
+    private static func describe(_ w: edge_window_params) -> String {
+        "\(w.input_height)x\(w.input_width)x\(w.input_channels) -> \(w.output_height)x\(w.output_width)x\(w.output_channels)"
+            + " k\(w.kernel_height)x\(w.kernel_width) s\(w.stride_height)"
+    }
+
+    /// A full inference like `invoke(pixels:)` that also writes each step's wall time (ns) to
+    /// `nanoseconds` (one entry per `stepDescriptions` line; the final float logits count in the last).
+    /// For profiles: the clock reads are the only extra work.
+    public func invokeProfiled(pixels: UnsafeBufferPointer<UInt8>,
+                               nanoseconds: UnsafeMutableBufferPointer<UInt64>) throws(InterpreterError) {
+        guard pixels.count == inputCount else { throw InterpreterError.inputSize(expected: inputCount, got: pixels.count) }
+        guard nanoseconds.count == steps.count else {
+            throw InterpreterError.outputSize(expected: steps.count, got: nanoseconds.count)
+        }
+        pool?.prepare()
+        pixelCodes.withUnsafeBufferPointer { codes in
+            for index in 0..<inputCount {
+                inputPointer[index] = codes[Int(pixels[index])]
+            }
+        }
+        let clock = ContinuousClock()
+        for index in steps.indices {
+            let start = clock.now
+            if let pool, runner.parallel[index] {
+                pool.run(job: index)
+            } else {
+                runner.run(index, part: 0, of: 1)
+            }
+            if index == steps.count - 1, let f = finalLogits {
+                edge_s8_fully_connected_logits_ref(f.inputCount, f.outputCount, f.inputZeroPoint, f.input, f.filter,
+                                                   f.bias, f.scale, f.logits.baseAddress!)
+            }
+            let elapsed = start.duration(to: clock.now).components
+            nanoseconds[index] = UInt64(elapsed.seconds) * 1_000_000_000 + UInt64(elapsed.attoseconds / 1_000_000_000)
+        }
+    }
+
     private func execute(stepCount: Int? = nil) {
         defer {
             if let f = finalLogits, stepCount == nil || stepCount == steps.count {

@@ -29,6 +29,9 @@ struct CNNBenchCommand: ParsableCommand {
     @Flag(help: "Also print every timed sample (microseconds) on a line starting with samples_us.")
     var printSamples = false
 
+    @Flag(help: "Also print a per-layer profile (median us of each step over the timed runs) on lines starting with profile.")
+    var profile = false
+
     @Option(help: "Kernel table (reference, avx2, neon, neon-dotprod); default: EDGE_KERNELS or the fastest.")
     var kernels: String?
 
@@ -83,6 +86,7 @@ struct CNNBenchCommand: ParsableCommand {
             }
         }
         let peakAfter = PeakResidentMemory.kilobytes()
+        if profile { try printProfile(interpreter, pixels: pixels, imageSize: imageSize) }
         if printSamples { print("samples_us " + samples.map(format).joined(separator: " ")) }
         samples.sort()
         let median = samples[runs / 2]
@@ -93,6 +97,31 @@ struct CNNBenchCommand: ParsableCommand {
     }
 
     private func format(_ microseconds: Double) -> String { String(format: "%.1f", microseconds) }
+
+    /// Times every step over `runs` inferences (after the timed loop, so it does not disturb it)
+    /// and prints the median of each with its share of the summed medians.
+    private func printProfile(_ interpreter: Interpreter, pixels: [UInt8], imageSize: Int) throws {
+        let names = interpreter.stepDescriptions
+        let imageCount = pixels.count / imageSize
+        var perStep = [[Double]](repeating: [], count: names.count)
+        var nanoseconds = [UInt64](repeating: 0, count: names.count)
+        try pixels.withUnsafeBufferPointer { all in
+            for run in -warmup..<runs {
+                let image = (run + warmup) % imageCount
+                try nanoseconds.withUnsafeMutableBufferPointer { ns in
+                    try interpreter.invokeProfiled(
+                        pixels: UnsafeBufferPointer(rebasing: all[image * imageSize..<(image + 1) * imageSize]), nanoseconds: ns)
+                }
+                if run >= 0 { for step in names.indices { perStep[step].append(Double(nanoseconds[step]) / 1000) } }
+            }
+        }
+        let medians = perStep.map { $0.sorted()[$0.count / 2] }
+        let total = medians.reduce(0, +)
+        for (step, name) in names.enumerated() {
+            print("profile step=\(step) us=\(format(medians[step])) share=\(String(format: "%.1f", 100 * medians[step] / total))% \(name)")
+        }
+        print("profile total_us=\(format(total)) (sum of per-step medians)")
+    }
 }
 
 /// FNV-1a over int8 outputs: equal digests mean (with overwhelming probability) equal bytes.

@@ -109,6 +109,14 @@ private func loadError(_ data: Data) -> BoardConfigError? {
         let fraction = try #require(loadError(mutated("\"threads\": 2", "\"threads\": 2.5")))
         #expect(fraction.key == "threads")
 
+        let modelThreads = try #require(loadError(mutated("\"path\": \"model.int8\"", "\"path\": \"model.int8\", \"threads\": 0")))
+        #expect(modelThreads.key == "model.threads")
+        #expect(modelThreads.message.contains("1...16"))
+        let threeModelThreads = try BoardConfig.parse(mutated("\"path\": \"model.int8\"", "\"path\": \"model.int8\", \"threads\": 3"),
+                                                      file: "ok.json")
+        #expect(threeModelThreads.model.threads == 3)
+        #expect(try BoardConfig.parse(Data(validJSON.utf8), file: "ok.json").model.threads == ModelConfig.defaultThreads)
+
         let hertzOnPulse = try #require(loadError(mutated("\"widthSeconds\": 0.5", "\"widthSeconds\": 0.5, \"hertz\": 2")))
         #expect(hertzOnPulse.key == "reactions.leds.angry.hertz")
 

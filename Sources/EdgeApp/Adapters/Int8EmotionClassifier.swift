@@ -9,7 +9,8 @@ public final class Int8EmotionClassifier: EmotionClassifying {
     private let interpreter: Interpreter
 
     /// Refuses a model whose input is not a square one-channel image or whose labels are not the 7 FER2013 ones.
-    public init(path: String, kernels: KernelTable? = nil) throws {
+    /// `threads`: intra-op threads of each inference (see `Interpreter`).
+    public init(path: String, kernels: KernelTable? = nil, threads: Int = 1) throws {
         let model = try ModelFile.load(path: path)
         let shape = model.inputShape
         guard shape.channels == 1, shape.width == shape.height, shape.width > 0 else {
@@ -19,7 +20,8 @@ public final class Int8EmotionClassifier: EmotionClassifying {
             throw ClassifierSetupError(path: path, problem: "its labels are \(model.labels), not the FER2013 classes \(Emotion.labels)")
         }
         self.path = path
-        self.interpreter = try Interpreter(model: model, kernels: try kernels ?? KernelTable.fromEnvironment())
+        self.interpreter = try Interpreter(model: model, kernels: try kernels ?? KernelTable.fromEnvironment(),
+                                           threads: threads)
         self.inputSide = shape.width
     }
 

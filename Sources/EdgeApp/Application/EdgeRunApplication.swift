@@ -13,7 +13,7 @@ public final class EdgeRunApplication: @unchecked Sendable {
     public init(configuration: RunConfiguration, log: @escaping @Sendable (String) -> Void) throws {
         self.configuration = configuration
         self.log = log
-        let classifier = try Int8EmotionClassifier(path: configuration.modelPath)
+        let classifier = try Int8EmotionClassifier(path: configuration.modelPath, threads: configuration.board.model.threads)
         // The board's `threads` cores: all but one for the detector (the heaviest stage), one left for the model.
         let detector = try HaarFaceDetector(cascadePath: configuration.cascadePath, config: configuration.board.detector,
                                             threads: max(1, configuration.board.threads - 1))
