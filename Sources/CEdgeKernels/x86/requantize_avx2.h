@@ -16,9 +16,10 @@ typedef struct {
     __m256i multiplier_odd;  // multiplier >> 32 per 64-bit pair: odd lanes moved to even positions
     __m256i left_shift;      // max(-shift, 0)
     __m256i left_max, left_min;  // INT32_MAX >> left_shift, INT32_MIN >> left_shift: saturation bounds
-    __m256i right_shift;     // max(shift, 0)
-    __m256i round_shift;     // max(shift - 1, 0)
-    __m256i round_mask;      // 1 when shift > 0 (bit shift-1 of x is the half-up carry), else 0
+    // The single-rounding form (see edge_requantize_avx2_shifting), per 64-bit lane pair:
+    __m256i round_even, round_odd;  // 2^30 + (s > 0 ? 2^(30+s) : 0) + 2^63 (mod 2^64), s = max(shift, 0)
+    __m256i shift_even, shift_odd;  // 31 + s
+    __m256i correction;             // 2^(63 - (31 + s)) mod 2^32, per 32-bit lane
 } edge_requant_avx2;
 
 EDGE_AVX2 static inline edge_requant_avx2 edge_requant_avx2_make(const int32_t multiplier[8],
@@ -31,9 +32,19 @@ EDGE_AVX2 static inline edge_requant_avx2 edge_requant_avx2_make(const int32_t m
     q.left_shift = _mm256_max_epi32(_mm256_sub_epi32(zero, s), zero);
     q.left_max = _mm256_srav_epi32(_mm256_set1_epi32(INT32_MAX), q.left_shift);
     q.left_min = _mm256_srav_epi32(_mm256_set1_epi32(INT32_MIN), q.left_shift);
-    q.right_shift = _mm256_max_epi32(s, zero);
-    q.round_shift = _mm256_max_epi32(_mm256_sub_epi32(s, _mm256_set1_epi32(1)), zero);
-    q.round_mask = _mm256_and_si256(_mm256_cmpgt_epi32(s, zero), _mm256_set1_epi32(1));
+    int64_t round[8], total[8];
+    int32_t correction[8];
+    for (int i = 0; i < 8; ++i) {
+        const int32_t r = shift[i] > 0 ? shift[i] : 0;
+        round[i] = (int64_t)((((uint64_t)1 << 30) + (r > 0 ? (uint64_t)1 << (30 + r) : 0)) + ((uint64_t)1 << 63));
+        total[i] = 31 + r;
+        correction[i] = 31 + r >= 32 ? (int32_t)((uint64_t)1 << (63 - (31 + r))) : 0;  // 2^31 wraps to INT32_MIN
+    }
+    q.round_even = _mm256_setr_epi64x(round[0], round[2], round[4], round[6]);
+    q.round_odd = _mm256_setr_epi64x(round[1], round[3], round[5], round[7]);
+    q.shift_even = _mm256_setr_epi64x(total[0], total[2], total[4], total[6]);
+    q.shift_odd = _mm256_setr_epi64x(total[1], total[3], total[5], total[7]);
+    q.correction = _mm256_loadu_si256((const __m256i *)correction);
     return q;
 }
 
@@ -43,10 +54,14 @@ EDGE_AVX2 static inline edge_requant_avx2 edge_requant_avx2_uniform(int32_t mult
     return edge_requant_avx2_make(m, s);
 }
 
-// Saturating left shift, then (acc * multiplier + 2^30) >> 31 from exact 64-bit products (the
-// multiplier is never INT32_MIN, so SQRDMULH's single saturating case cannot occur), then the
-// rounding right shift as floor(x / 2^s) + bit (s-1) of x, which is (x + 2^(s-1)) >> s without
-// the overflow of the addition.
+// Saturating left shift (only where shift < 0), then sqrdmulh and the rounding right shift by
+// s = max(shift, 0) as ONE rounding of the exact 64-bit product P = x * multiplier:
+//   rshift_half_up(floor((P + 2^30) / 2^31), s) = floor((P + 2^30 + [s > 0] 2^(30+s)) / 2^(31+s))
+// because floor((floor(u / a) + k) / b) = floor((u + k a) / (a b)) for integers u, k and a, b > 0
+// (the reference's sqrdmulh never saturates: the multiplier is never INT32_MIN). |P| < 2^62, so the
+// sum v stays inside int64; AVX2 has no 64-bit arithmetic shift, so v + 2^63 (nonnegative, the
+// 2^63 is folded into the rounding constant) is shifted logically: that adds 2^(63-31-s) to the
+// result, removed modulo 2^32 by `correction`. The result fits int32, so its low 32 bits are it.
 // `left_shifts` is 0 when the caller knows that no lane has a negative shift (the saturating left
 // shift is then the identity and is skipped); the compiler specializes on the constant.
 EDGE_AVX2 static inline __m256i edge_requantize_avx2_shifting(__m256i acc, const edge_requant_avx2 *q, int left_shifts) {
@@ -56,12 +71,11 @@ EDGE_AVX2 static inline __m256i edge_requantize_avx2_shifting(__m256i acc, const
         x = _mm256_blendv_epi8(x, _mm256_set1_epi32(INT32_MAX), _mm256_cmpgt_epi32(acc, q->left_max));
         x = _mm256_blendv_epi8(x, _mm256_set1_epi32(INT32_MIN), _mm256_cmpgt_epi32(q->left_min, acc));
     }
-    const __m256i nudge = _mm256_set1_epi64x((int64_t)1 << 30);
-    const __m256i even = _mm256_add_epi64(_mm256_mul_epi32(x, q->multiplier), nudge);
-    const __m256i odd = _mm256_add_epi64(_mm256_mul_epi32(_mm256_srli_epi64(x, 32), q->multiplier_odd), nudge);
-    const __m256i high = _mm256_blend_epi32(_mm256_srli_epi64(even, 31), _mm256_slli_epi64(odd, 1), 0xAA);
-    const __m256i carry = _mm256_and_si256(_mm256_srav_epi32(high, q->round_shift), q->round_mask);
-    return _mm256_add_epi32(_mm256_srav_epi32(high, q->right_shift), carry);
+    const __m256i even = _mm256_srlv_epi64(_mm256_add_epi64(_mm256_mul_epi32(x, q->multiplier), q->round_even),
+                                           q->shift_even);
+    const __m256i odd = _mm256_srlv_epi64(
+        _mm256_add_epi64(_mm256_mul_epi32(_mm256_srli_epi64(x, 32), q->multiplier_odd), q->round_odd), q->shift_odd);
+    return _mm256_sub_epi32(_mm256_blend_epi32(even, _mm256_slli_epi64(odd, 32), 0xAA), q->correction);
 }
 
 EDGE_AVX2 static inline __m256i edge_requantize_avx2(__m256i acc, const edge_requant_avx2 *q) {
@@ -79,12 +93,25 @@ static inline int edge_any_left_shift(const int32_t *shift, int32_t count) {
 // zero point (no overflow) and narrow to int8 (exact: the values are inside int8).
 typedef struct {
     __m256i zero_point, lo, hi;  // lo and hi already minus the zero point
+    __m256i zero_point16;        // for edge_narrow16_s8_avx2
+    __m128i lo8, hi8;
 } edge_output_avx2;
 
 EDGE_AVX2 static inline edge_output_avx2 edge_output_avx2_make(int32_t zero_point, int32_t lo, int32_t hi) {
     edge_output_avx2 o = {_mm256_set1_epi32(zero_point), _mm256_set1_epi32(lo - zero_point),
-                          _mm256_set1_epi32(hi - zero_point)};
+                          _mm256_set1_epi32(hi - zero_point), _mm256_set1_epi16((int16_t)zero_point),
+                          _mm_set1_epi8((int8_t)lo), _mm_set1_epi8((int8_t)hi)};
     return o;
+}
+
+// The output step on 16 lanes (a's 8, then b's 8), cheaper: saturate to int16, add the zero point
+// saturating, saturate to int8, then clamp to [lo, hi]. Exact: lo and hi are int8, so whenever a
+// saturation happens the true value r + zero_point is beyond [-128, 127] on the same side and the
+// clamp gives lo or hi either way (|zero_point| <= 128 < 32767 - 127).
+EDGE_AVX2 static inline __m128i edge_narrow16_s8_avx2(__m256i a, __m256i b, const edge_output_avx2 *o) {
+    const __m256i s16 = _mm256_adds_epi16(_mm256_permute4x64_epi64(_mm256_packs_epi32(a, b), 0xD8), o->zero_point16);
+    const __m128i s8 = _mm_packs_epi16(_mm256_castsi256_si128(s16), _mm256_extracti128_si256(s16, 1));
+    return _mm_min_epi8(_mm_max_epi8(s8, o->lo8), o->hi8);
 }
 
 EDGE_AVX2 static inline __m128i edge_narrow_s8_avx2(__m256i y, const edge_output_avx2 *o) {

@@ -70,18 +70,34 @@ EDGE_AVX2 __attribute__((always_inline)) static inline void tile(
         }
     }
     const __m256i acc[4][2] = {{a00, a01}, {a10, a11}, {a20, a21}, {a30, a31}};
-    for (int32_t i = 0; i < pixels; ++i) {
-        for (int b = 0; b < blocks; ++b) {
-            const __m128i y = edge_narrow_s8_avx2(edge_requantize_avx2_shifting(acc[i][b], &cb[b].requant, left_shifts), o);
-            const int32_t n = channels - b * 8;
-            int8_t *dst = out + (size_t)i * out_stride + b * 8;
-            if (n >= 8) {
-                _mm_storel_epi64((__m128i *)dst, y);
+    if (blocks > 1) {  // one pixel's 16 channels per narrowing
+        for (int32_t i = 0; i < pixels; ++i) {
+            const __m128i y = edge_narrow16_s8_avx2(edge_requantize_avx2_shifting(acc[i][0], &cb[0].requant, left_shifts),
+                                                    edge_requantize_avx2_shifting(acc[i][1], &cb[1].requant, left_shifts), o);
+            int8_t *dst = out + (size_t)i * out_stride;
+            if (channels >= 16) {
+                _mm_storeu_si128((__m128i *)dst, y);
             } else {
                 int8_t tmp[16];
                 _mm_storeu_si128((__m128i *)tmp, y);
-                memcpy(dst, tmp, (size_t)n);
+                memcpy(dst, tmp, (size_t)channels);
             }
+        }
+        return;
+    }
+    for (int32_t i = 0; i < pixels; i += 2) {  // two pixels' 8 channels per narrowing
+        const __m256i second = i + 1 < 4 ? acc[i + 1][0] : acc[i][0];
+        const __m128i y = edge_narrow16_s8_avx2(edge_requantize_avx2_shifting(acc[i][0], &cb[0].requant, left_shifts),
+                                                edge_requantize_avx2_shifting(second, &cb[0].requant, left_shifts), o);
+        int8_t *dst = out + (size_t)i * out_stride;
+        if (channels >= 8) {
+            _mm_storel_epi64((__m128i *)dst, y);
+            if (i + 1 < pixels) _mm_storeh_pd((double *)(dst + out_stride), _mm_castsi128_pd(y));
+        } else {
+            int8_t tmp[16];
+            _mm_storeu_si128((__m128i *)tmp, y);
+            memcpy(dst, tmp, (size_t)channels);
+            if (i + 1 < pixels) memcpy(dst + out_stride, tmp + 8, (size_t)channels);
         }
     }
 }

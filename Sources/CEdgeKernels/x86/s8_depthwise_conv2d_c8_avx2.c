@@ -292,11 +292,13 @@ EDGE_AVX2 __attribute__((always_inline)) static inline void depthwise_rows(
                 lo = _mm256_add_epi32(lo, _mm256_madd_epi16(_mm256_load_si256(g2), pt->weights[ky][1][0]));
                 hi = _mm256_add_epi32(hi, _mm256_madd_epi16(_mm256_load_si256(g2 + 1), pt->weights[ky][1][1]));
             }
-            lo = _mm256_add_epi32(_mm256_min_epi32(_mm256_max_epi32(edge_requantize_avx2_shifting(lo, &pt->requant[0], left_shifts), o.lo), o.hi), o.zero_point);
-            hi = _mm256_add_epi32(_mm256_min_epi32(_mm256_max_epi32(edge_requantize_avx2_shifting(hi, &pt->requant[1], left_shifts), o.lo), o.hi), o.zero_point);
-            const __m256i s16 = _mm256_packs_epi32(lo, hi);  // elements 0..15 in order
-            const __m256i s8 = _mm256_packs_epi16(s16, s16);
-            const __m128i y = _mm256_castsi256_si128(_mm256_permute4x64_epi64(s8, 0x08));
+            // lo holds elements 0-3 and 8-11, hi 4-7 and 12-15: VPACKSSDW per 128-bit lane restores the
+            // order, so the int16 step is done here rather than in edge_narrow16_s8_avx2.
+            const __m256i s16 = _mm256_adds_epi16(
+                _mm256_packs_epi32(edge_requantize_avx2_shifting(lo, &pt->requant[0], left_shifts),
+                                   edge_requantize_avx2_shifting(hi, &pt->requant[1], left_shifts)), o.zero_point16);
+            const __m128i y = _mm_min_epi8(
+                _mm_max_epi8(_mm_packs_epi16(_mm256_castsi256_si128(s16), _mm256_extracti128_si256(s16, 1)), o.lo8), o.hi8);
             if (16 * q + 16 <= out_elements) {
                 _mm_storeu_si128((__m128i *)(out + 16 * q), y);
             } else {
