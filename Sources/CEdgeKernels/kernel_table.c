@@ -35,11 +35,11 @@ static const edge_kernel_table avx2_table = {
 #if defined(__aarch64__)
 static const edge_kernel_table neon_table = {
     .name = "neon",
-    .conv2d_pack = edge_s8_conv2d_pack_ref,  // packs per call (no prepared bytes yet)
+    .conv2d_pack = edge_s8_conv2d_pack_4x4k16_neon,
     .conv2d = edge_s8_conv2d_4x4k16_neon,
     .depthwise_conv2d_pack = edge_s8_depthwise_conv2d_pack_ref,
     .depthwise_conv2d = edge_s8_depthwise_conv2d_c8_neon,
-    .fully_connected_pack = edge_s8_fully_connected_pack_ref,
+    .fully_connected_pack = edge_s8_fully_connected_pack_neon,
     .fully_connected = edge_s8_fully_connected_neon,
     .max_pool = edge_s8_max_pool_c16_neon,
     .average_pool = edge_s8_average_pool_ref,
@@ -48,11 +48,11 @@ static const edge_kernel_table neon_table = {
 
 static const edge_kernel_table neon_dotprod_table = {
     .name = "neon-dotprod",
-    .conv2d_pack = edge_s8_conv2d_pack_ref,  // packs per call (no prepared bytes yet)
+    .conv2d_pack = edge_s8_conv2d_pack_4x8k4_neondot,
     .conv2d = edge_s8_conv2d_4x8k4_neondot,
     .depthwise_conv2d_pack = edge_s8_depthwise_conv2d_pack_ref,
     .depthwise_conv2d = edge_s8_depthwise_conv2d_c8_neon,
-    .fully_connected_pack = edge_s8_fully_connected_pack_ref,
+    .fully_connected_pack = edge_s8_fully_connected_pack_neondot,
     .fully_connected = edge_s8_fully_connected_neondot,
     .max_pool = edge_s8_max_pool_c16_neon,
     .average_pool = edge_s8_average_pool_ref,

@@ -43,24 +43,31 @@ EDGE_DOTPROD __attribute__((always_inline)) static inline void tile(const int8_t
         for (int b = 0; b < blocks; ++b) out[i][b] = acc[i][b];
 }
 
-EDGE_DOTPROD void edge_s8_conv2d_4x8k4_neondot(const edge_window_params *w, const edge_requant_params *rq,
-                                               const int8_t *input, const int8_t *filter, const int32_t *bias,
-                                               const void *prepared, int32_t row_begin, int32_t row_end,
-                                               int8_t *output) {
-    (void)prepared;
+// The packed bytes: this header, `blocks` channel_block, then the weights.
+typedef struct {
+    int32_t simd;  // 0: the reduction is beyond the patch buffers, run the reference
+    int32_t blocks, padded;
+    int32_t reserved[13];  // 64 bytes
+} conv_header;
+
+static size_t weights_offset(int32_t blocks) { return sizeof(conv_header) + sizeof(channel_block) * (size_t)blocks; }
+
+size_t edge_s8_conv2d_pack_4x8k4_neondot(const edge_window_params *w, const edge_requant_params *rq, const int8_t *filter,
+                                         const int32_t *bias, void *prepared) {
     const int32_t reduction = edge_conv_reduction(w);
     const int32_t padded = (reduction + 3) & ~3;
     const int32_t channels = w->output_channels, blocks = (channels + 3) / 4;
-    if (channels > EDGE_MAX_CHANNELS || padded > EDGE_MAX_REDUCTION ||
-        (size_t)blocks * 4 * padded > EDGE_MAX_PACKED_WEIGHT_BYTES) {
-        edge_s8_conv2d_ref(w, rq, input, filter, bias, NULL, row_begin, row_end, output);
-        return;
-    }
-    _Alignas(16) int8_t packed[EDGE_MAX_PACKED_WEIGHT_BYTES];
-    _Alignas(16) int8_t rows[4 * EDGE_MAX_REDUCTION];
-    _Alignas(16) int8_t patches[4 * EDGE_MAX_REDUCTION];
-    channel_block cb[EDGE_MAX_CHANNELS / 4];
+    const int simd = padded <= EDGE_MAX_REDUCTION;
+    const size_t bytes = simd ? weights_offset(blocks) + (size_t)blocks * 4 * padded : sizeof(conv_header);
+    if (prepared == NULL) return bytes;
+    conv_header *h = prepared;
+    memset(h, 0, sizeof *h);
+    h->simd = simd, h->blocks = blocks, h->padded = padded;
+    if (!simd) return bytes;
+    channel_block *cb = (channel_block *)((char *)prepared + sizeof(conv_header));
+    int8_t *packed = (int8_t *)prepared + weights_offset(blocks);
     const size_t block_stride = (size_t)4 * padded;
+    (void)block_stride;
     for (int32_t b = 0; b < blocks; ++b) {
         int32_t m[4], s[4], bi[4];
         for (int32_t lane = 0; lane < 4; ++lane) {
@@ -78,6 +85,24 @@ EDGE_DOTPROD void edge_s8_conv2d_4x8k4_neondot(const edge_window_params *w, cons
         cb[b].bias = vld1q_s32(bi);
         cb[b].requant = edge_requant_neon_make(m, s);
     }
+    return bytes;
+}
+
+EDGE_DOTPROD void edge_s8_conv2d_4x8k4_neondot(const edge_window_params *w, const edge_requant_params *rq, const int8_t *input,
+                                               const int8_t *filter, const int32_t *bias, const void *prepared, int32_t row_begin,
+                                               int32_t row_end, int8_t *output) {
+    const conv_header *h = prepared;
+    if (!h->simd) {
+        edge_s8_conv2d_ref(w, rq, input, filter, bias, NULL, row_begin, row_end, output);
+        return;
+    }
+    const int32_t padded = h->padded, channels = w->output_channels, blocks = h->blocks;
+    const channel_block *cb = (const channel_block *)((const char *)prepared + sizeof(conv_header));
+    const int8_t *packed = (const int8_t *)prepared + weights_offset(blocks);
+    const size_t block_stride = (size_t)4 * padded;
+    (void)block_stride;
+    _Alignas(16) int8_t rows[4 * EDGE_MAX_REDUCTION];
+    _Alignas(16) int8_t patches[4 * EDGE_MAX_REDUCTION];
     const edge_output_neon o = edge_output_neon_make(rq->output_zero_point, rq->activation_min, rq->activation_max);
     const int32_t pixels = row_end * w->output_width;
     for (int32_t p = row_begin * w->output_width; p < pixels; p += 4) {
@@ -110,6 +135,12 @@ EDGE_DOTPROD void edge_s8_conv2d_4x8k4_neondot(const edge_window_params *w, cons
             }
         }
     }
+}
+
+size_t edge_s8_fully_connected_pack_neondot(int32_t input_count, int32_t output_count, const edge_requant_params *requant,
+                                            const int8_t *filter, const int32_t *bias, void *prepared) {
+    const edge_window_params w = edge_fully_connected_window(input_count, output_count);
+    return edge_s8_conv2d_pack_4x8k4_neondot(&w, requant, filter, bias, prepared);
 }
 
 EDGE_DOTPROD void edge_s8_fully_connected_neondot(int32_t input_count, int32_t output_count,

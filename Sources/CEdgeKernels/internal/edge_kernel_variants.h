@@ -9,11 +9,11 @@
 
 #include "../include/edge_kernels.h"
 
-// Limits of the stack buffers optimized kernels use instead of allocating.
+// Limits of the stack buffers optimized kernels use instead of allocating (weights live in the
+// packed bytes made at load, which have no limit).
 enum {
-    EDGE_MAX_CHANNELS = 512,             // output channels of a conv, channels of a depthwise conv
-    EDGE_MAX_PACKED_WEIGHT_BYTES = 49152,  // a conv's re-laid-out weights for one call
-    EDGE_MAX_REDUCTION = 4608,           // kernel_height * kernel_width * input_channels of a NEON conv
+    EDGE_MAX_CHANNELS = 512,    // channels of a depthwise conv
+    EDGE_MAX_REDUCTION = 4608,  // kernel_height * kernel_width * input_channels of a NEON conv's patches
 };
 
 #if defined(__x86_64__)
@@ -42,6 +42,16 @@ void edge_s8_add_c8_avx2(size_t count, const edge_add_params *params, const int8
 #endif
 
 #if defined(__aarch64__)
+size_t edge_s8_conv2d_pack_4x4k16_neon(const edge_window_params *window, const edge_requant_params *requant,
+                                       const int8_t *filter, const int32_t *bias, void *packed);
+size_t edge_s8_fully_connected_pack_neon(int32_t input_count, int32_t output_count,
+                                         const edge_requant_params *requant, const int8_t *filter,
+                                         const int32_t *bias, void *packed);
+size_t edge_s8_conv2d_pack_4x8k4_neondot(const edge_window_params *window, const edge_requant_params *requant,
+                                         const int8_t *filter, const int32_t *bias, void *packed);
+size_t edge_s8_fully_connected_pack_neondot(int32_t input_count, int32_t output_count,
+                                            const edge_requant_params *requant, const int8_t *filter,
+                                            const int32_t *bias, void *packed);
 void edge_s8_conv2d_4x4k16_neon(const edge_window_params *window, const edge_requant_params *requant,
                                 const int8_t *input, const int8_t *filter, const int32_t *bias,
                              const void *packed, int32_t row_begin, int32_t row_end, int8_t *output);
