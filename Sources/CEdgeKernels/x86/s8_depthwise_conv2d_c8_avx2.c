@@ -50,7 +50,7 @@ EDGE_AVX2 static inline __m128i interior16(const int8_t *x, const ptrdiff_t *off
 
 EDGE_AVX2 static inline __m256i load8(const int8_t *p) { return _mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i *)p)); }
 
-EDGE_AVX2 static inline void depthwise(const edge_window_params *w, const edge_requant_params *rq, const int8_t *input,
+EDGE_AVX2 __attribute__((always_inline)) static inline void depthwise(const edge_window_params *w, const edge_requant_params *rq, const int8_t *input,
                                        const int8_t *filter, const int32_t *bias, int32_t row_begin, int32_t row_end,
                                        int8_t *output, int left_shifts) {
     const int32_t channels = w->output_channels, taps = w->kernel_height * w->kernel_width;
@@ -308,17 +308,35 @@ EDGE_AVX2 __attribute__((always_inline)) static inline void depthwise_rows(
     }
 }
 
+EDGE_AVX2 __attribute__((noinline)) static void general_path_run(const edge_window_params *w,
+                                                                 const edge_requant_params *rq, const int8_t *input,
+                                                                 const int8_t *filter, const int32_t *bias,
+                                                                 int32_t row_begin, int32_t row_end, int8_t *output) {
+    if (edge_any_left_shift(rq->shift, w->output_channels)) {
+        depthwise(w, rq, input, filter, bias, row_begin, row_end, output, 1);
+    } else {
+        depthwise(w, rq, input, filter, bias, row_begin, row_end, output, 0);
+    }
+}
+
+// Kept out of line (both paths) so that the entry point's frame does not add the two paths' stack buffers.
+EDGE_AVX2 __attribute__((noinline)) static void row_path_run(const edge_window_params *w, const edge_requant_params *rq,
+                                                             const int8_t *input, const depthwise_header *h,
+                                                             int32_t row_begin, int32_t row_end, int8_t *output) {
+    if (h->left_shifts) {
+        depthwise_rows(w, rq, input, h, row_begin, row_end, output, 1);
+    } else {
+        depthwise_rows(w, rq, input, h, row_begin, row_end, output, 0);
+    }
+}
+
 EDGE_AVX2 void edge_s8_depthwise_conv2d_c8_avx2(const edge_window_params *w, int32_t depth_multiplier,
                                                 const edge_requant_params *rq, const int8_t *input,
                                                 const int8_t *filter, const int32_t *bias, const void *packed,
                                                 int32_t row_begin, int32_t row_end, int8_t *output) {
     const depthwise_header *h = packed;
     if (h->rows) {
-        if (h->left_shifts) {
-            depthwise_rows(w, rq, input, h, row_begin, row_end, output, 1);
-        } else {
-            depthwise_rows(w, rq, input, h, row_begin, row_end, output, 0);
-        }
+        row_path_run(w, rq, input, h, row_begin, row_end, output);
         return;
     }
     const int32_t channels = w->output_channels, taps = w->kernel_height * w->kernel_width;
@@ -327,10 +345,6 @@ EDGE_AVX2 void edge_s8_depthwise_conv2d_c8_avx2(const edge_window_params *w, int
         edge_s8_depthwise_conv2d_ref(w, depth_multiplier, rq, input, filter, bias, NULL, row_begin, row_end, output);
         return;
     }
-    if (edge_any_left_shift(rq->shift, channels)) {
-        depthwise(w, rq, input, filter, bias, row_begin, row_end, output, 1);
-    } else {
-        depthwise(w, rq, input, filter, bias, row_begin, row_end, output, 0);
-    }
+    general_path_run(w, rq, input, filter, bias, row_begin, row_end, output);
 }
 #endif
