@@ -27,7 +27,7 @@ public final class Interpreter {
     /// Worker threads for `threads` > 1 (nil with one thread).
     private let pool: WorkerPool?
     /// Threads an inference uses, the caller's included.
-    public var threads: Int { pool?.parts ?? 1 }
+    public var threads: Int { pool?.threads ?? 1 }
     /// Number of steps that run operations 0...i (flatten has no step).
     private let stepsThroughOperation: [Int]
     private let pixelCodes: [Int8]
@@ -145,9 +145,9 @@ public final class Interpreter {
             _ = Self.pack(steps[index], table: table, into: packed + packedOffsets[index])
         }
         self.steps = steps
-        let runner = StepRunner(steps: steps, table: table, parts: max(1, threads), minimumWork: parallelMinimumWork)
+        let runner = StepRunner(steps: steps, table: table, threads: max(1, threads), minimumWork: parallelMinimumWork)
         self.runner = runner
-        pool = threads > 1 ? WorkerPool(parts: threads) { job, part, parts in runner.run(job, part: part, of: parts) } : nil
+        pool = threads > 1 ? WorkerPool(threads: threads) { job, part, parts in runner.run(job, part: part, of: parts) } : nil
         var stepCounts: [Int] = []
         var stepCount = 0
         for operation in model.operations {
@@ -371,27 +371,27 @@ public final class Interpreter {
         /// Whether step i is worth splitting across threads.
         let parallel: [Bool]
 
-        init(steps: [Step], table: edge_kernel_table, parts: Int, minimumWork: Int) {
+        init(steps: [Step], table: edge_kernel_table, threads: Int, minimumWork: Int) {
             self.steps = steps
             self.table = table
             parallel = steps.map { step in
-                guard parts > 1 else { return false }
+                guard threads > 1 else { return false }
                 switch step {
                 case .conv2D(let s):
                     let w = s.window
                     let work = Int(w.output_height) * Int(w.output_width) * Int(w.output_channels)
                         * Int(w.kernel_height) * Int(w.kernel_width) * Int(w.input_channels)
-                    return w.output_height >= parts && work >= minimumWork
+                    return w.output_height >= threads && work >= minimumWork
                 case .depthwiseConv2D(let s, _):
                     let w = s.window
                     let work = Int(w.output_height) * Int(w.output_width) * Int(w.output_channels)
                         * Int(w.kernel_height) * Int(w.kernel_width)
-                    return w.output_height >= parts && work >= minimumWork
+                    return w.output_height >= threads && work >= minimumWork
                 case .maxPool(let s), .averagePool(let s):
                     let w = s.window
                     let work = Int(w.output_height) * Int(w.output_width) * Int(w.output_channels)
                         * Int(w.kernel_height) * Int(w.kernel_width)
-                    return w.output_height >= parts && work >= minimumWork
+                    return w.output_height >= threads && work >= minimumWork
                 case .add(let s):
                     return s.count >= minimumWork / 4
                 case .fullyConnected:

@@ -5,69 +5,81 @@ import Glibc
 import Musl
 #endif
 
-/// Threads that run the parts of one job together with the caller: `run(job:)` calls
-/// `body(job, 0, parts)` on the calling thread and `body(job, i, parts)` on worker i (1..<parts)
-/// and returns when every part is done.
+/// Threads that run the parts of one job together with the caller: `run(job:)` has every part
+/// `body(job, part, parts)`, part in 0..<parts, run exactly once, by the caller or by a worker,
+/// and returns when all are done. There are more parts than threads (`partsPerThread` each), so a
+/// worker that starts late still takes a share and a slow one holds the others up less.
 ///
 /// Made once (with the interpreter); `run` allocates nothing, takes no lock and logs nothing.
-/// Synchronisation is three shared words, each on its own cache line: `generation` (bumped by
-/// `run` to publish a job), `remaining` (parts still running) and `sleepers` (workers in futex
-/// sleep). Workers spin on `generation` for a while after each job (the next layer follows within
-/// microseconds) and then sleep in FUTEX_WAIT; `run` issues FUTEX_WAKE only when a worker sleeps.
-/// The caller spins on `remaining`, yielding the CPU after a while in case a worker was preempted.
-/// All atomics are sequentially consistent, so a worker that registers as a sleeper either sees
-/// the new generation or is seen by `run` and woken (the futex re-checks the word in the kernel).
+/// Synchronisation is a few shared words, each on its own cache line:
+/// - `state` = generation << 16 | parts claimed so far. `run` publishes a job by storing a new
+///   generation with 0 claimed; every thread, the caller included, claims the next part with a
+///   compare-and-swap that fails if the generation moved on, so a worker that wakes up late can
+///   never run a part of the wrong job. A worker that is not scheduled simply claims nothing: the
+///   caller runs the parts itself (no waiting for a preempted thread on a busy machine).
+/// - `done` counts finished parts; the caller waits (spin, then sched_yield) until it equals `parts`.
+/// - `sleepers` counts workers in FUTEX_WAIT on `state`; `run` calls FUTEX_WAKE only when it is not 0.
+/// Workers spin a little after each job (the next layer follows within microseconds), then sleep.
+/// All atomics are sequentially consistent: a worker that registers as a sleeper either sees the new
+/// state or is seen by `run` and woken (FUTEX_WAIT re-checks the word in the kernel).
 final class WorkerPool: @unchecked Sendable {  // shared state is the atomic words and `job`
     /// Threads per job, the caller included (fewer than requested if the system refused a thread).
+    private(set) var threads: Int
+    /// Parts per job.
     private(set) var parts: Int
+    static let partsPerThread = 4
 
     private static let lineWords = 16  // 64-byte cache line / 4
     private let words: UnsafeMutablePointer<UInt32>
-    private var generation: SharedWord { SharedWord(words) }
-    private var remaining: SharedWord { SharedWord(words + Self.lineWords) }
+    private var state: SharedWord { SharedWord(words) }
+    private var done: SharedWord { SharedWord(words + Self.lineWords) }
     private var sleepers: SharedWord { SharedWord(words + 2 * Self.lineWords) }
     private var stopping: SharedWord { SharedWord(words + 3 * Self.lineWords) }
-    /// The job of the current generation: written by `run` before the generation is published.
+    /// The job of the current generation: written by `run` before the state publishes it.
     private let job: UnsafeMutablePointer<Int>
+    private var generation: UInt32 = 0
     private let body: @Sendable (_ job: Int, _ part: Int, _ parts: Int) -> Void
-    private var threads: [pthread_t] = []
+    private var workers: [pthread_t] = []
 
-    /// Spins (PAUSE/YIELD hints) before a worker sleeps: about 50-100 us, longer than the gap
-    /// between two layers, far shorter than the gap between two camera frames.
-    private static let workerSpins = 20_000
-    /// Spins before the caller starts yielding its CPU while waiting for the other parts.
-    private static let callerSpins = 50_000
+    /// Spins (PAUSE/YIELD hints) before an idle worker sleeps: tens of microseconds, longer than
+    /// the gap between two layers, far shorter than the gap between two camera frames.
+    private static let workerSpins = 4_000
+    /// Spins before the caller starts yielding its CPU while workers finish their parts.
+    private static let callerSpins = 2_000
 
-    /// `parts - 1` worker threads with `stackBytes` of stack each (the kernels need up to 128 kB).
-    /// If pthread_create fails, the pool keeps the workers it has (`parts` says how many).
-    init(parts: Int, stackBytes: Int = 1 << 20,
+    /// `threads - 1` worker threads with `stackBytes` of stack each (the kernels need up to 128 kB).
+    /// If pthread_create fails, the pool keeps the workers it has (`threads` says how many).
+    init(threads: Int, stackBytes: Int = 1 << 20,
          body: @escaping @Sendable (_ job: Int, _ part: Int, _ parts: Int) -> Void) {
-        self.parts = max(1, parts)
+        self.threads = max(1, min(threads, 64))
+        parts = self.threads * Self.partsPerThread
         self.body = body
         words = UnsafeMutablePointer<UInt32>.allocate(capacity: 4 * Self.lineWords)
         words.initialize(repeating: 0, count: 4 * Self.lineWords)
         job = UnsafeMutablePointer<Int>.allocate(capacity: 1)
         job.initialize(to: 0)
-        let requested = self.parts
-        for part in 1..<requested {
+        let requested = self.threads
+        for worker in 1..<requested {
             var attributes = pthread_attr_t()
             pthread_attr_init(&attributes)
             pthread_attr_setstacksize(&attributes, stackBytes)
             defer { pthread_attr_destroy(&attributes) }
-            let context = Unmanaged.passRetained(WorkerContext(pool: self, part: part)).toOpaque()
+            let context = Unmanaged.passRetained(WorkerContext(pool: self)).toOpaque()
             var thread = pthread_t()
             let status = pthread_create(&thread, &attributes, { raw in
                 let context = Unmanaged<WorkerContext>.fromOpaque(raw!).takeRetainedValue()
-                context.pool.workerLoop(part: context.part)
+                context.pool.workerLoop()
                 return nil
             }, context)
             guard status == 0 else {
                 Unmanaged<WorkerContext>.fromOpaque(context).release()
-                self.parts = part  // workers 1..<part are running
+                self.threads = worker  // workers 1..<worker are running
+                parts = worker * Self.partsPerThread
                 break
             }
-            threads.append(thread)
+            workers.append(thread)
         }
+        state.store(UInt32(self.parts))  // generation 0, every part claimed: nothing to do
     }
 
     deinit {
@@ -78,14 +90,15 @@ final class WorkerPool: @unchecked Sendable {  // shared state is the atomic wor
 
     /// Runs `job` in `parts` parts (see the type's description).
     func run(job index: Int) {
-        guard parts > 1 else { return body(index, 0, 1) }
+        guard threads > 1 else { return body(index, 0, 1) }
         job.pointee = index
-        remaining.store(UInt32(parts - 1))
-        generation.add(1)
-        if sleepers.load() != 0 { generation.wakeAll() }
-        body(index, 0, parts)
+        done.store(0)
+        generation = (generation + 1) & 0xFFFF
+        state.store(generation << 16)
+        if sleepers.load() != 0 { state.wakeAll() }
+        claimAndRun()
         var spins = 0
-        while remaining.load() != 0 {
+        while done.load() != UInt32(parts) {
             spins += 1
             if spins < Self.callerSpins { SharedWord.relax() } else { SharedWord.yieldProcessor() }
         }
@@ -94,47 +107,56 @@ final class WorkerPool: @unchecked Sendable {  // shared state is the atomic wor
     /// Wakes sleeping workers ahead of a burst of jobs (their futex wake-up then overlaps the
     /// caller's own work, e.g. quantizing the input).
     func prepare() {
-        if parts > 1, sleepers.load() != 0 { generation.wakeAll() }
+        if threads > 1, sleepers.load() != 0 { state.wakeAll() }
     }
 
-    private func workerLoop(part: Int) {
-        var seen: UInt32 = 0
+    /// Claims and runs parts of the published job until none is left; returns how many it ran.
+    @discardableResult
+    private func claimAndRun() -> Int {
+        var ran = 0
         while true {
-            var spins = 0
-            var current = generation.load()
-            while current == seen {
-                if spins < Self.workerSpins {
-                    spins += 1
-                    SharedWord.relax()
-                } else {
-                    sleepers.add(1)
-                    generation.wait(whileEqualTo: seen)
-                    sleepers.subtract(1)
-                    spins = 0
-                }
-                current = generation.load()
+            let current = state.load()
+            let claimed = Int(current & 0xFFFF)
+            if claimed >= parts { return ran }
+            let index = job.pointee  // read before the claim: valid if the claim succeeds
+            if state.compareExchange(expected: current, desired: current + 1) {
+                body(index, claimed, parts)
+                done.add(1)
+                ran += 1
             }
-            seen = current
-            if stopping.load() != 0 { return }
-            body(job.pointee, part, parts)
-            remaining.subtract(1)
+        }
+    }
+
+    private func workerLoop() {
+        var spins = 0
+        while stopping.load() == 0 {
+            let current = state.load()
+            if Int(current & 0xFFFF) < parts {
+                if claimAndRun() > 0 { spins = 0 }
+                continue
+            }
+            if spins < Self.workerSpins {
+                spins += 1
+                SharedWord.relax()
+            } else {
+                sleepers.add(1)
+                if stopping.load() == 0 { state.wait(whileEqualTo: current) }
+                sleepers.subtract(1)
+                spins = 0
+            }
         }
     }
 
     private func stop() {
         stopping.store(1)
-        generation.add(1)
-        generation.wakeAll()
-        for thread in threads { pthread_join(thread, nil) }
-        threads = []
+        state.add(1 << 16)  // changes the word, so a worker entering FUTEX_WAIT returns at once
+        state.wakeAll()
+        for thread in workers { pthread_join(thread, nil) }
+        workers = []
     }
 
     private final class WorkerContext {
         unowned(unsafe) let pool: WorkerPool
-        let part: Int
-        init(pool: WorkerPool, part: Int) {
-            self.pool = pool
-            self.part = part
-        }
+        init(pool: WorkerPool) { self.pool = pool }
     }
 }

@@ -18,6 +18,12 @@ public struct SharedWord: @unchecked Sendable {  // a raw address; the atomics m
     @discardableResult @inline(__always)
     public func subtract(_ value: UInt32) -> UInt32 { edge_atomic_fetch_sub(address, value) }
 
+    /// Stores `desired` if the word holds `expected`; returns whether it did.
+    @inline(__always)
+    public func compareExchange(expected: UInt32, desired: UInt32) -> Bool {
+        edge_atomic_compare_exchange(address, expected, desired) != 0
+    }
+
     /// Sleeps while the word still holds `expected` (FUTEX_WAIT). May return early (a wake, a
     /// signal, or the value already changed): callers re-check the word in a loop.
     public func wait(whileEqualTo expected: UInt32) { _ = edge_futex_wait(address, expected) }

@@ -19,6 +19,10 @@ static inline void edge_atomic_store_release(uint32_t *word, uint32_t value) { _
 // Returns the value before the addition.
 static inline uint32_t edge_atomic_fetch_add(uint32_t *word, uint32_t value) { return __atomic_fetch_add(word, value, __ATOMIC_SEQ_CST); }
 static inline uint32_t edge_atomic_fetch_sub(uint32_t *word, uint32_t value) { return __atomic_fetch_sub(word, value, __ATOMIC_SEQ_CST); }
+// Replaces *word by desired if it holds expected; returns whether it did.
+static inline int edge_atomic_compare_exchange(uint32_t *word, uint32_t expected, uint32_t desired) {
+    return __atomic_compare_exchange_n(word, &expected, desired, 0, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+}
 // A CPU hint inside spin loops (PAUSE / YIELD): cheaper for the sibling hyperthread, no syscall.
 static inline void edge_cpu_relax(void) {
 #if defined(__x86_64__) || defined(__i386__)
