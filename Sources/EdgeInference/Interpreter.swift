@@ -21,6 +21,8 @@ public final class Interpreter {
     private let constants: UnsafeMutableRawPointer
     /// Every weighted step's bytes from the table's pack function (made once, here).
     private let packed: UnsafeMutableRawPointer
+    /// Size of those bytes (64-byte aligned per layer).
+    public let packedByteCount: Int
     private let steps: [Step]
     /// Runs steps (or parts of them); shared with the worker pool's threads.
     private let runner: StepRunner
@@ -140,6 +142,7 @@ public final class Interpreter {
         }
         let packed = UnsafeMutableRawPointer.allocate(byteCount: max(packedBytes, 64), alignment: ArenaPlan.alignment)
         self.packed = packed
+        packedByteCount = packedBytes
         for index in steps.indices {
             steps[index].setPacked(packed + packedOffsets[index])
             _ = Self.pack(steps[index], table: table, into: packed + packedOffsets[index])

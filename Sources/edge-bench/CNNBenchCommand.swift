@@ -96,7 +96,7 @@ struct CNNBenchCommand: ParsableCommand {
         print("edge_cnn kernels=\(table.name) threads=\(interpreter.threads) images=\(imageCount) runs=\(runs) min_us=\(format(samples[0])) "
               + "median_us=\(format(median)) outputs_fnv=\(String(digest.value, radix: 16)) "
               + "argmax_counts=\(predictions.map(String.init).joined(separator: ",")) "
-              + "peak_rss_kb=\(peakAfter) peak_rss_growth_kb=\(peakAfter - peakBefore)")
+              + "peak_rss_kb=\(peakAfter) peak_rss_growth_kb=\(peakAfter - peakBefore) packed_kb=\(interpreter.packedByteCount / 1024)")
     }
 
     private func format(_ microseconds: Double) -> String { String(format: "%.1f", microseconds) }
