@@ -58,6 +58,9 @@ final class WorkerPool: @unchecked Sendable {  // shared state is the atomic wor
         words.initialize(repeating: 0, count: 4 * Self.lineWords)
         job = UnsafeMutablePointer<Int>.allocate(capacity: 1)
         job.initialize(to: 0)
+        // Generation 0 with every part claimed (nothing to do), before any worker looks. At most
+        // 64 x 4 parts: the claim field (16 bits) cannot overflow.
+        state.store(UInt32(parts))
         let requested = self.threads
         for worker in 1..<requested {
             var attributes = pthread_attr_t()
@@ -79,7 +82,6 @@ final class WorkerPool: @unchecked Sendable {  // shared state is the atomic wor
             }
             workers.append(thread)
         }
-        state.store(UInt32(self.parts))  // generation 0, every part claimed: nothing to do
     }
 
     deinit {
