@@ -89,25 +89,27 @@ let package = Package(
         ]),
 
         // MARK: Tests
-        .testTarget(name: "EdgeGraphTests", dependencies: ["EdgeGraph"]),
-        .testTarget(name: "EdgeKerasImportTests", dependencies: ["EdgeKerasImport", "EdgeGraph"],
+        // Shared by the test targets only (the seeded generator of the randomized and mutation tests).
+        .target(name: "EdgeTestSupport", path: "Tests/EdgeTestSupport"),
+        .testTarget(name: "EdgeGraphTests", dependencies: ["EdgeTestSupport", "EdgeGraph"]),
+        .testTarget(name: "EdgeKerasImportTests", dependencies: ["EdgeTestSupport", "EdgeKerasImport", "EdgeGraph"],
                     resources: [.copy("Fixtures")]),
-        .testTarget(name: "EdgeKernelTests", dependencies: ["CEdgeKernels"]),
-        .testTarget(name: "EdgeModelTests", dependencies: ["EdgeModel", "EdgeInference"]),
-        .testTarget(name: "EdgeQuantizeTests", dependencies: [
+        .testTarget(name: "EdgeKernelTests", dependencies: ["EdgeTestSupport", "CEdgeKernels"]),
+        .testTarget(name: "EdgeModelTests", dependencies: ["EdgeTestSupport", "EdgeModel", "EdgeInference"]),
+        .testTarget(name: "EdgeQuantizeTests", dependencies: ["EdgeTestSupport",
             "EdgeKerasImport", "EdgeQuantize", "EdgeGraph", "EdgeModel", "EdgeInference", "EdgeImage",
         ],
                     resources: [.copy("Fixtures")]),
-        .testTarget(name: "EdgeONNXImportTests", dependencies: [
+        .testTarget(name: "EdgeONNXImportTests", dependencies: ["EdgeTestSupport",
             "EdgeONNXImport", "EdgeKerasImport", "EdgeGraph",
             .product(name: "SwiftProtobuf", package: "swift-protobuf"),
         ], resources: [.copy("Fixtures")]),
-        .testTarget(name: "EdgeImageTests", dependencies: ["EdgeImage"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "EdgeDetectTests", dependencies: ["EdgeDetect", "EdgeImage"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "EdgeDevicesTests", dependencies: [
+        .testTarget(name: "EdgeImageTests", dependencies: ["EdgeTestSupport", "EdgeImage"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "EdgeDetectTests", dependencies: ["EdgeTestSupport", "EdgeDetect", "EdgeImage"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "EdgeDevicesTests", dependencies: ["EdgeTestSupport",
             "EdgeSystem", "EdgeDevices", "EdgeBoardConfig", "EdgeOverlay", "CV4L2", "CLinuxGPIO",
         ]),
-        .testTarget(name: "EdgeAppTests", dependencies: ["EdgeApp", "EdgeSystem", "EdgeImage"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "EdgeAppTests", dependencies: ["EdgeTestSupport", "EdgeApp", "EdgeSystem", "EdgeImage"], resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -182,9 +182,11 @@ struct EdgeRunCommand: ParsableCommand {
                 }
                 log("edge-run: no camera (\(CameraFrameSource.describe(board.camera))): replaying \(samples) (demo); --source camera waits for one")
                 sourceChoice = .folder(path: samples, framesPerImage: framesPerImage)
-                snapshotFolder = snapshotFolder ?? "out/demo/snapshots"
-                jsonOutput = jsonOutput ?? "out/demo/frames.jsonl"
-                if jsonOut == nil { try? FileManager.default.createDirectory(atPath: "out/demo", withIntermediateDirectories: true) }
+                snapshotFolder = snapshotFolder ?? DemoOutput.snapshotFolder
+                jsonOutput = jsonOutput ?? DemoOutput.jsonLinesFile
+                if jsonOut == nil || snapshots == nil {
+                    DemoOutput.startFresh(snapshots: snapshots == nil, jsonLines: jsonOut == nil, log: log)
+                }
             }
         }
         return RunConfiguration(

@@ -4,6 +4,7 @@ import Synchronization
 import Foundation
 import Testing
 @testable import EdgeApp
+import EdgeTestSupport
 
 func temporaryFolder(_ name: String) throws -> String {
     let path = FileManager.default.temporaryDirectory.appendingPathComponent("edge-app-tests-\(getpid())-\(name)").path
@@ -69,7 +70,7 @@ func y4mBytes(width: Int, height: Int, frames: Int, header: String? = nil) -> [U
     @Test func y4mParserSurvivesMutations() throws {
         let folder = try temporaryFolder("y4m-fuzz")
         let valid = y4mBytes(width: 6, height: 4, frames: 2)
-        var generator = SplitMix64(seed: 0xED6E)
+        var generator = SeededGenerator(seed: 0xED6E)
         let path = folder + "/fuzz.y4m"
         var failures = 0
         for _ in 0..<400 {
@@ -160,18 +161,5 @@ func y4mBytes(width: Int, height: Int, frames: Int, header: String? = nil) -> [U
         #expect(lines[2].contains("is back"))
         // 0.5 s + 1.0 s of backoff.
         #expect(MonotonicClock().now() - start >= 1.4)
-    }
-}
-
-/// Deterministic generator for the mutation tests.
-struct SplitMix64 {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

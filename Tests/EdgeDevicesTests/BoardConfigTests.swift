@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import EdgeBoardConfig
 import EdgeDevices
+import EdgeTestSupport
 
 private let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     .deletingLastPathComponent().deletingLastPathComponent()
@@ -143,7 +144,7 @@ private func loadError(_ data: Data) -> BoardConfigError? {
     /// Seeded mutations (byte flips, truncations, insertions) of a valid file: each parse either succeeds
     /// or throws `BoardConfigError`; none crashes or throws anything else.
     @Test func mutatedFilesNeverCrash() {
-        var generator = SplitMix64(seed: 0xB0A4D)
+        var generator = SeededGenerator(seed: 0xB0A4D)
         let original = Array(validJSON.utf8)
         let alphabet = Array("{}[]\":,0123456789.-eE truefalsenull\\xyz".utf8)
         var accepted = 0
@@ -168,19 +169,6 @@ private func loadError(_ data: Data) -> BoardConfigError? {
             }
         }
         #expect(accepted < 1500)
-    }
-}
-
-/// Small deterministic generator for seeded mutation tests.
-struct SplitMix64 {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 

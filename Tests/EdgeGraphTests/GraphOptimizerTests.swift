@@ -1,9 +1,10 @@
 import EdgeGraph
+import EdgeTestSupport
 import Testing
 
 /// The optimizer must not change outputs (beyond float rounding) and must remove what it folds.
 @Suite struct GraphOptimizerTests {
-    private var random = SplitMix(seed: 42)
+    private var random = SeededGenerator(seed: 42)
 
     private mutating func values(_ count: Int, _ range: ClosedRange<Float> = -1...1) -> [Float] {
         (0..<count).map { _ in Float.random(in: range, using: &random) }
@@ -78,18 +79,5 @@ import Testing
         let optimized = try GraphOptimizer.optimize(graph)
         let out = try FloatExecutor(graph: optimized).run([0, 1, 0, 1])
         #expect(out == [-1, 1, -1, 1])
-    }
-}
-
-/// SplitMix64, seeded.
-struct SplitMix: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9e37_79b9_7f4a_7c15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-        return z ^ (z >> 31)
     }
 }

@@ -1,4 +1,5 @@
 import EdgeImage
+import EdgeTestSupport
 import Foundation
 import Testing
 
@@ -105,7 +106,7 @@ import Testing
 
     /// Seeded byte mutations of every fixture format: decoding either succeeds or throws, never crashes.
     @Test func mutatedFilesNeverCrash() throws {
-        var generator = SplitMix64(seed: 7)
+        var generator = SeededGenerator(seed: 7)
         for name in ["rgb.png", "palette.png", "rgb.jpg", "gray.pgm"] {
             let original = try bytes(name)
             for _ in 0..<150 {
@@ -118,17 +119,5 @@ import Testing
                 _ = try? DecodedImage(fileData: data, path: name)
             }
         }
-    }
-}
-
-struct SplitMix64 {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -3,6 +3,7 @@ import Foundation
 import Testing
 
 @testable import EdgeKerasImport
+import EdgeTestSupport
 
 /// Seeded mutations of a real model config (numbers, strings, deleted keys) against the real
 /// weights: each either imports into a graph the executor accepts, or is a `KerasModelProblem`.

@@ -1,5 +1,6 @@
 import EdgeGraph
 import EdgeKerasImport
+import EdgeTestSupport
 import Foundation
 import Testing
 

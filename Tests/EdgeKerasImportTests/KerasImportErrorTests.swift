@@ -1,5 +1,6 @@
 import EdgeGraph
 import EdgeKerasImport
+import EdgeTestSupport
 import Foundation
 import Testing
 
@@ -94,20 +95,5 @@ import Testing
         let path = try temporaryFile("not-a-model.keras", zip)
         let error = try #require(importError(path))
         #expect(error.message.contains("not a Keras 3 .keras model"), "\(error)")
-    }
-}
-
-/// SplitMix64: a reproducible generator for mutation tests.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9e37_79b9_7f4a_7c15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-        return z ^ (z >> 31)
     }
 }

@@ -1,4 +1,5 @@
 import CEdgeKernels
+import EdgeTestSupport
 import Testing
 
 /// Every kernel table this CPU can run must give the reference's bytes on random shapes and
@@ -27,7 +28,7 @@ import Testing
 
     @Test(arguments: optimizedNames) func convolutionsMatchTheReference(name: String) throws {
         let table = try #require(edge_kernels_select(name)).pointee
-        var rng = SplitMix(seed: 0xC0DE)
+        var rng = SeededGenerator(seed: 0xC0DE)
         for _ in 0..<60 {
             let kernel = rng.chance(60) ? 3 : Int32(rng.next(in: 1...4))
             let window = Window.random(&rng, inputChannels: Int32(rng.next(in: 1...40)),
@@ -52,7 +53,7 @@ import Testing
 
     @Test(arguments: optimizedNames) func depthwiseConvolutionsMatchTheReference(name: String) throws {
         let table = try #require(edge_kernels_select(name)).pointee
-        var rng = SplitMix(seed: 0xD3E7)
+        var rng = SeededGenerator(seed: 0xD3E7)
         for _ in 0..<60 {
             let channels = Int32(rng.next(in: 1...70))
             let window = Window.random(&rng, inputChannels: channels, outputChannels: channels, kernel: 3)
@@ -76,7 +77,7 @@ import Testing
 
     @Test(arguments: optimizedNames) func poolsAndAddMatchTheReference(name: String) throws {
         let table = try #require(edge_kernels_select(name)).pointee
-        var rng = SplitMix(seed: 0xADD)
+        var rng = SeededGenerator(seed: 0xADD)
         for _ in 0..<60 {
             let channels = Int32(rng.next(in: 1...70))
             let window = Window.random(&rng, inputChannels: channels, outputChannels: channels, kernel: 3)
@@ -140,7 +141,7 @@ final class PackedBytes {
 struct Window: CustomStringConvertible {
     var params: edge_window_params
 
-    static func random(_ rng: inout SplitMix, inputChannels: Int32, outputChannels: Int32, kernel: Int32) -> Window {
+    static func random(_ rng: inout SeededGenerator, inputChannels: Int32, outputChannels: Int32, kernel: Int32) -> Window {
         let stride = Int32(rng.next(in: 1...2)), same = rng.chance(50)
         let height = Int32(rng.next(in: (same ? 1 : Int(kernel))...12))
         let width = Int32(rng.next(in: (same ? 1 : Int(kernel))...12))
@@ -172,7 +173,7 @@ struct Quantization {
     var multiplier: [Int32], shift: [Int32], bias: [Int32]
     var inputZeroPoint: Int32, outputZeroPoint: Int32, activationMin: Int32, activationMax: Int32
 
-    static func random(_ rng: inout SplitMix, channels: Int) -> Quantization {
+    static func random(_ rng: inout SeededGenerator, channels: Int) -> Quantization {
         let outputZeroPoint = rng.zeroPoint()
         let lo = rng.chance(50) ? outputZeroPoint : Int32(rng.next(in: -128...127))  // ReLU or arbitrary
         return Quantization(
@@ -201,21 +202,7 @@ struct Quantization {
     }
 }
 
-/// Seeded generator (SplitMix64) so a failure reproduces.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func next(in range: ClosedRange<Int>) -> Int {
-        range.lowerBound + Int(next() % UInt64(range.upperBound - range.lowerBound + 1))
-    }
-    mutating func chance(_ percent: Int) -> Bool { next(in: 0...99) < percent }
+extension SeededGenerator {
     mutating func zeroPoint() -> Int32 {
         switch next(in: 0...4) { case 0: -128
         case 1: 127

@@ -1,6 +1,7 @@
 import CEdgeKernels
 import EdgeInference
 import EdgeModel
+import EdgeTestSupport
 import Testing
 
 @Suite struct InterpreterTests {

@@ -1,5 +1,6 @@
 @testable import EdgeInference
 import EdgeModel
+import EdgeTestSupport
 import Testing
 
 /// Every kernel table this CPU runs must give the interpreter the reference's bytes in every

@@ -1,6 +1,7 @@
 @testable import EdgeModel
 import EdgeInference
 import Testing
+import EdgeTestSupport
 
 /// Seeded mutation fuzzing of the loader: truncations, bit flips, overwritten runs and random
 /// bytes, half of them with the checksum repaired so the parser and validator behind it are

@@ -1,4 +1,5 @@
 import EdgeModel
+import EdgeTestSupport
 
 /// A small hand-built int8 model using every operation the runtime has:
 /// input 8x8x1 -> conv 3x3 valid relu (4) -> depthwise 3x3 same (x2 = 8) -> max pool 2x2 s2

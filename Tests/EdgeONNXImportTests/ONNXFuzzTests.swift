@@ -1,5 +1,6 @@
 import EdgeGraph
 import EdgeONNXImport
+import EdgeTestSupport
 import Foundation
 import Testing
 
@@ -9,7 +10,7 @@ import Testing
     @Test(arguments: [("ops-opset13.onnx", 500), ("nchw-input-opset17.onnx", 200), ("torch-style-opset17.onnx", 300), ("fer-tf2onnx.onnx", 25)])
     func mutantsNeverCrash(fixture: String, count: Int) throws {
         let original = [UInt8](try ONNXFixtures.data(fixture))
-        var generator = SplitMix64(seed: 0x0_11A7 ^ UInt64(original.count))
+        var generator = SeededGenerator(seed: 0x0_11A7 ^ UInt64(original.count))
         var imported = 0, refused = 0
         for _ in 0..<count {
             let mutant = mutate(original, using: &generator)
@@ -29,7 +30,7 @@ import Testing
 
     /// One to four edits: bit flips, random bytes, small-integer overwrites (varints and lengths),
     /// truncation, duplicated or deleted ranges.
-    private func mutate(_ bytes: [UInt8], using generator: inout SplitMix64) -> [UInt8] {
+    private func mutate(_ bytes: [UInt8], using generator: inout SeededGenerator) -> [UInt8] {
         var result = bytes
         for _ in 0..<Int.random(in: 1...4, using: &generator) where !result.isEmpty {
             let position = Int.random(in: 0..<result.count, using: &generator)

@@ -1,6 +1,7 @@
 import EdgeGraph
 import EdgeKerasImport
 import EdgeONNXImport
+import EdgeTestSupport
 import Foundation
 import Testing
 
@@ -54,7 +55,7 @@ import Testing
         // The same layers (tf2onnx orders residual branches differently).
         #expect(onnx.nodes.map(\.operation.kind).sorted() == keras.nodes.map(\.operation.kind).sorted())
         let fromONNX = try FloatExecutor(graph: onnx), fromKeras = try FloatExecutor(graph: keras)
-        var generator = SplitMix64(seed: 7)
+        var generator = SeededGenerator(seed: 7)
         for _ in 0..<8 {
             let pixels = (0..<onnx.inputShape.elementCount).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
             let a = fromONNX.run(pixels: pixels), b = fromKeras.run(pixels: pixels)
@@ -101,20 +102,5 @@ enum ONNXFixtures {
     static var kerasFerModel: String {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("models/fer/emotion_model.hdf5").path
-    }
-}
-
-/// A small seeded generator, so fuzz and comparison inputs are the same on every run.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -4,6 +4,7 @@ import EdgeInference
 import EdgeKerasImport
 import EdgeModel
 import EdgeQuantize
+import EdgeTestSupport
 import Foundation
 import Testing
 

@@ -5,6 +5,7 @@ import EdgeModel
 @testable import EdgeQuantize
 import Foundation
 import Testing
+import EdgeTestSupport
 
 @Suite struct QuantizerTests {
     /// Every op of the runtime, int8 against float layer by layer.

@@ -1,4 +1,5 @@
 import EdgeGraph
+import EdgeTestSupport
 import Foundation
 
 /// Small float graphs with seeded random weights, and smooth random images to calibrate them.
