@@ -115,7 +115,7 @@ import Testing
 struct RowSplit {
     var ranges: [(Int32, Int32)]
 
-    static func random(_ rng: inout SplitMix, rows: Int32) -> RowSplit {
+    static func random(_ rng: inout SeededGenerator, rows: Int32) -> RowSplit {
         let cuts = (0..<rng.next(in: 0...2)).map { _ in Int32(rng.next(in: 0...Int(rows))) }.sorted()
         let bounds = [0] + cuts + [rows]
         return RowSplit(ranges: (0..<bounds.count - 1).map { (bounds[$0], bounds[$0 + 1]) })
@@ -127,7 +127,7 @@ struct RowSplit {
 final class PackedBytes {
     let pointer: UnsafeMutableRawPointer?
 
-    init(count: Int, garbage rng: inout SplitMix) {
+    init(count: Int, garbage rng: inout SeededGenerator) {
         guard count > 0 else { pointer = nil; return }
         let p = UnsafeMutableRawPointer.allocate(byteCount: count, alignment: 64)
         for i in 0..<count { p.storeBytes(of: UInt8(truncatingIfNeeded: rng.next()), toByteOffset: i, as: UInt8.self) }
