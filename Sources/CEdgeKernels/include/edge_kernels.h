@@ -99,10 +99,11 @@ typedef struct {
 //   points and clamps, filter, bias) and on nothing else; they are specific to the table whose pack
 //   wrote them.
 // - run(..., packed, ...): the same window/requant/filter/bias as given to pack, plus those bytes.
-//   It allocates nothing, takes no lock and logs nothing; it uses at most 128 kB of stack (run it on threads with 256 kB or more).
+//   It allocates nothing, takes no lock and logs nothing; it uses at most 128 kB of stack (run it
+//   on threads with 256 kB or more).
 // Row ranges (intra-op threads): conv, depthwise conv and the pools write only output rows
 // [row_begin, row_end), 0 <= row_begin <= row_end <= output_height, at their usual place in
-// `output` (the whole tensor); they read only input and packed. Calls on disjoint row ranges of
+// `output` (the whole tensor) and write nothing else (no shared scratch). Calls on disjoint row ranges of
 // one layer may therefore run concurrently on different threads, and any split of
 // [0, output_height) gives the bytes of one whole call. Add is elementwise: the caller splits its
 // count (a sub-range is the same op on offset pointers).
