@@ -4,12 +4,15 @@ import Foundation
 
 /// Runs an int8 model through a kernel table. Everything is prepared at init: one arena for all
 /// activations (`ArenaPlan`), one 64-byte aligned block for all weights, biases, multipliers and
-/// shifts, the kernel parameter structs, and a 256-entry pixel-to-int8 table. An inference then
-/// allocates nothing (use `classify(pixels:into:)`; `classify(pixels:)` allocates its result).
+/// shifts, one for every layer's bytes from the table's pack functions (weights in the table's
+/// layout, folded biases, requantization constants), the kernel parameter structs, and a
+/// 256-entry pixel-to-int8 table. An inference then allocates nothing, takes no lock and logs
+/// nothing (use `classify(pixels:into:)`; `classify(pixels:)` allocates its result).
 ///
-/// `threads` > 1 runs each large layer in that many parts on a pool of threads made here (the
-/// caller's thread is one of them): conv, depthwise conv and pools split their output rows, add
-/// splits its elements; small layers run on the caller alone. Any split gives the same bytes.
+/// `threads` > 1 makes `threads - 1` worker threads here (`WorkerPool`) and runs each large layer
+/// in parts claimed by them and the caller: conv, depthwise conv and pools split their output
+/// rows, add splits its elements; small layers run on the caller alone. Any split gives the same
+/// bytes.
 ///
 /// Not thread-safe: one interpreter per thread (they may share a `QuantizedModel`).
 public final class Interpreter {
