@@ -7,6 +7,7 @@
 //   multiplies by the int16 weight into int32, skipping the padding taps as the reference does.
 #if defined(__aarch64__)
 #include <stddef.h>
+#include <string.h>
 
 #include "requantize_neon.h"
 
@@ -52,24 +53,42 @@ static inline void mac8(int32x4_t *lo, int32x4_t *hi, const int8_t *x, int8x8_t 
     *hi = vmlal_high_s16(*hi, v, kv);
 }
 
-void edge_s8_depthwise_conv2d_c8_neon(const edge_window_params *w, int32_t depth_multiplier,
-                                      const edge_requant_params *rq, const int8_t *input, const int8_t *filter,
-                                      const int32_t *bias, const void *packed, int32_t row_begin, int32_t row_end,
-                                      int8_t *output) {
-    (void)packed;
+// The packed bytes: this header, then requant[vector_channels / 4], interior_bias[vector_channels]
+// (bias - input_zero_point * sum(w)) and the int16 weights [taps][vector_channels].
+typedef struct {
+    int32_t simd;  // 0: the shape is outside the limits above, run the reference
+    int32_t reserved[15];  // 64 bytes
+} depthwise_header;
+
+static int simd_shape(const edge_window_params *w, int32_t depth_multiplier) {
     const int32_t channels = w->output_channels, taps = w->kernel_height * w->kernel_width;
-    const int32_t vector_channels = channels & ~7, wide_channels = channels & ~15;
-    if (depth_multiplier != 1 || channels > EDGE_MAX_CHANNELS || taps > MAX_TAPS ||
-        taps * vector_channels > MAX_TAPS_TIMES_CHANNELS) {
-        edge_s8_depthwise_conv2d_ref(w, depth_multiplier, rq, input, filter, bias, NULL, row_begin, row_end, output);
-        return;
-    }
-    _Alignas(16) int16_t weights[MAX_TAPS_TIMES_CHANNELS];
-    _Alignas(16) int32_t interior_bias[EDGE_MAX_CHANNELS];
-    edge_requant_neon requant[EDGE_MAX_CHANNELS / 4];
-    ptrdiff_t tap_offset[MAX_TAPS];
-    for (int32_t t = 0; t < taps; ++t)
-        tap_offset[t] = ((ptrdiff_t)(t / w->kernel_width) * w->input_width + t % w->kernel_width) * channels;
+    return depth_multiplier == 1 && channels <= EDGE_MAX_CHANNELS && taps <= MAX_TAPS &&
+           taps * (channels & ~7) <= MAX_TAPS_TIMES_CHANNELS;
+}
+
+static size_t bias_offset(int32_t vector_channels) {
+    return sizeof(depthwise_header) + sizeof(edge_requant_neon) * (size_t)(vector_channels / 4);
+}
+static size_t weights_offset(int32_t vector_channels) {
+    return bias_offset(vector_channels) + sizeof(int32_t) * (size_t)vector_channels;
+}
+
+size_t edge_s8_depthwise_conv2d_pack_c8_neon(const edge_window_params *w, int32_t depth_multiplier,
+                                             const edge_requant_params *rq, const int8_t *filter, const int32_t *bias,
+                                             void *packed) {
+    const int32_t channels = w->output_channels, taps = w->kernel_height * w->kernel_width;
+    const int32_t vector_channels = channels & ~7;
+    const int simd = simd_shape(w, depth_multiplier);
+    const size_t bytes = simd ? weights_offset(vector_channels) + sizeof(int16_t) * (size_t)taps * vector_channels
+                              : sizeof(depthwise_header);
+    if (packed == NULL) return bytes;
+    depthwise_header *h = packed;
+    memset(h, 0, sizeof *h);
+    h->simd = simd;
+    if (!simd) return bytes;
+    edge_requant_neon *requant = (edge_requant_neon *)((char *)packed + sizeof(depthwise_header));
+    int32_t *interior_bias = (int32_t *)((char *)packed + bias_offset(vector_channels));
+    int16_t *weights = (int16_t *)((char *)packed + weights_offset(vector_channels));
     for (int32_t t = 0; t < taps; ++t)
         for (int32_t c = 0; c < vector_channels; ++c) weights[t * vector_channels + c] = filter[(size_t)t * channels + c];
     for (int32_t c = 0; c < vector_channels; ++c) {
@@ -78,6 +97,26 @@ void edge_s8_depthwise_conv2d_c8_neon(const edge_window_params *w, int32_t depth
         interior_bias[c] = bias[c] - rq->input_zero_point * sum;
     }
     for (int32_t c = 0; c < vector_channels; c += 4) requant[c / 4] = edge_requant_neon_make(rq->multiplier + c, rq->shift + c);
+    return bytes;
+}
+
+void edge_s8_depthwise_conv2d_c8_neon(const edge_window_params *w, int32_t depth_multiplier,
+                                      const edge_requant_params *rq, const int8_t *input, const int8_t *filter,
+                                      const int32_t *bias, const void *packed, int32_t row_begin, int32_t row_end,
+                                      int8_t *output) {
+    const depthwise_header *h = packed;
+    if (!h->simd) {
+        edge_s8_depthwise_conv2d_ref(w, depth_multiplier, rq, input, filter, bias, NULL, row_begin, row_end, output);
+        return;
+    }
+    const int32_t channels = w->output_channels, taps = w->kernel_height * w->kernel_width;
+    const int32_t vector_channels = channels & ~7, wide_channels = channels & ~15;
+    const edge_requant_neon *requant = (const edge_requant_neon *)((const char *)packed + sizeof(depthwise_header));
+    const int32_t *interior_bias = (const int32_t *)((const char *)packed + bias_offset(vector_channels));
+    const int16_t *weights = (const int16_t *)((const char *)packed + weights_offset(vector_channels));
+    ptrdiff_t tap_offset[MAX_TAPS];
+    for (int32_t t = 0; t < taps; ++t)
+        tap_offset[t] = ((ptrdiff_t)(t / w->kernel_width) * w->input_width + t % w->kernel_width) * channels;
     const int8x8_t input_zero_point = vdup_n_s8((int8_t)rq->input_zero_point);
     const edge_output_neon o = edge_output_neon_make(rq->output_zero_point, rq->activation_min, rq->activation_max);
 

@@ -65,6 +65,9 @@ void edge_s8_fully_connected_neondot(int32_t input_count, int32_t output_count,
                                      const edge_requant_params *requant, const int8_t *input,
                                      const int8_t *filter, const int32_t *bias,
                                   const void *packed, int8_t *output);
+size_t edge_s8_depthwise_conv2d_pack_c8_neon(const edge_window_params *window, int32_t depth_multiplier,
+                                             const edge_requant_params *requant, const int8_t *filter,
+                                             const int32_t *bias, void *packed);
 void edge_s8_depthwise_conv2d_c8_neon(const edge_window_params *window, int32_t depth_multiplier,
                                       const edge_requant_params *requant, const int8_t *input,
                                       const int8_t *filter, const int32_t *bias,
