@@ -1,0 +1,204 @@
+// Int8 conv (any kernel size, stride, padding) on AVX-512 VNNI as a matrix product over tiles of 4
+// horizontally adjacent output pixels x 16 (or 32) output channels, 4 reduction steps per VPDPBUSD.
+//
+// VPDPBUSD multiplies unsigned bytes by signed bytes, four per int32 lane, and adds the four exact
+// products (each within [-255 * 128, 255 * 127]) to the lane without saturation or any int16
+// intermediate. The input goes in as the unsigned operand u = x + 128 (x XOR 0x80), padding taps as
+// zero_point + 128; the weights are the signed operand. Then
+//   sum(u * w) = sum((x - zero_point) * w) + (zero_point + 128) * sum(w)    (padding taps: x = zero_point)
+// so each accumulator starts at bias - (zero_point + 128) * sum(w) and ends at exactly the
+// reference's integer. Overflow contract: every addition is int32 modulo 2^32 (VPDPBUSD, not the
+// saturating VPDPBUSDS), and the final value is the reference accumulator, which the contract
+// (edge_kernels.h) keeps inside int32; so the result is exact whatever the intermediate sums (for
+// the supported reductions they do not even wrap: 255 * 127 * 4608 < 2^28, bias < 2^30).
+//
+// Per output row, the kernel_height input rows it reads are converted once to u ("offset rows"),
+// with explicit padding columns; the tile reads each kernel row's kernel_width * input_channels
+// consecutive bytes four at a time (broadcast to all lanes) against weights packed per call as
+// [channel block of 16][quad][lane][4]. Fully connected layers run here as a 1x1 conv over one pixel.
+#if defined(__x86_64__) || defined(EDGE_KERNELS_SIMDE)
+#include <string.h>
+
+#include "requantize_avx512.h"
+
+enum { MAX_OFFSET_ROW_BYTES = 32768 };  // bytes of the offset rows of one output row
+
+// Weights as [channel block of 16][quad q][lane][4], the reduction index running over kernel rows
+// of `segment` entries (kernel_width * input_channels rounded up to a multiple of 4; the extra
+// entries and the lanes past the last channel have weight 0). Also the per-channel weight sums.
+EDGE_AVX512VNNI static void pack_quads(const edge_window_params *w, const int8_t *filter, int32_t segment,
+                                       int8_t *packed, int32_t *weight_sum) {
+    const int32_t channels = w->output_channels, blocks = (channels + 15) / 16, row = w->kernel_width * w->input_channels;
+    const int32_t quads = w->kernel_height * segment / 4, reduction = w->kernel_height * row;
+    memset(packed, 0, (size_t)blocks * quads * 64);
+    for (int32_t oc = 0; oc < channels; ++oc) {
+        int8_t *dst = packed + (size_t)(oc / 16) * quads * 64 + (oc % 16) * 4;
+        const int8_t *src = filter + (size_t)oc * reduction;
+        int32_t sum = 0;
+        for (int32_t ky = 0; ky < w->kernel_height; ++ky)
+            for (int32_t kx = 0; kx < row; ++kx) {
+                const int32_t k = ky * segment + kx;  // position in the padded reduction
+                dst[(k / 4) * 64 + (k & 3)] = src[ky * row + kx];
+                sum += src[ky * row + kx];
+            }
+        weight_sum[oc] = sum;
+    }
+}
+
+typedef struct {
+    edge_requant_avx512 requant;
+    __m512i start;  // bias - (input_zero_point + 128) * sum(w)
+} channel_block;
+
+static inline int32_t load_quad(const uint8_t *p) {
+    int32_t v;
+    memcpy(&v, p, 4);
+    return v;
+}
+
+// Accumulates 4 pixels (tap rows at x[i] + ky * row_stride) against `blocks` (1 or 2) channel
+// blocks, requantizes and stores `pixels` outputs of `channels` channels (0 < channels <= 16 * blocks).
+EDGE_AVX512VNNI __attribute__((always_inline)) static inline void tile(
+    const uint8_t *const x[4], int32_t kernel_height, size_t row_stride, int32_t segment, const int8_t *weights,
+    size_t block_stride, const channel_block *cb, int blocks, int32_t pixels, int32_t channels, int8_t *out,
+    int32_t out_stride, const edge_output_avx512 *o, int left_shifts) {
+    // Named accumulators (not an array indexed later at run time) so that they stay in registers.
+    __m512i a00 = cb[0].start, a10 = a00, a20 = a00, a30 = a00;
+    __m512i a01 = blocks > 1 ? cb[1].start : a00, a11 = a01, a21 = a01, a31 = a01;
+    const int8_t *wp = weights;
+    for (int32_t ky = 0; ky < kernel_height; ++ky) {
+        const uint8_t *p0 = x[0] + ky * row_stride, *p1 = x[1] + ky * row_stride;
+        const uint8_t *p2 = x[2] + ky * row_stride, *p3 = x[3] + ky * row_stride;
+        for (int32_t k = 0; k < segment; k += 4, wp += 64) {
+            const __m512i u0 = _mm512_set1_epi32(load_quad(p0 + k)), u1 = _mm512_set1_epi32(load_quad(p1 + k));
+            const __m512i u2 = _mm512_set1_epi32(load_quad(p2 + k)), u3 = _mm512_set1_epi32(load_quad(p3 + k));
+            const __m512i w0 = _mm512_loadu_si512(wp);
+            a00 = _mm512_dpbusd_epi32(a00, u0, w0);
+            a10 = _mm512_dpbusd_epi32(a10, u1, w0);
+            a20 = _mm512_dpbusd_epi32(a20, u2, w0);
+            a30 = _mm512_dpbusd_epi32(a30, u3, w0);
+            if (blocks > 1) {
+                const __m512i w1 = _mm512_loadu_si512(wp + block_stride);
+                a01 = _mm512_dpbusd_epi32(a01, u0, w1);
+                a11 = _mm512_dpbusd_epi32(a11, u1, w1);
+                a21 = _mm512_dpbusd_epi32(a21, u2, w1);
+                a31 = _mm512_dpbusd_epi32(a31, u3, w1);
+            }
+        }
+    }
+    const __m512i acc[4][2] = {{a00, a01}, {a10, a11}, {a20, a21}, {a30, a31}};
+    for (int32_t i = 0; i < pixels; ++i) {
+        for (int b = 0; b < blocks; ++b) {
+            const __m128i y = edge_narrow_s8_avx512(edge_requantize_avx512(acc[i][b], &cb[b].requant, left_shifts), o);
+            const int32_t n = channels - b * 16;
+            _mm_mask_storeu_epi8(out + (size_t)i * out_stride + b * 16, edge_low_lanes(n < 16 ? n : 16), y);
+        }
+    }
+}
+
+// Writes input row iy as offset bytes u = x + 128 into dst: `columns` columns of `ic` values,
+// column c holding input column c - pad_left; padding columns and rows outside the input hold
+// zero_point + 128.
+EDGE_AVX512VNNI static inline void offset_row(const edge_window_params *w, const int8_t *input, int32_t iy,
+                                              int32_t columns, uint8_t pad, uint8_t *dst) {
+    const int32_t ic = w->input_channels;
+    if (iy < 0 || iy >= w->input_height) {
+        memset(dst, pad, (size_t)columns * ic);
+        return;
+    }
+    const int32_t left = w->pad_left, valid = w->input_width;
+    const int32_t right = columns - left - valid;  // >= 0 by construction of `columns`
+    memset(dst, pad, (size_t)left * ic);
+    const int8_t *src = input + (size_t)iy * valid * ic;
+    uint8_t *out = dst + (size_t)left * ic;
+    const int32_t n = valid * ic;
+    const __m512i flip = _mm512_set1_epi8((char)0x80);
+    int32_t i = 0;
+    for (; i + 64 <= n; i += 64)
+        _mm512_storeu_si512(out + i, _mm512_xor_si512(_mm512_loadu_si512(src + i), flip));
+    if (i < n) {
+        const uint64_t tail = edge_low_lanes(n - i);
+        _mm512_mask_storeu_epi8(out + i, tail, _mm512_xor_si512(_mm512_maskz_loadu_epi8(tail, src + i), flip));
+    }
+    if (right > 0) memset(out + n, pad, (size_t)right * ic);
+}
+
+EDGE_AVX512VNNI __attribute__((always_inline)) static inline void conv(const edge_window_params *w,
+                                                                        const edge_requant_params *rq,
+                                                                        const int8_t *input, const int8_t *filter,
+                                                                        const int32_t *bias, int8_t *output,
+                                                                        int32_t segment, int32_t columns,
+                                                                        int left_shifts) {
+    const int32_t channels = w->output_channels, blocks = (channels + 15) / 16, ic = w->input_channels;
+    const size_t row_stride = (size_t)columns * ic + 4;  // +4: a quad may read up to 3 bytes past a row
+    const size_t block_stride = (size_t)w->kernel_height * segment * 16;
+    _Alignas(64) int8_t packed[EDGE_MAX_PACKED_WEIGHT_BYTES];
+    _Alignas(64) uint8_t rows[MAX_OFFSET_ROW_BYTES];
+    int32_t weight_sum[EDGE_MAX_CHANNELS];
+    channel_block cb[EDGE_MAX_CHANNELS / 16];
+    pack_quads(w, filter, segment, packed, weight_sum);
+    const int32_t offset_zero_point = rq->input_zero_point + 128;  // [0, 255]
+    for (int32_t b = 0; b < blocks; ++b) {
+        int32_t m[16], s[16], start[16];
+        for (int32_t lane = 0; lane < 16; ++lane) {
+            const int32_t oc = b * 16 + lane;
+            m[lane] = oc < channels ? rq->multiplier[oc] : 0;
+            s[lane] = oc < channels ? rq->shift[oc] : 0;
+            // Wraps like the accumulation itself (modulo 2^32); exact for models within the contract.
+            start[lane] = oc < channels ? (int32_t)((uint32_t)bias[oc] - (uint32_t)offset_zero_point * (uint32_t)weight_sum[oc]) : 0;
+        }
+        cb[b].requant = edge_requant_avx512_make(m, s);
+        cb[b].start = _mm512_loadu_si512(start);
+    }
+    const edge_output_avx512 o = edge_output_avx512_make(rq->output_zero_point, rq->activation_min, rq->activation_max);
+    const uint8_t pad = (uint8_t)offset_zero_point;
+    const size_t pixel_step = (size_t)w->stride_width * ic;
+    for (int32_t oy = 0; oy < w->output_height; ++oy) {
+        const int32_t iy0 = oy * w->stride_height - w->pad_top;
+        for (int32_t ky = 0; ky < w->kernel_height; ++ky) {
+            offset_row(w, input, iy0 + ky, columns, pad, rows + ky * row_stride);
+            memset(rows + ky * row_stride + row_stride - 4, 0, 4);
+        }
+        int8_t *out_row = output + (size_t)oy * w->output_width * channels;
+        for (int32_t ox = 0; ox < w->output_width; ox += 4) {
+            const int32_t n = w->output_width - ox < 4 ? w->output_width - ox : 4;
+            const uint8_t *x[4];
+            for (int32_t i = 0; i < 4; ++i) x[i] = rows + (size_t)(ox + (i < n ? i : n - 1)) * pixel_step;
+            int8_t *out = out_row + (size_t)ox * channels;
+            int32_t b = 0;
+            for (; b + 2 <= blocks; b += 2)
+                tile(x, w->kernel_height, row_stride, segment, packed + b * block_stride, block_stride, cb + b, 2, n,
+                     channels - b * 16, out + b * 16, channels, &o, left_shifts);
+            if (b < blocks)
+                tile(x, w->kernel_height, row_stride, segment, packed + b * block_stride, block_stride, cb + b, 1, n,
+                     channels - b * 16, out + b * 16, channels, &o, left_shifts);
+        }
+    }
+}
+
+EDGE_AVX512VNNI void edge_s8_conv2d_4x16k4_avx512vnni(const edge_window_params *w, const edge_requant_params *rq,
+                                                      const int8_t *input, const int8_t *filter, const int32_t *bias,
+                                                      int8_t *output) {
+    const int32_t ic = w->input_channels, channels = w->output_channels, blocks = (channels + 15) / 16;
+    const int32_t segment = (w->kernel_width * ic + 3) & ~3;
+    // Offset columns: the padded input width, enough for the last window, at least 1.
+    const int32_t last = (w->output_width - 1) * w->stride_width + w->kernel_width;
+    const int32_t columns = w->pad_left + w->input_width > last ? w->pad_left + w->input_width : last;
+    if (channels > EDGE_MAX_CHANNELS ||
+        (size_t)blocks * w->kernel_height * segment * 16 > EDGE_MAX_PACKED_WEIGHT_BYTES ||
+        (size_t)w->kernel_height * ((size_t)columns * ic + 4) > MAX_OFFSET_ROW_BYTES) {
+        edge_s8_conv2d_ref(w, rq, input, filter, bias, output);
+    } else if (edge_requant_avx512_left_shifts(rq->shift, channels)) {
+        conv(w, rq, input, filter, bias, output, segment, columns, 1);
+    } else {
+        conv(w, rq, input, filter, bias, output, segment, columns, 0);
+    }
+}
+
+EDGE_AVX512VNNI void edge_s8_fully_connected_avx512vnni(int32_t input_count, int32_t output_count,
+                                                        const edge_requant_params *requant, const int8_t *input,
+                                                        const int8_t *filter, const int32_t *bias, int8_t *output) {
+    const edge_window_params w = edge_fully_connected_window(input_count, output_count);
+    edge_s8_conv2d_4x16k4_avx512vnni(&w, requant, input, filter, bias, output);
+}
+#endif
