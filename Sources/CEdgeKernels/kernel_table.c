@@ -8,8 +8,11 @@
 
 static const edge_kernel_table reference_table = {
     .name = "reference",
+    .conv2d_pack = edge_s8_conv2d_pack_ref,
     .conv2d = edge_s8_conv2d_ref,
+    .depthwise_conv2d_pack = edge_s8_depthwise_conv2d_pack_ref,
     .depthwise_conv2d = edge_s8_depthwise_conv2d_ref,
+    .fully_connected_pack = edge_s8_fully_connected_pack_ref,
     .fully_connected = edge_s8_fully_connected_ref,
     .max_pool = edge_s8_max_pool_ref,
     .average_pool = edge_s8_average_pool_ref,
@@ -19,8 +22,11 @@ static const edge_kernel_table reference_table = {
 #if defined(__x86_64__)
 static const edge_kernel_table avx2_table = {
     .name = "avx2",
+    .conv2d_pack = edge_s8_conv2d_pack_ref,  // packs per call (no prepared bytes yet)
     .conv2d = edge_s8_conv2d_4x8_avx2,
+    .depthwise_conv2d_pack = edge_s8_depthwise_conv2d_pack_ref,
     .depthwise_conv2d = edge_s8_depthwise_conv2d_c8_avx2,
+    .fully_connected_pack = edge_s8_fully_connected_pack_ref,
     .fully_connected = edge_s8_fully_connected_avx2,
     .max_pool = edge_s8_max_pool_c32_avx2,
     .average_pool = edge_s8_average_pool_ref,  // one global pool of 4x4x7 per inference
@@ -41,8 +47,11 @@ static const edge_kernel_table avx512vnni_table = {
 #if defined(__aarch64__)
 static const edge_kernel_table neon_table = {
     .name = "neon",
+    .conv2d_pack = edge_s8_conv2d_pack_ref,  // packs per call (no prepared bytes yet)
     .conv2d = edge_s8_conv2d_4x4k16_neon,
+    .depthwise_conv2d_pack = edge_s8_depthwise_conv2d_pack_ref,
     .depthwise_conv2d = edge_s8_depthwise_conv2d_c8_neon,
+    .fully_connected_pack = edge_s8_fully_connected_pack_ref,
     .fully_connected = edge_s8_fully_connected_neon,
     .max_pool = edge_s8_max_pool_c16_neon,
     .average_pool = edge_s8_average_pool_ref,
@@ -51,8 +60,11 @@ static const edge_kernel_table neon_table = {
 
 static const edge_kernel_table neon_dotprod_table = {
     .name = "neon-dotprod",
+    .conv2d_pack = edge_s8_conv2d_pack_ref,  // packs per call (no prepared bytes yet)
     .conv2d = edge_s8_conv2d_4x8k4_neondot,
+    .depthwise_conv2d_pack = edge_s8_depthwise_conv2d_pack_ref,
     .depthwise_conv2d = edge_s8_depthwise_conv2d_c8_neon,
+    .fully_connected_pack = edge_s8_fully_connected_pack_ref,
     .fully_connected = edge_s8_fully_connected_neondot,
     .max_pool = edge_s8_max_pool_c16_neon,
     .average_pool = edge_s8_average_pool_ref,

@@ -15,6 +15,8 @@ public final class Interpreter {
 
     private let arena: UnsafeMutableRawPointer
     private let constants: UnsafeMutableRawPointer
+    /// Every weighted step's bytes from the table's pack function (made once, here).
+    private let packed: UnsafeMutableRawPointer
     private let steps: [Step]
     /// Number of steps that run operations 0...i (flatten has no step).
     private let stepsThroughOperation: [Int]
@@ -31,6 +33,7 @@ public final class Interpreter {
         try model.validate()
         let table = kernels.table.pointee
         guard table.conv2d != nil, table.depthwise_conv2d != nil, table.fully_connected != nil,
+              table.conv2d_pack != nil, table.depthwise_conv2d_pack != nil, table.fully_connected_pack != nil,
               table.max_pool != nil, table.average_pool != nil, table.add != nil
         else { throw ModelValidationError("kernel table '\(kernels.name)' lacks an operation") }
         self.model = model
@@ -83,7 +86,7 @@ public final class Interpreter {
                     multiplier: store(rq.multipliers), shift: store(rq.shifts)),
                 input: tensor(op.input), filter: store(op.weights), bias: store(op.bias), output: tensor(op.output))
         }
-        steps = model.operations.compactMap { operation -> Step? in
+        var steps = model.operations.compactMap { operation -> Step? in
             switch operation {
             case .conv2D(let op): return .conv2D(weighted(op))
             case .depthwiseConv2D(let op, let depthMultiplier): return .depthwiseConv2D(weighted(op), Int32(depthMultiplier))
@@ -106,6 +109,20 @@ public final class Interpreter {
                 return nil  // the output aliases the input
             }
         }
+        // Each weighted step's packed bytes for this table, in one 64-byte aligned block.
+        var packedOffsets = [Int](repeating: 0, count: steps.count)
+        var packedBytes = 0
+        for (index, step) in steps.enumerated() {
+            packedOffsets[index] = packedBytes
+            packedBytes += Self.padded(Self.pack(step, table: table, into: nil))
+        }
+        let packed = UnsafeMutableRawPointer.allocate(byteCount: max(packedBytes, 64), alignment: ArenaPlan.alignment)
+        self.packed = packed
+        for index in steps.indices {
+            steps[index].setPacked(packed + packedOffsets[index])
+            _ = Self.pack(steps[index], table: table, into: packed + packedOffsets[index])
+        }
+        self.steps = steps
         var stepCounts: [Int] = []
         var stepCount = 0
         for operation in model.operations {
@@ -136,10 +153,25 @@ public final class Interpreter {
     deinit {
         arena.deallocate()
         constants.deallocate()
+        packed.deallocate()
         finalLogits?.logits.deallocate()
     }
 
     private static func padded(_ bytes: Int) -> Int { (bytes + 63) / 64 * 64 }
+
+    /// The table's pack function for `step`: the byte count it needs, written to `destination` unless nil.
+    private static func pack(_ step: Step, table: edge_kernel_table, into destination: UnsafeMutableRawPointer?) -> Int {
+        switch step {
+        case .conv2D(var s):
+            return table.conv2d_pack!(&s.window, &s.requant, s.filter, s.bias, destination)
+        case .depthwiseConv2D(var s, let depthMultiplier):
+            return table.depthwise_conv2d_pack!(&s.window, depthMultiplier, &s.requant, s.filter, s.bias, destination)
+        case .fullyConnected(var s, let inputCount):
+            return table.fully_connected_pack!(inputCount, s.window.output_channels, &s.requant, s.filter, s.bias, destination)
+        case .maxPool, .averagePool, .add:
+            return 0
+        }
+    }
 
     /// Height x width x channels of the pixels `classify` expects.
     public var inputShape: ActivationShape { model.inputShape }
@@ -248,15 +280,17 @@ public final class Interpreter {
         for step in steps[0..<(stepCount ?? steps.count)] {
             switch step {
             case .conv2D(var s):
-                table.conv2d!(&s.window, &s.requant, s.input, s.filter, s.bias, s.output)
+                table.conv2d!(&s.window, &s.requant, s.input, s.filter, s.bias, s.packed, 0, s.window.output_height, s.output)
             case .depthwiseConv2D(var s, let depthMultiplier):
-                table.depthwise_conv2d!(&s.window, depthMultiplier, &s.requant, s.input, s.filter, s.bias, s.output)
+                table.depthwise_conv2d!(&s.window, depthMultiplier, &s.requant, s.input, s.filter, s.bias, s.packed,
+                                        0, s.window.output_height, s.output)
             case .fullyConnected(var s, let inputCount):
-                table.fully_connected!(inputCount, s.window.output_channels, &s.requant, s.input, s.filter, s.bias, s.output)
+                table.fully_connected!(inputCount, s.window.output_channels, &s.requant, s.input, s.filter, s.bias,
+                                       s.packed, s.output)
             case .maxPool(var s):
-                table.max_pool!(&s.window, s.activationMin, s.activationMax, s.input, s.output)
+                table.max_pool!(&s.window, s.activationMin, s.activationMax, s.input, 0, s.window.output_height, s.output)
             case .averagePool(var s):
-                table.average_pool!(&s.window, s.activationMin, s.activationMax, s.input, s.output)
+                table.average_pool!(&s.window, s.activationMin, s.activationMax, s.input, 0, s.window.output_height, s.output)
             case .add(var s):
                 table.add!(s.count, &s.params, s.a, s.b, s.output)
             }
@@ -270,6 +304,8 @@ public final class Interpreter {
         let filter: UnsafePointer<Int8>
         let bias: UnsafePointer<Int32>
         let output: UnsafeMutablePointer<Int8>
+        /// The table's packed bytes for this layer (set once at init).
+        var packed: UnsafeRawPointer?
 
         init(window: edge_window_params, requant: edge_requant_params, input: UnsafeMutablePointer<Int8>,
              filter: UnsafePointer<Int8>, bias: UnsafePointer<Int32>, output: UnsafeMutablePointer<Int8>) {
@@ -316,6 +352,15 @@ public final class Interpreter {
         case maxPool(PoolStep)
         case averagePool(PoolStep)
         case add(AddStep)
+
+        mutating func setPacked(_ bytes: UnsafeMutableRawPointer) {
+            switch self {
+            case .conv2D(var s): s.packed = UnsafeRawPointer(bytes); self = .conv2D(s)
+            case .depthwiseConv2D(var s, let m): s.packed = UnsafeRawPointer(bytes); self = .depthwiseConv2D(s, m)
+            case .fullyConnected(var s, let n): s.packed = UnsafeRawPointer(bytes); self = .fullyConnected(s, n)
+            case .maxPool, .averagePool, .add: break
+            }
+        }
     }
 }
 

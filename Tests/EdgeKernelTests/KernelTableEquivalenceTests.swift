@@ -36,9 +36,16 @@ import Testing
             let input = rng.inputs(window.inputCount)
             let filter = rng.weights(window.outputCount / window.pixels * Int(kernel * kernel) * Int(window.params.input_channels))
             let expected = quant.run(window) { w, rq, bias, out in
-                edge_s8_conv2d_ref(w, rq, input, filter, bias, out)
+                edge_s8_conv2d_ref(w, rq, input, filter, bias, nil, 0, w.pointee.output_height, out)
             }
-            let got = quant.run(window) { w, rq, bias, out in table.conv2d(w, rq, input, filter, bias, out) }
+            let split = RowSplit.random(&rng, rows: window.params.output_height)
+            let got = quant.run(window) { w, rq, bias, out in
+                let packed = PackedBytes(count: table.conv2d_pack(w, rq, filter, bias, nil), garbage: &rng)
+                _ = table.conv2d_pack(w, rq, filter, bias, packed.pointer)
+                for (begin, end) in split.ranges {
+                    table.conv2d(w, rq, input, filter, bias, packed.pointer, begin, end, out)
+                }
+            }
             #expect(got == expected, "\(name) conv2d \(window)")
         }
     }
@@ -53,9 +60,16 @@ import Testing
             let input = rng.inputs(window.inputCount)
             let filter = rng.weights(9 * Int(channels))
             let expected = quant.run(window) { w, rq, bias, out in
-                edge_s8_depthwise_conv2d_ref(w, 1, rq, input, filter, bias, out)
+                edge_s8_depthwise_conv2d_ref(w, 1, rq, input, filter, bias, nil, 0, w.pointee.output_height, out)
             }
-            let got = quant.run(window) { w, rq, bias, out in table.depthwise_conv2d(w, 1, rq, input, filter, bias, out) }
+            let split = RowSplit.random(&rng, rows: window.params.output_height)
+            let got = quant.run(window) { w, rq, bias, out in
+                let packed = PackedBytes(count: table.depthwise_conv2d_pack(w, 1, rq, filter, bias, nil), garbage: &rng)
+                _ = table.depthwise_conv2d_pack(w, 1, rq, filter, bias, packed.pointer)
+                for (begin, end) in split.ranges {
+                    table.depthwise_conv2d(w, 1, rq, input, filter, bias, packed.pointer, begin, end, out)
+                }
+            }
             #expect(got == expected, "\(name) depthwise \(window)")
         }
     }
@@ -70,8 +84,10 @@ import Testing
             let lo = Int32(rng.next(in: -128...127)), hi = Int32(rng.next(in: Int(lo)...127))
             var params = window.params
             var expected = [Int8](repeating: 0, count: window.outputCount), got = expected
-            edge_s8_max_pool_ref(&params, lo, hi, input, &expected)
-            table.max_pool(&params, lo, hi, input, &got)
+            edge_s8_max_pool_ref(&params, lo, hi, input, 0, params.output_height, &expected)
+            for (begin, end) in RowSplit.random(&rng, rows: params.output_height).ranges {
+                table.max_pool(&params, lo, hi, input, begin, end, &got)
+            }
             #expect(got == expected, "\(name) max_pool \(window)")
 
             let count = rng.next(in: 1...300)
@@ -91,6 +107,33 @@ import Testing
             #expect(addGot == addExpected, "\(name) add n=\(count)")
         }
     }
+}
+
+/// Output rows cut into 1 to 3 consecutive ranges, run one after the other: any split must give
+/// the bytes of one whole call (what intra-op threads rely on).
+struct RowSplit {
+    var ranges: [(Int32, Int32)]
+
+    static func random(_ rng: inout SplitMix, rows: Int32) -> RowSplit {
+        let cuts = (0..<rng.next(in: 0...2)).map { _ in Int32(rng.next(in: 0...Int(rows))) }.sorted()
+        let bounds = [0] + cuts + [rows]
+        return RowSplit(ranges: (0..<bounds.count - 1).map { (bounds[$0], bounds[$0 + 1]) })
+    }
+}
+
+/// A table's packed bytes for one layer, 64-byte aligned, first filled with garbage so that bytes
+/// a pack function forgets to write show up as mismatches.
+final class PackedBytes {
+    let pointer: UnsafeMutableRawPointer?
+
+    init(count: Int, garbage rng: inout SplitMix) {
+        guard count > 0 else { pointer = nil; return }
+        let p = UnsafeMutableRawPointer.allocate(byteCount: count, alignment: 64)
+        for i in 0..<count { p.storeBytes(of: UInt8(truncatingIfNeeded: rng.next()), toByteOffset: i, as: UInt8.self) }
+        pointer = p
+    }
+
+    deinit { pointer?.deallocate() }
 }
 
 /// Conv/pool geometry with TensorFlow's VALID or SAME padding.

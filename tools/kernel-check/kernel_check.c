@@ -119,6 +119,36 @@ static size_t window_output_size(const edge_window_params *w) {
     return (size_t)w->output_height * w->output_width * w->output_channels;
 }
 
+// A buffer for a table's packed bytes, as the runtime makes it: 64-byte aligned, exactly `bytes`
+// (rounded up to 64) long, filled with garbage first so that a pack that leaves bytes unwritten
+// shows up as a mismatch.
+static void *packed_buffer(size_t bytes) {
+    if (bytes == 0) return NULL;
+    unsigned char *p = aligned_alloc(64, (bytes + 63) / 64 * 64);
+    for (size_t i = 0; i < bytes; ++i) p[i] = (unsigned char)next_u32();
+    return p;
+}
+
+// Output rows split into 1 to 3 random consecutive ranges run one after the other: any split must
+// give the bytes of one whole call (the intra-op thread contract).
+typedef struct {
+    int32_t count, bounds[4];
+} row_split;
+
+static row_split random_split(int32_t rows) {
+    row_split s = {1, {0, rows, rows, rows}};
+    const int pieces = chance(50) ? 1 : uniform(2, 3);
+    for (int i = 1; i < pieces; ++i) s.bounds[i] = uniform(0, rows);
+    s.count = pieces, s.bounds[pieces] = rows;
+    for (int i = 1; i < pieces; ++i)  // sort the inner bounds
+        for (int j = i + 1; j < pieces; ++j)
+            if (s.bounds[j] < s.bounds[i]) {
+                const int32_t t = s.bounds[i];
+                s.bounds[i] = s.bounds[j], s.bounds[j] = t;
+            }
+    return s;
+}
+
 static void check_conv(const edge_kernel_table *table, tally *t, edge_window_params w) {
     quantization q;
     make_quantization(&q, w.output_channels);
@@ -127,9 +157,14 @@ static void check_conv(const edge_kernel_table *table, tally *t, edge_window_par
     const size_t out_n = window_output_size(&w);
     int8_t *in = malloc(in_n), *f = malloc(f_n), *expected = malloc(out_n), *got = malloc(out_n);
     fill_input(in, in_n), fill_weights(f, f_n);
-    edge_s8_conv2d_ref(&w, &q.rq, in, f, q.bias, expected);
+    edge_s8_conv2d_ref(&w, &q.rq, in, f, q.bias, NULL, 0, w.output_height, expected);
     memset(got, 0x5a, out_n);
-    table->conv2d(&w, &q.rq, in, f, q.bias, got);
+    void *packed = packed_buffer(table->conv2d_pack(&w, &q.rq, f, q.bias, NULL));
+    if (packed) table->conv2d_pack(&w, &q.rq, f, q.bias, packed);
+    const row_split split = random_split(w.output_height);
+    for (int32_t i = 0; i < split.count; ++i)
+        table->conv2d(&w, &q.rq, in, f, q.bias, packed, split.bounds[i], split.bounds[i + 1], got);
+    free(packed);
     char shape[160];
     snprintf(shape, sizeof shape, "%dx%dx%d->%dx%dx%d k%dx%d s%d pad%d,%d zp%d,%d", w.input_height, w.input_width,
              w.input_channels, w.output_height, w.output_width, w.output_channels, w.kernel_height, w.kernel_width,
@@ -146,9 +181,14 @@ static void check_depthwise(const edge_kernel_table *table, tally *t, edge_windo
     const size_t out_n = window_output_size(&w);
     int8_t *in = malloc(in_n), *f = malloc(f_n), *expected = malloc(out_n), *got = malloc(out_n);
     fill_input(in, in_n), fill_weights(f, f_n);
-    edge_s8_depthwise_conv2d_ref(&w, multiplier, &q.rq, in, f, q.bias, expected);
+    edge_s8_depthwise_conv2d_ref(&w, multiplier, &q.rq, in, f, q.bias, NULL, 0, w.output_height, expected);
     memset(got, 0x5a, out_n);
-    table->depthwise_conv2d(&w, multiplier, &q.rq, in, f, q.bias, got);
+    void *packed = packed_buffer(table->depthwise_conv2d_pack(&w, multiplier, &q.rq, f, q.bias, NULL));
+    if (packed) table->depthwise_conv2d_pack(&w, multiplier, &q.rq, f, q.bias, packed);
+    const row_split split = random_split(w.output_height);
+    for (int32_t i = 0; i < split.count; ++i)
+        table->depthwise_conv2d(&w, multiplier, &q.rq, in, f, q.bias, packed, split.bounds[i], split.bounds[i + 1], got);
+    free(packed);
     char shape[160];
     snprintf(shape, sizeof shape, "%dx%dx%d->%dx%dx%d k%dx%d s%d pad%d,%d m%d", w.input_height, w.input_width,
              w.input_channels, w.output_height, w.output_width, w.output_channels, w.kernel_height, w.kernel_width,
@@ -163,8 +203,11 @@ static void check_fully_connected(const edge_kernel_table *table, tally *t, int3
     int8_t *in = malloc((size_t)inputs), *f = malloc((size_t)inputs * outputs);
     int8_t *expected = malloc((size_t)outputs), *got = malloc((size_t)outputs);
     fill_input(in, (size_t)inputs), fill_weights(f, (size_t)inputs * outputs);
-    edge_s8_fully_connected_ref(inputs, outputs, &q.rq, in, f, q.bias, expected);
-    table->fully_connected(inputs, outputs, &q.rq, in, f, q.bias, got);
+    edge_s8_fully_connected_ref(inputs, outputs, &q.rq, in, f, q.bias, NULL, expected);
+    void *packed = packed_buffer(table->fully_connected_pack(inputs, outputs, &q.rq, f, q.bias, NULL));
+    if (packed) table->fully_connected_pack(inputs, outputs, &q.rq, f, q.bias, packed);
+    table->fully_connected(inputs, outputs, &q.rq, in, f, q.bias, packed, got);
+    free(packed);
     char shape[64];
     snprintf(shape, sizeof shape, "%d->%d", inputs, outputs);
     compare(t, expected, got, (size_t)outputs, shape);
@@ -177,8 +220,10 @@ static void check_pool(const edge_kernel_table *table, tally *t, edge_window_par
     const size_t in_n = (size_t)w.input_height * w.input_width * w.input_channels, out_n = window_output_size(&w);
     int8_t *in = malloc(in_n), *expected = malloc(out_n), *got = malloc(out_n);
     fill_input(in, in_n);
-    (average ? edge_s8_average_pool_ref : edge_s8_max_pool_ref)(&w, lo, hi, in, expected);
-    (average ? table->average_pool : table->max_pool)(&w, lo, hi, in, got);
+    (average ? edge_s8_average_pool_ref : edge_s8_max_pool_ref)(&w, lo, hi, in, 0, w.output_height, expected);
+    const row_split split = random_split(w.output_height);
+    for (int32_t i = 0; i < split.count; ++i)
+        (average ? table->average_pool : table->max_pool)(&w, lo, hi, in, split.bounds[i], split.bounds[i + 1], got);
     char shape[128];
     snprintf(shape, sizeof shape, "%dx%dx%d k%dx%d s%d pad%d,%d", w.input_height, w.input_width, w.input_channels,
              w.kernel_height, w.kernel_width, w.stride_height, w.pad_top, w.pad_left);

@@ -45,13 +45,15 @@ EDGE_DOTPROD __attribute__((always_inline)) static inline void tile(const int8_t
 
 EDGE_DOTPROD void edge_s8_conv2d_4x8k4_neondot(const edge_window_params *w, const edge_requant_params *rq,
                                                const int8_t *input, const int8_t *filter, const int32_t *bias,
+                                               const void *prepared, int32_t row_begin, int32_t row_end,
                                                int8_t *output) {
+    (void)prepared;
     const int32_t reduction = edge_conv_reduction(w);
     const int32_t padded = (reduction + 3) & ~3;
     const int32_t channels = w->output_channels, blocks = (channels + 3) / 4;
     if (channels > EDGE_MAX_CHANNELS || padded > EDGE_MAX_REDUCTION ||
         (size_t)blocks * 4 * padded > EDGE_MAX_PACKED_WEIGHT_BYTES) {
-        edge_s8_conv2d_ref(w, rq, input, filter, bias, output);
+        edge_s8_conv2d_ref(w, rq, input, filter, bias, NULL, row_begin, row_end, output);
         return;
     }
     _Alignas(16) int8_t packed[EDGE_MAX_PACKED_WEIGHT_BYTES];
@@ -77,8 +79,8 @@ EDGE_DOTPROD void edge_s8_conv2d_4x8k4_neondot(const edge_window_params *w, cons
         cb[b].requant = edge_requant_neon_make(m, s);
     }
     const edge_output_neon o = edge_output_neon_make(rq->output_zero_point, rq->activation_min, rq->activation_max);
-    const int32_t pixels = w->output_height * w->output_width;
-    for (int32_t p = 0; p < pixels; p += 4) {
+    const int32_t pixels = row_end * w->output_width;
+    for (int32_t p = row_begin * w->output_width; p < pixels; p += 4) {
         const int32_t n = pixels - p < 4 ? pixels - p : 4;
         for (int32_t i = 0; i < 4; ++i)
             edge_conv_patch_s8(w, (int8_t)rq->input_zero_point, input, p + (i < n ? i : n - 1), rows + i * padded,
@@ -112,8 +114,9 @@ EDGE_DOTPROD void edge_s8_conv2d_4x8k4_neondot(const edge_window_params *w, cons
 
 EDGE_DOTPROD void edge_s8_fully_connected_neondot(int32_t input_count, int32_t output_count,
                                                   const edge_requant_params *requant, const int8_t *input,
-                                                  const int8_t *filter, const int32_t *bias, int8_t *output) {
+                                                  const int8_t *filter, const int32_t *bias, const void *prepared,
+                                                  int8_t *output) {
     const edge_window_params w = edge_fully_connected_window(input_count, output_count);
-    edge_s8_conv2d_4x8k4_neondot(&w, requant, input, filter, bias, output);
+    edge_s8_conv2d_4x8k4_neondot(&w, requant, input, filter, bias, prepared, 0, 1, output);
 }
 #endif

@@ -54,12 +54,14 @@ static inline void mac8(int32x4_t *lo, int32x4_t *hi, const int8_t *x, int8x8_t 
 
 void edge_s8_depthwise_conv2d_c8_neon(const edge_window_params *w, int32_t depth_multiplier,
                                       const edge_requant_params *rq, const int8_t *input, const int8_t *filter,
-                                      const int32_t *bias, int8_t *output) {
+                                      const int32_t *bias, const void *packed, int32_t row_begin, int32_t row_end,
+                                      int8_t *output) {
+    (void)packed;
     const int32_t channels = w->output_channels, taps = w->kernel_height * w->kernel_width;
     const int32_t vector_channels = channels & ~7, wide_channels = channels & ~15;
     if (depth_multiplier != 1 || channels > EDGE_MAX_CHANNELS || taps > MAX_TAPS ||
         taps * vector_channels > MAX_TAPS_TIMES_CHANNELS) {
-        edge_s8_depthwise_conv2d_ref(w, depth_multiplier, rq, input, filter, bias, output);
+        edge_s8_depthwise_conv2d_ref(w, depth_multiplier, rq, input, filter, bias, NULL, row_begin, row_end, output);
         return;
     }
     _Alignas(16) int16_t weights[MAX_TAPS_TIMES_CHANNELS];
@@ -79,7 +81,7 @@ void edge_s8_depthwise_conv2d_c8_neon(const edge_window_params *w, int32_t depth
     const int8x8_t input_zero_point = vdup_n_s8((int8_t)rq->input_zero_point);
     const edge_output_neon o = edge_output_neon_make(rq->output_zero_point, rq->activation_min, rq->activation_max);
 
-    for (int32_t oy = 0; oy < w->output_height; ++oy) {
+    for (int32_t oy = row_begin; oy < row_end; ++oy) {
         const int32_t iy0 = oy * w->stride_height - w->pad_top;
         const int32_t ky_begin = iy0 < 0 ? -iy0 : 0;
         const int32_t ky_end = iy0 + w->kernel_height > w->input_height ? w->input_height - iy0 : w->kernel_height;

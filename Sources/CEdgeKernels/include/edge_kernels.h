@@ -89,32 +89,63 @@ typedef struct {
     int32_t pad_top, pad_left;  // bottom/right padding follows from the output size
 } edge_window_params;
 
+// Calling convention of the weighted ops (conv, depthwise conv, fully connected): PACK ONCE, RUN MANY.
+// - pack(..., packed): called once per layer when a model is loaded, never during an inference.
+//   With packed == NULL it only returns the number of bytes this table needs for the layer (0 is
+//   allowed: the table then reads filter and bias directly and run may receive packed == NULL).
+//   Otherwise it writes exactly that many bytes to `packed` (caller-owned, 64-byte aligned,
+//   unchanged and alive while the layer runs) and returns the count. The bytes depend on every
+//   argument of pack (the window's shape, padding and strides, the requantization including zero
+//   points and clamps, filter, bias) and on nothing else; they are specific to the table whose pack
+//   wrote them.
+// - run(..., packed, ...): the same window/requant/filter/bias as given to pack, plus those bytes.
+//   It allocates nothing, takes no lock and logs nothing; it uses at most 128 kB of stack (run it on threads with 256 kB or more).
+// Row ranges (intra-op threads): conv, depthwise conv and the pools write only output rows
+// [row_begin, row_end), 0 <= row_begin <= row_end <= output_height, at their usual place in
+// `output` (the whole tensor); they read only input and packed. Calls on disjoint row ranges of
+// one layer may therefore run concurrently on different threads, and any split of
+// [0, output_height) gives the bytes of one whole call. Add is elementwise: the caller splits its
+// count (a sub-range is the same op on offset pointers).
+
 // 2-D convolution. filter: OHWI [output_channels][kernel_height][kernel_width][input_channels];
 // bias: [output_channels] (never NULL).
+typedef size_t (*edge_conv2d_s8_pack_fn)(const edge_window_params *window, const edge_requant_params *requant,
+                                         const int8_t *filter, const int32_t *bias, void *packed);
 typedef void (*edge_conv2d_s8_fn)(const edge_window_params *window, const edge_requant_params *requant,
                                   const int8_t *input, const int8_t *filter, const int32_t *bias,
-                                  int8_t *output);
+                                  const void *packed, int32_t row_begin, int32_t row_end, int8_t *output);
 
 // Depthwise convolution, output_channels = input_channels * depth_multiplier; output channel
 // c * depth_multiplier + m reads input channel c. filter: [kernel_height][kernel_width][output_channels].
+typedef size_t (*edge_depthwise_conv2d_s8_pack_fn)(const edge_window_params *window, int32_t depth_multiplier,
+                                                   const edge_requant_params *requant, const int8_t *filter,
+                                                   const int32_t *bias, void *packed);
 typedef void (*edge_depthwise_conv2d_s8_fn)(const edge_window_params *window, int32_t depth_multiplier,
                                             const edge_requant_params *requant, const int8_t *input,
-                                            const int8_t *filter, const int32_t *bias, int8_t *output);
+                                            const int8_t *filter, const int32_t *bias, const void *packed,
+                                            int32_t row_begin, int32_t row_end, int8_t *output);
 
 // Fully connected: output[n] over input[0..input_count). filter: [output_count][input_count].
+// Always one call (no row range: it is a single output pixel).
+typedef size_t (*edge_fully_connected_s8_pack_fn)(int32_t input_count, int32_t output_count,
+                                                  const edge_requant_params *requant, const int8_t *filter,
+                                                  const int32_t *bias, void *packed);
 typedef void (*edge_fully_connected_s8_fn)(int32_t input_count, int32_t output_count,
                                            const edge_requant_params *requant, const int8_t *input,
-                                           const int8_t *filter, const int32_t *bias, int8_t *output);
+                                           const int8_t *filter, const int32_t *bias, const void *packed,
+                                           int8_t *output);
 
 // Max pool: output has the input's scale and zero point; result clamped to [activation_min, activation_max].
 typedef void (*edge_max_pool_s8_fn)(const edge_window_params *window, int32_t activation_min,
-                                    int32_t activation_max, const int8_t *input, int8_t *output);
+                                    int32_t activation_max, const int8_t *input, int32_t row_begin,
+                                    int32_t row_end, int8_t *output);
 
 // Average pool over valid taps only: output has the input's scale and zero point;
 // value = sum / count rounded half away from zero, then clamped. A global average pool is an
 // average pool whose window is the whole input.
 typedef void (*edge_average_pool_s8_fn)(const edge_window_params *window, int32_t activation_min,
-                                        int32_t activation_max, const int8_t *input, int8_t *output);
+                                        int32_t activation_max, const int8_t *input, int32_t row_begin,
+                                        int32_t row_end, int8_t *output);
 
 // Elementwise add of two int8 tensors with their own quantization (TFLite's scheme):
 //   a' = requantize((a - a_zero_point) << left_shift, a_multiplier, a_shift)   (likewise b')
@@ -135,8 +166,11 @@ typedef void (*edge_add_s8_fn)(size_t count, const edge_add_params *params, cons
 // One implementation of every op. Chosen once at start-up (edge_kernels_select) and then only read.
 typedef struct {
     const char *name;  // "reference", "avx2", "avx512vnni", "neon", "neon-dotprod"
+    edge_conv2d_s8_pack_fn conv2d_pack;
     edge_conv2d_s8_fn conv2d;
+    edge_depthwise_conv2d_s8_pack_fn depthwise_conv2d_pack;
     edge_depthwise_conv2d_s8_fn depthwise_conv2d;
+    edge_fully_connected_s8_pack_fn fully_connected_pack;
     edge_fully_connected_s8_fn fully_connected;
     edge_max_pool_s8_fn max_pool;
     edge_average_pool_s8_fn average_pool;
@@ -155,14 +189,26 @@ const edge_kernel_table *edge_kernels_select(const char *name);
 // to `tables` and returns how many there are (at most 4).
 size_t edge_kernels_supported(const edge_kernel_table **tables, size_t capacity);
 
-// Reference kernels: the definition of right.
+// Reference kernels: the definition of right. They need no packed bytes: the pack functions
+// return 0 and the run functions ignore `packed` (NULL is fine).
+size_t edge_s8_conv2d_pack_ref(const edge_window_params *window, const edge_requant_params *requant,
+                               const int8_t *filter, const int32_t *bias, void *packed);
 void edge_s8_conv2d_ref(const edge_window_params *window, const edge_requant_params *requant,
-                        const int8_t *input, const int8_t *filter, const int32_t *bias, int8_t *output);
+                        const int8_t *input, const int8_t *filter, const int32_t *bias, const void *packed,
+                        int32_t row_begin, int32_t row_end, int8_t *output);
+size_t edge_s8_depthwise_conv2d_pack_ref(const edge_window_params *window, int32_t depth_multiplier,
+                                         const edge_requant_params *requant, const int8_t *filter,
+                                         const int32_t *bias, void *packed);
 void edge_s8_depthwise_conv2d_ref(const edge_window_params *window, int32_t depth_multiplier,
                                   const edge_requant_params *requant, const int8_t *input, const int8_t *filter,
-                                  const int32_t *bias, int8_t *output);
+                                  const int32_t *bias, const void *packed, int32_t row_begin, int32_t row_end,
+                                  int8_t *output);
+size_t edge_s8_fully_connected_pack_ref(int32_t input_count, int32_t output_count,
+                                        const edge_requant_params *requant, const int8_t *filter,
+                                        const int32_t *bias, void *packed);
 void edge_s8_fully_connected_ref(int32_t input_count, int32_t output_count, const edge_requant_params *requant,
-                                 const int8_t *input, const int8_t *filter, const int32_t *bias, int8_t *output);
+                                 const int8_t *input, const int8_t *filter, const int32_t *bias,
+                                 const void *packed, int8_t *output);
 // Float logits of a final fully connected layer: logits[n] = (float)acc[n] * scale[n], with
 // acc[n] = bias[n] + sum_i (input[i] - input_zero_point) * filter[n][i] exact in int32 (same bounds
 // as the fully connected kernel), converted to float (round to nearest even) then multiplied once
@@ -172,9 +218,9 @@ void edge_s8_fully_connected_logits_ref(int32_t input_count, int32_t output_coun
                                         const int8_t *input, const int8_t *filter, const int32_t *bias,
                                         const float *scale, float *logits);
 void edge_s8_max_pool_ref(const edge_window_params *window, int32_t activation_min, int32_t activation_max,
-                          const int8_t *input, int8_t *output);
+                          const int8_t *input, int32_t row_begin, int32_t row_end, int8_t *output);
 void edge_s8_average_pool_ref(const edge_window_params *window, int32_t activation_min, int32_t activation_max,
-                              const int8_t *input, int8_t *output);
+                              const int8_t *input, int32_t row_begin, int32_t row_end, int8_t *output);
 void edge_s8_add_ref(size_t count, const edge_add_params *params, const int8_t *a, const int8_t *b, int8_t *output);
 
 #ifdef __cplusplus

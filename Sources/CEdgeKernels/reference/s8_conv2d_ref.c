@@ -1,9 +1,17 @@
 // Reference 2-D convolution: one output at a time, straight from the contract in edge_kernels.h.
 #include "edge_kernels.h"
 
+size_t edge_s8_conv2d_pack_ref(const edge_window_params *w, const edge_requant_params *rq, const int8_t *filter,
+                               const int32_t *bias, void *packed) {
+    (void)w, (void)rq, (void)filter, (void)bias, (void)packed;
+    return 0;
+}
+
 void edge_s8_conv2d_ref(const edge_window_params *w, const edge_requant_params *rq, const int8_t *input,
-                        const int8_t *filter, const int32_t *bias, int8_t *output) {
-    for (int32_t oy = 0; oy < w->output_height; ++oy) {
+                        const int8_t *filter, const int32_t *bias, const void *packed, int32_t row_begin,
+                        int32_t row_end, int8_t *output) {
+    (void)packed;
+    for (int32_t oy = row_begin; oy < row_end; ++oy) {
         for (int32_t ox = 0; ox < w->output_width; ++ox) {
             const int32_t in_y0 = oy * w->stride_height - w->pad_top;
             const int32_t in_x0 = ox * w->stride_width - w->pad_left;

@@ -1,8 +1,16 @@
 // Reference fully connected layer: one dot product per output.
 #include "edge_kernels.h"
 
+size_t edge_s8_fully_connected_pack_ref(int32_t input_count, int32_t output_count, const edge_requant_params *rq,
+                                        const int8_t *filter, const int32_t *bias, void *packed) {
+    (void)input_count, (void)output_count, (void)rq, (void)filter, (void)bias, (void)packed;
+    return 0;
+}
+
 void edge_s8_fully_connected_ref(int32_t input_count, int32_t output_count, const edge_requant_params *rq,
-                                 const int8_t *input, const int8_t *filter, const int32_t *bias, int8_t *output) {
+                                 const int8_t *input, const int8_t *filter, const int32_t *bias,
+                                 const void *packed, int8_t *output) {
+    (void)packed;
     for (int32_t n = 0; n < output_count; ++n) {
         int32_t acc = bias[n];
         const int8_t *row = filter + (size_t)n * input_count;

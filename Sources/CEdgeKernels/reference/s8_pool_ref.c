@@ -3,8 +3,8 @@
 #include "edge_kernels.h"
 
 void edge_s8_max_pool_ref(const edge_window_params *w, int32_t activation_min, int32_t activation_max,
-                          const int8_t *input, int8_t *output) {
-    for (int32_t oy = 0; oy < w->output_height; ++oy) {
+                          const int8_t *input, int32_t row_begin, int32_t row_end, int8_t *output) {
+    for (int32_t oy = row_begin; oy < row_end; ++oy) {
         for (int32_t ox = 0; ox < w->output_width; ++ox) {
             for (int32_t c = 0; c < w->output_channels; ++c) {
                 int32_t best = -128;  // a window always holds at least one valid tap
@@ -31,8 +31,8 @@ static int32_t rounded_mean(int32_t sum, int32_t count) {
 }
 
 void edge_s8_average_pool_ref(const edge_window_params *w, int32_t activation_min, int32_t activation_max,
-                              const int8_t *input, int8_t *output) {
-    for (int32_t oy = 0; oy < w->output_height; ++oy) {
+                              const int8_t *input, int32_t row_begin, int32_t row_end, int8_t *output) {
+    for (int32_t oy = row_begin; oy < row_end; ++oy) {
         for (int32_t ox = 0; ox < w->output_width; ++ox) {
             for (int32_t c = 0; c < w->output_channels; ++c) {
                 int32_t sum = 0, count = 0;

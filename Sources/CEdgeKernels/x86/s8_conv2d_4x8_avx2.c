@@ -114,6 +114,7 @@ EDGE_AVX2 static inline void widen_row(const edge_window_params *w, const int8_t
 EDGE_AVX2 __attribute__((always_inline)) static inline void conv(const edge_window_params *w,
                                                                   const edge_requant_params *rq, const int8_t *input,
                                                                   const int8_t *filter, const int32_t *bias,
+                                                                  int32_t row_begin, int32_t row_end,
                                                                   int8_t *output, int32_t segment, int32_t columns,
                                                                   int left_shifts) {
     const int32_t channels = w->output_channels, blocks = (channels + 7) / 8, ic = w->input_channels;
@@ -137,7 +138,7 @@ EDGE_AVX2 __attribute__((always_inline)) static inline void conv(const edge_wind
     const edge_output_avx2 o = edge_output_avx2_make(rq->output_zero_point, rq->activation_min, rq->activation_max);
     const __m256i input_zero_point = _mm256_set1_epi16((int16_t)rq->input_zero_point);
     const size_t pixel_step = (size_t)w->stride_width * ic;
-    for (int32_t oy = 0; oy < w->output_height; ++oy) {
+    for (int32_t oy = row_begin; oy < row_end; ++oy) {
         const int32_t iy0 = oy * w->stride_height - w->pad_top;
         for (int32_t ky = 0; ky < w->kernel_height; ++ky) {
             widen_row(w, input, iy0 + ky, columns, input_zero_point, rows + ky * row_stride);
@@ -162,7 +163,8 @@ EDGE_AVX2 __attribute__((always_inline)) static inline void conv(const edge_wind
 
 EDGE_AVX2 void edge_s8_conv2d_4x8_avx2(const edge_window_params *w, const edge_requant_params *rq,
                                        const int8_t *input, const int8_t *filter, const int32_t *bias,
-                                       int8_t *output) {
+                                       const void *packed, int32_t row_begin, int32_t row_end, int8_t *output) {
+    (void)packed;
     const int32_t ic = w->input_channels, channels = w->output_channels, blocks = (channels + 7) / 8;
     const int32_t segment = (w->kernel_width * ic + 1) & ~1;
     // Widened columns: the padded input width, enough for the last window, at least 1.
@@ -171,18 +173,19 @@ EDGE_AVX2 void edge_s8_conv2d_4x8_avx2(const edge_window_params *w, const edge_r
     if (channels > EDGE_MAX_CHANNELS ||
         (size_t)blocks * w->kernel_height * segment * 16 > EDGE_MAX_PACKED_WEIGHT_BYTES ||
         (size_t)w->kernel_height * ((size_t)columns * ic + 2) > MAX_WIDENED) {
-        edge_s8_conv2d_ref(w, rq, input, filter, bias, output);
+        edge_s8_conv2d_ref(w, rq, input, filter, bias, NULL, row_begin, row_end, output);
     } else if (edge_any_left_shift(rq->shift, channels)) {
-        conv(w, rq, input, filter, bias, output, segment, columns, 1);
+        conv(w, rq, input, filter, bias, row_begin, row_end, output, segment, columns, 1);
     } else {
-        conv(w, rq, input, filter, bias, output, segment, columns, 0);
+        conv(w, rq, input, filter, bias, row_begin, row_end, output, segment, columns, 0);
     }
 }
 
 EDGE_AVX2 void edge_s8_fully_connected_avx2(int32_t input_count, int32_t output_count,
                                             const edge_requant_params *requant, const int8_t *input,
-                                            const int8_t *filter, const int32_t *bias, int8_t *output) {
+                                            const int8_t *filter, const int32_t *bias, const void *packed,
+                                            int8_t *output) {
     const edge_window_params w = edge_fully_connected_window(input_count, output_count);
-    edge_s8_conv2d_4x8_avx2(&w, requant, input, filter, bias, output);
+    edge_s8_conv2d_4x8_avx2(&w, requant, input, filter, bias, packed, 0, 1, output);
 }
 #endif

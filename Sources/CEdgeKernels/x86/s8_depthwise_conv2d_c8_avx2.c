@@ -41,7 +41,8 @@ EDGE_AVX2 static inline __m128i interior16(const int8_t *x, const ptrdiff_t *off
 EDGE_AVX2 static inline __m256i load8(const int8_t *p) { return _mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i *)p)); }
 
 EDGE_AVX2 static inline void depthwise(const edge_window_params *w, const edge_requant_params *rq, const int8_t *input,
-                                       const int8_t *filter, const int32_t *bias, int8_t *output, int left_shifts) {
+                                       const int8_t *filter, const int32_t *bias, int32_t row_begin, int32_t row_end,
+                                       int8_t *output, int left_shifts) {
     const int32_t channels = w->output_channels, taps = w->kernel_height * w->kernel_width;
     const int32_t vector_channels = channels & ~7;
     _Alignas(32) int32_t weights[MAX_TAPS_TIMES_CHANNELS];
@@ -83,7 +84,7 @@ EDGE_AVX2 static inline void depthwise(const edge_window_params *w, const edge_r
     const __m256i input_zero_point = _mm256_set1_epi32(rq->input_zero_point);
     const edge_output_avx2 o = edge_output_avx2_make(rq->output_zero_point, rq->activation_min, rq->activation_max);
 
-    for (int32_t oy = 0; oy < w->output_height; ++oy) {
+    for (int32_t oy = row_begin; oy < row_end; ++oy) {
         const int32_t iy0 = oy * w->stride_height - w->pad_top;
         const int32_t ky_begin = iy0 < 0 ? -iy0 : 0;
         const int32_t ky_end = iy0 + w->kernel_height > w->input_height ? w->input_height - iy0 : w->kernel_height;
@@ -146,17 +147,19 @@ EDGE_AVX2 static inline void depthwise(const edge_window_params *w, const edge_r
 
 EDGE_AVX2 void edge_s8_depthwise_conv2d_c8_avx2(const edge_window_params *w, int32_t depth_multiplier,
                                                 const edge_requant_params *rq, const int8_t *input,
-                                                const int8_t *filter, const int32_t *bias, int8_t *output) {
+                                                const int8_t *filter, const int32_t *bias, const void *packed,
+                                                int32_t row_begin, int32_t row_end, int8_t *output) {
+    (void)packed;
     const int32_t channels = w->output_channels, taps = w->kernel_height * w->kernel_width;
     if (depth_multiplier != 1 || channels > EDGE_MAX_CHANNELS || taps > MAX_TAPS ||
         taps * (channels & ~7) > MAX_TAPS_TIMES_CHANNELS) {
-        edge_s8_depthwise_conv2d_ref(w, depth_multiplier, rq, input, filter, bias, output);
+        edge_s8_depthwise_conv2d_ref(w, depth_multiplier, rq, input, filter, bias, NULL, row_begin, row_end, output);
         return;
     }
     if (edge_any_left_shift(rq->shift, channels)) {
-        depthwise(w, rq, input, filter, bias, output, 1);
+        depthwise(w, rq, input, filter, bias, row_begin, row_end, output, 1);
     } else {
-        depthwise(w, rq, input, filter, bias, output, 0);
+        depthwise(w, rq, input, filter, bias, row_begin, row_end, output, 0);
     }
 }
 #endif

@@ -4,10 +4,10 @@
 #include "requantize_avx2.h"
 
 EDGE_AVX2 void edge_s8_max_pool_c32_avx2(const edge_window_params *w, int32_t activation_min, int32_t activation_max,
-                                         const int8_t *input, int8_t *output) {
+                                         const int8_t *input, int32_t row_begin, int32_t row_end, int8_t *output) {
     const int32_t channels = w->output_channels;
     const __m256i lo = _mm256_set1_epi8((int8_t)activation_min), hi = _mm256_set1_epi8((int8_t)activation_max);
-    for (int32_t oy = 0; oy < w->output_height; ++oy) {
+    for (int32_t oy = row_begin; oy < row_end; ++oy) {
         const int32_t iy0 = oy * w->stride_height - w->pad_top;
         const int32_t ky_begin = iy0 < 0 ? -iy0 : 0;
         const int32_t ky_end = iy0 + w->kernel_height > w->input_height ? w->input_height - iy0 : w->kernel_height;
