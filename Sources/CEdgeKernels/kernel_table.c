@@ -35,8 +35,11 @@ static const edge_kernel_table avx2_table = {
 
 static const edge_kernel_table avx512vnni_table = {
     .name = "avx512vnni",
+    .conv2d_pack = edge_s8_conv2d_pack_avx512vnni,  // weights packed once at model load
     .conv2d = edge_s8_conv2d_4x16k4_avx512vnni,
+    .depthwise_conv2d_pack = edge_s8_depthwise_conv2d_pack_avx512vnni,
     .depthwise_conv2d = edge_s8_depthwise_conv2d_c32_avx512vnni,
+    .fully_connected_pack = edge_s8_fully_connected_pack_avx512vnni,
     .fully_connected = edge_s8_fully_connected_avx512vnni,
     .max_pool = edge_s8_max_pool_c64_avx512bw,
     .average_pool = edge_s8_average_pool_ref,  // one global pool of 4x4x7 per inference

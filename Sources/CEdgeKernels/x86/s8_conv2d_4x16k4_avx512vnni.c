@@ -12,38 +12,19 @@
 // (edge_kernels.h) keeps inside int32; so the result is exact whatever the intermediate sums (for
 // the supported reductions they do not even wrap: 255 * 127 * 4608 < 2^28, bias < 2^30).
 //
-// Per output row, the kernel_height input rows it reads are converted once to u ("offset rows"),
-// with explicit padding columns; the tile reads each kernel row's kernel_width * input_channels
-// consecutive bytes four at a time (broadcast to all lanes) against weights packed per call as
-// [channel block of 16][quad][lane][4]. Fully connected layers run here as a 1x1 conv over one pixel.
+// Packed once at model load (edge_s8_conv2d_pack_avx512vnni): per block of 16 output channels the
+// requantization constants and the corrected bias, then the weights as [block][quad][lane][4].
+// Per output row, the kernel_height input rows it reads are converted to u ("offset rows", on the
+// stack) with explicit padding columns; the tile reads each kernel row's kernel_width *
+// input_channels consecutive bytes four at a time (broadcast to all lanes). Fully connected layers
+// run here as a 1x1 conv over one pixel. Shapes whose offset rows exceed the stack buffer pack
+// nothing and run the reference.
 #if defined(__x86_64__) || defined(EDGE_KERNELS_SIMDE)
 #include <string.h>
 
 #include "requantize_avx512.h"
 
 enum { MAX_OFFSET_ROW_BYTES = 32768 };  // bytes of the offset rows of one output row
-
-// Weights as [channel block of 16][quad q][lane][4], the reduction index running over kernel rows
-// of `segment` entries (kernel_width * input_channels rounded up to a multiple of 4; the extra
-// entries and the lanes past the last channel have weight 0). Also the per-channel weight sums.
-EDGE_AVX512VNNI static void pack_quads(const edge_window_params *w, const int8_t *filter, int32_t segment,
-                                       int8_t *packed, int32_t *weight_sum) {
-    const int32_t channels = w->output_channels, blocks = (channels + 15) / 16, row = w->kernel_width * w->input_channels;
-    const int32_t quads = w->kernel_height * segment / 4, reduction = w->kernel_height * row;
-    memset(packed, 0, (size_t)blocks * quads * 64);
-    for (int32_t oc = 0; oc < channels; ++oc) {
-        int8_t *dst = packed + (size_t)(oc / 16) * quads * 64 + (oc % 16) * 4;
-        const int8_t *src = filter + (size_t)oc * reduction;
-        int32_t sum = 0;
-        for (int32_t ky = 0; ky < w->kernel_height; ++ky)
-            for (int32_t kx = 0; kx < row; ++kx) {
-                const int32_t k = ky * segment + kx;  // position in the padded reduction
-                dst[(k / 4) * 64 + (k & 3)] = src[ky * row + kx];
-                sum += src[ky * row + kx];
-            }
-        weight_sum[oc] = sum;
-    }
-}
 
 typedef struct {
     edge_requant_avx512 requant;
@@ -123,40 +104,85 @@ EDGE_AVX512VNNI static inline void offset_row(const edge_window_params *w, const
     if (right > 0) memset(out + n, pad, (size_t)right * ic);
 }
 
-EDGE_AVX512VNNI __attribute__((always_inline)) static inline void conv(const edge_window_params *w,
-                                                                        const edge_requant_params *rq,
-                                                                        const int8_t *input, const int8_t *filter,
-                                                                        const int32_t *bias, int8_t *output,
-                                                                        int32_t segment, int32_t columns,
-                                                                        int left_shifts) {
-    const int32_t channels = w->output_channels, blocks = (channels + 15) / 16, ic = w->input_channels;
-    const size_t row_stride = (size_t)columns * ic + 4;  // +4: a quad may read up to 3 bytes past a row
-    const size_t block_stride = (size_t)w->kernel_height * segment * 16;
-    _Alignas(64) int8_t packed[EDGE_MAX_PACKED_WEIGHT_BYTES];
-    _Alignas(64) uint8_t rows[MAX_OFFSET_ROW_BYTES];
-    int32_t weight_sum[EDGE_MAX_CHANNELS];
-    channel_block cb[EDGE_MAX_CHANNELS / 16];
-    pack_quads(w, filter, segment, packed, weight_sum);
-    const int32_t offset_zero_point = rq->input_zero_point + 128;  // [0, 255]
-    for (int32_t b = 0; b < blocks; ++b) {
+// The geometry every call derives from the window.
+typedef struct {
+    int32_t segment;  // kernel_width * input_channels rounded up to a multiple of 4
+    int32_t columns;  // offset columns: the padded input width, enough for the last window
+    int32_t blocks;   // blocks of 16 output channels
+    size_t row_stride, block_stride;
+} conv_shape;
+
+static inline conv_shape shape_of(const edge_window_params *w) {
+    conv_shape g;
+    g.segment = (w->kernel_width * w->input_channels + 3) & ~3;
+    const int32_t last = (w->output_width - 1) * w->stride_width + w->kernel_width;
+    g.columns = w->pad_left + w->input_width > last ? w->pad_left + w->input_width : last;
+    g.blocks = (w->output_channels + 15) / 16;
+    g.row_stride = (size_t)g.columns * w->input_channels + 4;  // +4: a quad may read up to 3 bytes past a row
+    g.block_stride = (size_t)w->kernel_height * g.segment * 16;
+    return g;
+}
+
+static inline int supported(const edge_window_params *w, const conv_shape *g) {
+    return (size_t)w->kernel_height * g->row_stride <= MAX_OFFSET_ROW_BYTES;
+}
+
+// Packed bytes: channel_block[blocks], then the weights as [block][quad q][lane][4] (the reduction
+// index running over kernel rows of `segment` entries; the extra entries and the lanes past the
+// last channel have weight 0).
+EDGE_AVX512VNNI size_t edge_s8_conv2d_pack_avx512vnni(const edge_window_params *w, const edge_requant_params *rq,
+                                                      const int8_t *filter, const int32_t *bias, void *packed) {
+    const conv_shape g = shape_of(w);
+    if (!supported(w, &g)) return 0;
+    const size_t bytes = sizeof(channel_block) * (size_t)g.blocks + g.block_stride * (size_t)g.blocks;
+    if (packed == NULL) return bytes;
+    channel_block *cb = packed;
+    int8_t *quads = (int8_t *)(cb + g.blocks);
+    memset(quads, 0, g.block_stride * (size_t)g.blocks);
+    const int32_t channels = w->output_channels, row = w->kernel_width * w->input_channels;
+    const int32_t reduction = w->kernel_height * row;
+    const uint32_t offset_zero_point = (uint32_t)(rq->input_zero_point + 128);  // [0, 255]
+    for (int32_t b = 0; b < g.blocks; ++b) {
         int32_t m[16], s[16], start[16];
         for (int32_t lane = 0; lane < 16; ++lane) {
             const int32_t oc = b * 16 + lane;
-            m[lane] = oc < channels ? rq->multiplier[oc] : 0;
-            s[lane] = oc < channels ? rq->shift[oc] : 0;
-            // Wraps like the accumulation itself (modulo 2^32); exact for models within the contract.
-            start[lane] = oc < channels ? (int32_t)((uint32_t)bias[oc] - (uint32_t)offset_zero_point * (uint32_t)weight_sum[oc]) : 0;
+            m[lane] = s[lane] = start[lane] = 0;
+            if (oc >= channels) continue;
+            int8_t *dst = quads + (size_t)b * g.block_stride + lane * 4;
+            const int8_t *src = filter + (size_t)oc * reduction;
+            int32_t sum = 0;
+            for (int32_t ky = 0; ky < w->kernel_height; ++ky)
+                for (int32_t kx = 0; kx < row; ++kx) {
+                    const int32_t k = ky * g.segment + kx;  // position in the padded reduction
+                    dst[(k / 4) * 64 + (k & 3)] = src[ky * row + kx];
+                    sum += src[ky * row + kx];
+                }
+            m[lane] = rq->multiplier[oc], s[lane] = rq->shift[oc];
+            // Modulo 2^32 like the accumulation itself; exact for models within the contract.
+            start[lane] = (int32_t)((uint32_t)bias[oc] - offset_zero_point * (uint32_t)sum);
         }
         cb[b].requant = edge_requant_avx512_make(m, s);
         cb[b].start = _mm512_loadu_si512(start);
     }
+    return bytes;
+}
+
+EDGE_AVX512VNNI __attribute__((always_inline)) static inline void conv(const edge_window_params *w,
+                                                                        const edge_requant_params *rq,
+                                                                        const int8_t *input, const conv_shape *g,
+                                                                        const channel_block *cb, const int8_t *quads,
+                                                                        int32_t row_begin, int32_t row_end,
+                                                                        int8_t *output, int left_shifts) {
+    const int32_t channels = w->output_channels, blocks = g->blocks, ic = w->input_channels;
+    const size_t row_stride = g->row_stride, block_stride = g->block_stride;
+    _Alignas(64) uint8_t rows[MAX_OFFSET_ROW_BYTES];
     const edge_output_avx512 o = edge_output_avx512_make(rq->output_zero_point, rq->activation_min, rq->activation_max);
-    const uint8_t pad = (uint8_t)offset_zero_point;
+    const uint8_t pad = (uint8_t)(rq->input_zero_point + 128);
     const size_t pixel_step = (size_t)w->stride_width * ic;
-    for (int32_t oy = 0; oy < w->output_height; ++oy) {
+    for (int32_t oy = row_begin; oy < row_end; ++oy) {
         const int32_t iy0 = oy * w->stride_height - w->pad_top;
         for (int32_t ky = 0; ky < w->kernel_height; ++ky) {
-            offset_row(w, input, iy0 + ky, columns, pad, rows + ky * row_stride);
+            offset_row(w, input, iy0 + ky, g->columns, pad, rows + ky * row_stride);
             memset(rows + ky * row_stride + row_stride - 4, 0, 4);
         }
         int8_t *out_row = output + (size_t)oy * w->output_width * channels;
@@ -167,10 +193,10 @@ EDGE_AVX512VNNI __attribute__((always_inline)) static inline void conv(const edg
             int8_t *out = out_row + (size_t)ox * channels;
             int32_t b = 0;
             for (; b + 2 <= blocks; b += 2)
-                tile(x, w->kernel_height, row_stride, segment, packed + b * block_stride, block_stride, cb + b, 2, n,
+                tile(x, w->kernel_height, row_stride, g->segment, quads + b * block_stride, block_stride, cb + b, 2, n,
                      channels - b * 16, out + b * 16, channels, &o, left_shifts);
             if (b < blocks)
-                tile(x, w->kernel_height, row_stride, segment, packed + b * block_stride, block_stride, cb + b, 1, n,
+                tile(x, w->kernel_height, row_stride, g->segment, quads + b * block_stride, block_stride, cb + b, 1, n,
                      channels - b * 16, out + b * 16, channels, &o, left_shifts);
         }
     }
@@ -178,27 +204,35 @@ EDGE_AVX512VNNI __attribute__((always_inline)) static inline void conv(const edg
 
 EDGE_AVX512VNNI void edge_s8_conv2d_4x16k4_avx512vnni(const edge_window_params *w, const edge_requant_params *rq,
                                                       const int8_t *input, const int8_t *filter, const int32_t *bias,
+                                                      const void *packed, int32_t row_begin, int32_t row_end,
                                                       int8_t *output) {
-    const int32_t ic = w->input_channels, channels = w->output_channels, blocks = (channels + 15) / 16;
-    const int32_t segment = (w->kernel_width * ic + 3) & ~3;
-    // Offset columns: the padded input width, enough for the last window, at least 1.
-    const int32_t last = (w->output_width - 1) * w->stride_width + w->kernel_width;
-    const int32_t columns = w->pad_left + w->input_width > last ? w->pad_left + w->input_width : last;
-    if (channels > EDGE_MAX_CHANNELS ||
-        (size_t)blocks * w->kernel_height * segment * 16 > EDGE_MAX_PACKED_WEIGHT_BYTES ||
-        (size_t)w->kernel_height * ((size_t)columns * ic + 4) > MAX_OFFSET_ROW_BYTES) {
-        edge_s8_conv2d_ref(w, rq, input, filter, bias, output);
-    } else if (edge_requant_avx512_left_shifts(rq->shift, channels)) {
-        conv(w, rq, input, filter, bias, output, segment, columns, 1);
-    } else {
-        conv(w, rq, input, filter, bias, output, segment, columns, 0);
+    const conv_shape g = shape_of(w);
+    if (!supported(w, &g)) {
+        edge_s8_conv2d_ref(w, rq, input, filter, bias, NULL, row_begin, row_end, output);
+        return;
     }
+    const channel_block *cb = packed;
+    const int8_t *quads = (const int8_t *)(cb + g.blocks);
+    if (edge_requant_avx512_left_shifts(rq->shift, w->output_channels)) {
+        conv(w, rq, input, &g, cb, quads, row_begin, row_end, output, 1);
+    } else {
+        conv(w, rq, input, &g, cb, quads, row_begin, row_end, output, 0);
+    }
+}
+
+EDGE_AVX512VNNI size_t edge_s8_fully_connected_pack_avx512vnni(int32_t input_count, int32_t output_count,
+                                                               const edge_requant_params *requant,
+                                                               const int8_t *filter, const int32_t *bias,
+                                                               void *packed) {
+    const edge_window_params w = edge_fully_connected_window(input_count, output_count);
+    return edge_s8_conv2d_pack_avx512vnni(&w, requant, filter, bias, packed);
 }
 
 EDGE_AVX512VNNI void edge_s8_fully_connected_avx512vnni(int32_t input_count, int32_t output_count,
                                                         const edge_requant_params *requant, const int8_t *input,
-                                                        const int8_t *filter, const int32_t *bias, int8_t *output) {
+                                                        const int8_t *filter, const int32_t *bias,
+                                                        const void *packed, int8_t *output) {
     const edge_window_params w = edge_fully_connected_window(input_count, output_count);
-    edge_s8_conv2d_4x16k4_avx512vnni(&w, requant, input, filter, bias, output);
+    edge_s8_conv2d_4x16k4_avx512vnni(&w, requant, input, filter, bias, packed, 0, 1, output);
 }
 #endif

@@ -13,38 +13,65 @@
 // Overflow contract: additions are int32 modulo 2^32 (VPDPWSSD, not VPDPWSSDS) and the final value
 // is the reference's accumulator, inside int32 by the contract of edge_kernels.h, so it is exact.
 // Channel tails use masked loads and stores (no scalar loop, no reads past the tensor).
+// Packed once at model load (edge_s8_depthwise_conv2d_pack_avx512vnni): the requantization
+// constants, corrected biases and interleaved weights per group of 32 channels, and the
+// zero-point row.
 #if defined(__x86_64__) || defined(EDGE_KERNELS_SIMDE)
 #include <string.h>
 
 #include "requantize_avx512.h"
 
-enum { MAX_TAPS = 25, MAX_PAIRS = (MAX_TAPS + 1) / 2, MAX_GROUPS = EDGE_MAX_CHANNELS / 32 };
+enum { MAX_TAPS = 25 };
 
 // Channel (within a group of 32) of lane `lane` (0..15) of the low (half 0) or high (half 1) accumulator.
 static inline int32_t permuted_channel(int half, int32_t lane) { return 8 * (lane / 4) + 4 * half + lane % 4; }
 
-EDGE_AVX512VNNI __attribute__((always_inline)) static inline void depthwise(
-    const edge_window_params *w, const edge_requant_params *rq, const int8_t *input, const int8_t *filter,
-    const int32_t *bias, int8_t *output, int left_shifts) {
-    const int32_t channels = w->output_channels, taps = w->kernel_height * w->kernel_width;
-    const int32_t pairs = (taps + 1) / 2, groups = (channels + 31) / 32;
-    _Alignas(64) int16_t weights[MAX_GROUPS * MAX_PAIRS * 2 * 32];  // [group][pair][half][lane][2 taps]
-    _Alignas(64) int32_t start[MAX_GROUPS * 2 * 16];                // [group][half][lane]
-    edge_requant_avx512 requant[MAX_GROUPS * 2];
-    _Alignas(64) int8_t zero_point_row[EDGE_MAX_CHANNELS];
-    memset(zero_point_row, (int8_t)rq->input_zero_point, (size_t)channels);
-    for (int32_t g = 0; g < groups; ++g) {
+// Packed bytes, each part 64-byte aligned: requant[groups][2], start[groups][2][16] int32,
+// weights[groups][pairs][2][16 lanes][2 taps] int16, the zero-point row (channels bytes).
+typedef struct {
+    int32_t taps, pairs, groups;
+    size_t requant, start, weights, zero_point_row, bytes;  // offsets and total size
+} depthwise_layout;
+
+static inline depthwise_layout layout_of(const edge_window_params *w) {
+    depthwise_layout l;
+    l.taps = w->kernel_height * w->kernel_width, l.pairs = (l.taps + 1) / 2, l.groups = (w->output_channels + 31) / 32;
+    l.requant = 0;
+    l.start = l.requant + sizeof(edge_requant_avx512) * 2 * (size_t)l.groups;
+    l.weights = l.start + (size_t)l.groups * 2 * 16 * sizeof(int32_t);
+    l.zero_point_row = l.weights + (size_t)l.groups * l.pairs * 2 * 32 * sizeof(int16_t);
+    l.bytes = l.zero_point_row + ((size_t)w->output_channels + 63) / 64 * 64;
+    return l;
+}
+
+static inline int supported(const edge_window_params *w, int32_t depth_multiplier) {
+    return depth_multiplier == 1 && w->kernel_height * w->kernel_width <= MAX_TAPS;
+}
+
+EDGE_AVX512VNNI size_t edge_s8_depthwise_conv2d_pack_avx512vnni(const edge_window_params *w, int32_t depth_multiplier,
+                                                                const edge_requant_params *rq, const int8_t *filter,
+                                                                const int32_t *bias, void *packed) {
+    if (!supported(w, depth_multiplier)) return 0;
+    const depthwise_layout l = layout_of(w);
+    if (packed == NULL) return l.bytes;
+    const int32_t channels = w->output_channels;
+    unsigned char *base = packed;
+    edge_requant_avx512 *requant = (edge_requant_avx512 *)(base + l.requant);
+    int32_t *start = (int32_t *)(base + l.start);
+    int16_t *weights = (int16_t *)(base + l.weights);
+    memset(base + l.zero_point_row, (int8_t)rq->input_zero_point, l.bytes - l.zero_point_row);
+    for (int32_t g = 0; g < l.groups; ++g) {
         for (int half = 0; half < 2; ++half) {
             int32_t m[16], sh[16];
             for (int32_t lane = 0; lane < 16; ++lane) {
                 const int32_t c = g * 32 + permuted_channel(half, lane);
                 const int valid = c < channels;
                 int32_t sum = 0;
-                for (int32_t p = 0; p < pairs; ++p)
+                for (int32_t p = 0; p < l.pairs; ++p)
                     for (int32_t j = 0; j < 2; ++j) {
                         const int32_t t = 2 * p + j;
-                        const int16_t weight = valid && t < taps ? filter[(size_t)t * channels + c] : 0;
-                        weights[((g * MAX_PAIRS + p) * 2 + half) * 32 + lane * 2 + j] = weight;
+                        const int16_t weight = valid && t < l.taps ? filter[(size_t)t * channels + c] : 0;
+                        weights[((g * l.pairs + p) * 2 + half) * 32 + lane * 2 + j] = weight;
                         sum += weight;
                     }
                 m[lane] = valid ? rq->multiplier[c] : 0;
@@ -56,26 +83,39 @@ EDGE_AVX512VNNI __attribute__((always_inline)) static inline void depthwise(
             requant[g * 2 + half] = edge_requant_avx512_make(m, sh);
         }
     }
+    return l.bytes;
+}
+
+EDGE_AVX512VNNI __attribute__((always_inline)) static inline void depthwise(
+    const edge_window_params *w, const edge_requant_params *rq, const int8_t *input, const void *packed,
+    int32_t row_begin, int32_t row_end, int8_t *output, int left_shifts) {
+    const int32_t channels = w->output_channels;
+    const depthwise_layout l = layout_of(w);
+    const unsigned char *base = packed;
+    const edge_requant_avx512 *requant = (const edge_requant_avx512 *)(base + l.requant);
+    const int32_t *start = (const int32_t *)(base + l.start);
+    const int16_t *weights = (const int16_t *)(base + l.weights);
+    const int8_t *zero_point_row = (const int8_t *)(base + l.zero_point_row);
     const edge_output_avx512 o = edge_output_avx512_make(rq->output_zero_point, rq->activation_min, rq->activation_max);
     const int8_t *tap[MAX_TAPS + 1];
-    for (int32_t oy = 0; oy < w->output_height; ++oy) {
+    for (int32_t oy = row_begin; oy < row_end; ++oy) {
         const int32_t iy0 = oy * w->stride_height - w->pad_top;
         for (int32_t ox = 0; ox < w->output_width; ++ox) {
             const int32_t ix0 = ox * w->stride_width - w->pad_left;
-            for (int32_t t = 0; t < taps; ++t) {
+            for (int32_t t = 0; t < l.taps; ++t) {
                 const int32_t iy = iy0 + t / w->kernel_width, ix = ix0 + t % w->kernel_width;
                 tap[t] = iy >= 0 && iy < w->input_height && ix >= 0 && ix < w->input_width
                              ? input + ((size_t)iy * w->input_width + ix) * channels
                              : zero_point_row;
             }
-            tap[taps] = zero_point_row;  // the partner of an odd last tap (weight 0)
+            tap[l.taps] = zero_point_row;  // the partner of an odd last tap (weight 0)
             int8_t *out = output + ((size_t)oy * w->output_width + ox) * channels;
-            for (int32_t g = 0; g < groups; ++g) {
+            for (int32_t g = 0; g < l.groups; ++g) {
                 const int32_t c = g * 32, n = channels - c < 32 ? channels - c : 32;
                 const uint32_t mask = (uint32_t)edge_low_lanes(n);
                 __m512i lo = _mm512_load_si512(start + g * 32), hi = _mm512_load_si512(start + g * 32 + 16);
-                const int16_t *k = weights + (size_t)g * MAX_PAIRS * 64;
-                for (int32_t p = 0; p < pairs; ++p, k += 64) {
+                const int16_t *k = weights + (size_t)g * l.pairs * 64;
+                for (int32_t p = 0; p < l.pairs; ++p, k += 64) {
                     const __m512i a = _mm512_cvtepi8_epi16(_mm256_maskz_loadu_epi8(mask, tap[2 * p] + c));
                     const __m512i b = _mm512_cvtepi8_epi16(_mm256_maskz_loadu_epi8(mask, tap[2 * p + 1] + c));
                     lo = _mm512_dpwssd_epi32(lo, _mm512_unpacklo_epi16(a, b), _mm512_load_si512(k));
@@ -92,14 +132,14 @@ EDGE_AVX512VNNI __attribute__((always_inline)) static inline void depthwise(
 EDGE_AVX512VNNI void edge_s8_depthwise_conv2d_c32_avx512vnni(const edge_window_params *w, int32_t depth_multiplier,
                                                              const edge_requant_params *rq, const int8_t *input,
                                                              const int8_t *filter, const int32_t *bias,
+                                                             const void *packed, int32_t row_begin, int32_t row_end,
                                                              int8_t *output) {
-    const int32_t channels = w->output_channels, taps = w->kernel_height * w->kernel_width;
-    if (depth_multiplier != 1 || channels > EDGE_MAX_CHANNELS || taps > MAX_TAPS) {
-        edge_s8_depthwise_conv2d_ref(w, depth_multiplier, rq, input, filter, bias, output);
-    } else if (edge_requant_avx512_left_shifts(rq->shift, channels)) {
-        depthwise(w, rq, input, filter, bias, output, 1);
+    if (!supported(w, depth_multiplier)) {
+        edge_s8_depthwise_conv2d_ref(w, depth_multiplier, rq, input, filter, bias, NULL, row_begin, row_end, output);
+    } else if (edge_requant_avx512_left_shifts(rq->shift, w->output_channels)) {
+        depthwise(w, rq, input, packed, row_begin, row_end, output, 1);
     } else {
-        depthwise(w, rq, input, filter, bias, output, 0);
+        depthwise(w, rq, input, packed, row_begin, row_end, output, 0);
     }
 }
 #endif

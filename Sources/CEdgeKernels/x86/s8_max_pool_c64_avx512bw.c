@@ -6,10 +6,11 @@
 #include "../internal/edge_kernel_variants.h"
 
 EDGE_AVX512BW void edge_s8_max_pool_c64_avx512bw(const edge_window_params *w, int32_t activation_min,
-                                                 int32_t activation_max, const int8_t *input, int8_t *output) {
+                                                 int32_t activation_max, const int8_t *input, int32_t row_begin,
+                                                 int32_t row_end, int8_t *output) {
     const int32_t channels = w->output_channels;
     const __m512i lo = _mm512_set1_epi8((char)activation_min), hi = _mm512_set1_epi8((char)activation_max);
-    for (int32_t oy = 0; oy < w->output_height; ++oy) {
+    for (int32_t oy = row_begin; oy < row_end; ++oy) {
         const int32_t iy0 = oy * w->stride_height - w->pad_top;
         const int32_t ky_begin = iy0 < 0 ? -iy0 : 0;
         const int32_t ky_end = iy0 + w->kernel_height > w->input_height ? w->input_height - iy0 : w->kernel_height;
