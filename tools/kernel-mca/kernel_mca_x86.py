@@ -1,0 +1,146 @@
+"""Static throughput of the x86 kernels' inner loops (llvm-mca), AVX2 against AVX-512 VNNI.
+
+No AVX-512 CPU is at hand (this machine is a Zen 3; QEMU's TCG has no AVX-512), so the
+avx512vnni table's speed is estimated: each kernel file is compiled as the library compiles it
+(clang -O2 -S, ISA from the per-function target attributes), the innermost loop holding the
+multiply-accumulates (clang marks loop headers "This Inner Loop Header") goes through llvm-mca for
+an Ice Lake / Sapphire Rapids server core and, for the AVX2 loops, this machine's Zen 3, and
+MACs per cycle = int8 MACs per iteration / cycles per iteration. MACs per instruction (zmm/ymm):
+VPDPBUSD 64/32, VPDPWSSD 32/16, VPMADDWD 32/16. Inner loops only (no requantization, row
+building or memory stalls); lanes past a layer's last channel are counted as useful, so layers
+with fewer channels than a vector (the 8-channel stem) run slower than this.
+"""
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from kernel_mca import model_macs  # noqa: E402
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+KERNELS = os.path.join(ROOT, "Sources", "CEdgeKernels")
+CPUS = ["znver3", "icelake-server", "sapphirerapids"]
+
+# (table, file, function, op class, CPUs it runs on)
+LOOPS = [
+    ("avx2", "x86/s8_conv2d_4x8_avx2.c", "edge_s8_conv2d_4x8_avx2", "conv", CPUS),
+    ("avx512vnni", "x86/s8_conv2d_4x16k4_avx512vnni.c", "edge_s8_conv2d_4x16k4_avx512vnni", "conv", CPUS[1:]),
+    ("avx2", "x86/s8_depthwise_conv2d_c8_avx2.c", "edge_s8_depthwise_conv2d_c8_avx2", "depthwise", CPUS),
+    ("avx512vnni", "x86/s8_depthwise_conv2d_c32_avx512vnni.c", "edge_s8_depthwise_conv2d_c32_avx512vnni",
+     "depthwise", CPUS[1:]),
+]
+
+
+def macs_of(line):
+    m = re.match(r"\s*(vpdpbusd|vpdpwssd|vpmaddwd)\s+.*%([xyz])mm\d+\s*$", line)
+    if not m:
+        return 0
+    op, width = m.groups()
+    lanes = {"x": 4, "y": 8, "z": 16}[width]
+    return lanes * (4 if op == "vpdpbusd" else 2)
+
+
+def inner_loops(asm, function):
+    """Inner loop bodies of `function` (and the static functions it inlines) in AT&T assembly."""
+    lines = asm.splitlines()
+    start = next(i for i, l in enumerate(lines) if l.startswith(function + ":"))
+    end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith(".Lfunc_end")), len(lines))
+    loops = []
+    for i in range(start, end):
+        if "This Inner Loop Header" not in lines[i]:
+            continue
+        j = i
+        while not re.match(r"^\.LBB\d+_\d+:", lines[j]):
+            j -= 1
+        label = lines[j].split(":")[0]
+        body = []
+        for k in range(i + 1, end):
+            text = lines[k].split("#")[0].rstrip()
+            if not text.strip() or text.strip().startswith("."):
+                continue
+            body.append(text)
+            if re.match(r"\s*j\w+\s+" + re.escape(label) + r"\s*$", text):
+                loops.append(body)
+                break
+    return loops
+
+
+def basic_blocks(asm, function):
+    """Straight-line instruction runs of the file (split at labels and jumps; `function`'s helpers
+    may stay outlined), e.g. the AVX2 depthwise conv's fully unrolled 3x3 step, analyzed as if
+    repeated in a loop."""
+    blocks, current = [], []
+    for line in asm.splitlines():
+        text = line.split("#")[0].rstrip()
+        if re.match(r"^\.?\w+:", text):
+            blocks.append(current)
+            current = []
+            continue
+        if not text.strip() or text.strip().startswith("."):
+            continue
+        current.append(text)
+        if re.match(r"\s*(j\w+|ret|call)\s", text + " "):
+            blocks.append(current)
+            current = []
+    blocks.append(current)
+    return [b for b in blocks if b]
+
+
+def mca_cycles(body, cpu, mca):
+    with tempfile.NamedTemporaryFile("w", suffix=".s", delete=False) as f:
+        f.write("\n".join(body) + "\n")
+        path = f.name
+    try:
+        out = subprocess.run([mca, "-mtriple=x86_64-linux-gnu", f"-mcpu={cpu}", "-iterations=200", path],
+                             capture_output=True, text=True, check=True).stdout
+    finally:
+        os.unlink(path)
+    return int(re.search(r"Total Cycles:\s+(\d+)", out).group(1)) / int(re.search(r"Iterations:\s+(\d+)", out).group(1))
+
+
+def main():
+    clang, mca = sys.argv[1], sys.argv[2]
+    macs = model_macs()
+    rates = {}
+    print("| kernel (inner loop) | MACs/iter | " + " | ".join(f"{c} cyc/iter, MACs/cyc" for c in CPUS) + " |")
+    print("|---|---|" + "---|" * len(CPUS))
+    for table, source, function, op, cpus in LOOPS:
+        asm = subprocess.run([clang, "--target=x86_64-linux-gnu", "-O2", "-S", "-o", "-",
+                              "-I", os.path.join(KERNELS, "include"), os.path.join(KERNELS, source)],
+                             capture_output=True, text=True, check=True).stdout
+        loops = [(sum(macs_of(l) for l in body), body) for body in inner_loops(asm, function)]
+        per_iter, body = max(loops, key=lambda item: item[0])
+        unit = "loop"
+        if per_iter == 0:  # no loop around the multiply-accumulates: the unrolled block
+            unit = "block"
+            per_iter, body = max(((sum(macs_of(l) for l in b), b) for b in basic_blocks(asm, function)),
+                                 key=lambda item: item[0])
+        cells = []
+        for cpu in CPUS:
+            if cpu not in cpus:
+                cells.append("n/a (no AVX-512)")
+                continue
+            cycles = mca_cycles(body, cpu, mca)
+            rates[(table, op, cpu)] = per_iter / cycles
+            cells.append(f"{cycles:.2f}, {per_iter / cycles:.1f}")
+        print(f"| {function} ({unit}, {len(body)} instr) | {per_iter} | " + " | ".join(cells) + " |")
+
+    total = sum(macs.values())
+    print()
+    print(f"Model: {total / 1e6:.2f} M MACs, inner loops only, one core, cycles per inference "
+          "(divide by the clock in GHz for us; at 3 GHz shown):")
+    print()
+    print("| CPU | table | est. MACs/cycle | est. k cycles/inference | est. us at 3 GHz |")
+    print("|---|---|---|---|---|")
+    for cpu in CPUS:
+        for table in ("avx2", "avx512vnni"):
+            if (table, "conv", cpu) not in rates:
+                continue
+            cycles = sum(macs[op] / rates[(table, op, cpu)] for op in macs)
+            print(f"| {cpu} | {table} | {total / cycles:.1f} | {cycles / 1e3:.0f} | {cycles / 3e3:.1f} |")
+
+
+if __name__ == "__main__":
+    main()
