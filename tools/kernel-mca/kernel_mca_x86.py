@@ -9,8 +9,11 @@ MACs per cycle = int8 MACs per iteration / cycles per iteration. MACs per instru
 VPDPBUSD 64/32, VPDPWSSD 32/16, VPMADDWD 32/16. Inner loops only (no requantization, row
 building or memory stalls). The per-inference estimate charges every layer of the default model
 at its kernel's rate divided by the share of vector lanes holding real channels (channels
-rounded up to the kernel's channel block: AVX2 8, avx512vnni conv 16, avx512vnni depthwise 32),
-so the 8-channel stem and the narrow early depthwise layers count with their idle lanes.
+rounded up to the kernel's channel block: AVX2 8, avx512vnni conv 16, avx512vnni depthwise 64,
+except the avx512vnni depthwise conv's flat path for 1-32 channels dividing 64 at stride 1, which fills every
+lane; its border pixels are not modelled), so the 8-channel stem counts with its idle lanes, and
+the share of real entries in the reduction (rows or taps padded with zero weights to a multiple of
+2 for VPMADDWD, 4 for VPDPBUSD: the stem's 3-entry rows, 9 taps in 10 or 12 slots).
 """
 import os
 import re
@@ -22,23 +25,27 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from kernel_mca import model_macs  # noqa: E402
 
 # Channel block (lanes per output pixel) of each table's kernels.
-BLOCK = {("avx2", "conv"): 8, ("avx2", "depthwise"): 8, ("avx512vnni", "conv"): 16, ("avx512vnni", "depthwise"): 32}
+BLOCK = {("avx2", "conv"): 8, ("avx2", "depthwise"): 8, ("avx512vnni", "conv"): 16, ("avx512vnni", "depthwise"): 64}
+# Reduction entries per multiply-accumulate lane: conv rows (kernel_width * input_channels) and
+# depthwise taps are padded with zero weights to a multiple of it.
+STEP = {("avx2", "conv"): 2, ("avx2", "depthwise"): 2, ("avx512vnni", "conv"): 4, ("avx512vnni", "depthwise"): 4}
 
 
 def model_layers():
-    """(op class, MACs, channels of the vector dimension) of every conv and depthwise layer of the
-    default model (mini-Xception, 64x64x1), the same shapes as kernel_mca.model_macs."""
-    layers = [("conv", 62 * 62 * 8 * 9, 8), ("conv", 60 * 60 * 8 * 9 * 8, 8)]
+    """(op class, MACs, channels of the vector dimension, reduction run: conv kernel_width *
+    input_channels, depthwise taps) of every conv and depthwise layer of the default model
+    (mini-Xception, 64x64x1), the same shapes as kernel_mca.model_macs."""
+    layers = [("conv", 62 * 62 * 8 * 9, 8, 3), ("conv", 60 * 60 * 8 * 9 * 8, 8, 24)]
     size, channels = 60, 8
     for block in range(4):
         out, half = 16 << block, (size + 1) // 2
-        layers += [("depthwise", size * size * 9 * channels, channels), ("depthwise", size * size * 9 * out, out),
-                   ("conv", size * size * channels * out, out), ("conv", size * size * out * out, out),
-                   ("conv", half * half * channels * out, out)]
+        layers += [("depthwise", size * size * 9 * channels, channels, 9), ("depthwise", size * size * 9 * out, out, 9),
+                   ("conv", size * size * channels * out, out, channels), ("conv", size * size * out * out, out, out),
+                   ("conv", half * half * channels * out, out, channels)]
         size, channels = half, out
-    layers.append(("conv", 4 * 4 * 7 * 9 * 128, 7))
-    assert sum(m for op, m, _ in layers if op == "conv") == model_macs()["conv"]
-    assert sum(m for op, m, _ in layers if op == "depthwise") == model_macs()["depthwise"]
+    layers.append(("conv", 4 * 4 * 7 * 9 * 128, 7, 3 * 128))
+    assert sum(m for op, m, _, _ in layers if op == "conv") == model_macs()["conv"]
+    assert sum(m for op, m, _, _ in layers if op == "depthwise") == model_macs()["depthwise"]
     return layers
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -50,7 +57,7 @@ LOOPS = [
     ("avx2", "x86/s8_conv2d_4x8_avx2.c", "edge_s8_conv2d_4x8_avx2", "conv", CPUS),
     ("avx512vnni", "x86/s8_conv2d_4x16k4_avx512vnni.c", "edge_s8_conv2d_4x16k4_avx512vnni", "conv", CPUS[1:]),
     ("avx2", "x86/s8_depthwise_conv2d_c8_avx2.c", "edge_s8_depthwise_conv2d_c8_avx2", "depthwise", CPUS),
-    ("avx512vnni", "x86/s8_depthwise_conv2d_c32_avx512vnni.c", "edge_s8_depthwise_conv2d_c32_avx512vnni",
+    ("avx512vnni", "x86/s8_depthwise_conv2d_c64_avx512vnni.c", "edge_s8_depthwise_conv2d_c64_avx512vnni",
      "depthwise", CPUS[1:]),
 ]
 
@@ -161,9 +168,12 @@ def main():
             if (table, "conv", cpu) not in rates:
                 continue
             cycles = 0.0
-            for op, layer_macs, channels in model_layers():
-                block = BLOCK[(table, op)]
-                used = channels / (-(-channels // block) * block)
+            for op, layer_macs, channels, run in model_layers():
+                block, step = BLOCK[(table, op)], STEP[(table, op)]
+                used = run / (-(-run // step) * step)
+                used *= channels / (-(-channels // block) * block)
+                if (table, op) == ("avx512vnni", "depthwise") and 64 % channels == 0:
+                    used = run / (-(-run // step) * step)  # flat (pixel, channel) path: every lane (stride 1)
                 cycles += layer_macs / (rates[(table, op, cpu)] * used)
             print(f"| {cpu} | {table} | {total / cycles:.1f} | {cycles / 1e3:.0f} | {cycles / 3e3:.1f} |")
 

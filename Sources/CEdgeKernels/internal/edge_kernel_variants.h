@@ -47,7 +47,7 @@ void edge_s8_fully_connected_avx512vnni(int32_t input_count, int32_t output_coun
 size_t edge_s8_depthwise_conv2d_pack_avx512vnni(const edge_window_params *window, int32_t depth_multiplier,
                                                 const edge_requant_params *requant, const int8_t *filter,
                                                 const int32_t *bias, void *packed);
-void edge_s8_depthwise_conv2d_c32_avx512vnni(const edge_window_params *window, int32_t depth_multiplier,
+void edge_s8_depthwise_conv2d_c64_avx512vnni(const edge_window_params *window, int32_t depth_multiplier,
                                              const edge_requant_params *requant, const int8_t *input,
                                              const int8_t *filter, const int32_t *bias, const void *packed,
                                              int32_t row_begin, int32_t row_end, int8_t *output);
