@@ -9,9 +9,10 @@ MACs per cycle = int8 MACs per iteration / cycles per iteration. MACs per instru
 VPDPBUSD 64/32, VPDPWSSD 32/16, VPMADDWD 32/16. Inner loops only (no requantization, row
 building or memory stalls). The per-inference estimate charges every layer of the default model
 at its kernel's rate divided by the share of vector lanes holding real channels (channels
-rounded up to the kernel's channel block: AVX2 8, avx512vnni conv 16, avx512vnni depthwise 64,
+rounded up to the kernel's channel block: AVX2 8, avx512vnni conv 16 (its 8 x 16 tile for layers of at
+most 16 channels, the 4 x 32 tile otherwise), avx512vnni depthwise 64,
 except the avx512vnni depthwise conv's flat path for 1-32 channels dividing 64 at stride 1, which fills every
-lane; its border pixels are not modelled), so the 8-channel stem counts with its idle lanes, and
+lane; its border pixels are not modelled), and
 the share of real entries in the reduction (rows or taps padded with zero weights to a multiple of
 2 for VPMADDWD, 4 for VPDPBUSD: the stem's 3-entry rows, 9 taps in 10 or 12 slots).
 """
@@ -25,10 +26,12 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from kernel_mca import model_macs  # noqa: E402
 
 # Channel block (lanes per output pixel) of each table's kernels.
-BLOCK = {("avx2", "conv"): 8, ("avx2", "depthwise"): 8, ("avx512vnni", "conv"): 16, ("avx512vnni", "depthwise"): 64}
+BLOCK = {("avx2", "conv"): 8, ("avx2", "depthwise"): 8, ("avx512vnni", "conv"): 16, ("avx512vnni", "conv-narrow"): 16,
+         ("avx512vnni", "depthwise"): 64}
 # Reduction entries per multiply-accumulate lane: conv rows (kernel_width * input_channels) and
 # depthwise taps are padded with zero weights to a multiple of it.
-STEP = {("avx2", "conv"): 2, ("avx2", "depthwise"): 2, ("avx512vnni", "conv"): 4, ("avx512vnni", "depthwise"): 4}
+STEP = {("avx2", "conv"): 2, ("avx2", "depthwise"): 2, ("avx512vnni", "conv"): 4, ("avx512vnni", "conv-narrow"): 4,
+        ("avx512vnni", "depthwise"): 4}
 
 
 def model_layers():
@@ -52,10 +55,13 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 KERNELS = os.path.join(ROOT, "Sources", "CEdgeKernels")
 CPUS = ["znver3", "icelake-server", "sapphirerapids"]
 
-# (table, file, function, op class, CPUs it runs on)
+# (table, file, function, op class, CPUs it runs on[, weight vectors loaded per iteration: 2 for the
+# avx512vnni conv's 4 x 32 tile, 1 for its 8 x 16 tile (layers of <= 16 channels)]); the loop with
+# the most MACs among those)
 LOOPS = [
     ("avx2", "x86/s8_conv2d_4x8_avx2.c", "edge_s8_conv2d_4x8_avx2", "conv", CPUS),
-    ("avx512vnni", "x86/s8_conv2d_4x16k4_avx512vnni.c", "edge_s8_conv2d_4x16k4_avx512vnni", "conv", CPUS[1:]),
+    ("avx512vnni", "x86/s8_conv2d_4x16k4_avx512vnni.c", "edge_s8_conv2d_4x16k4_avx512vnni", "conv", CPUS[1:], 2),
+    ("avx512vnni", "x86/s8_conv2d_4x16k4_avx512vnni.c", "edge_s8_conv2d_4x16k4_avx512vnni", "conv-narrow", CPUS[1:], 1),
     ("avx2", "x86/s8_depthwise_conv2d_c8_avx2.c", "edge_s8_depthwise_conv2d_c8_avx2", "depthwise", CPUS),
     ("avx512vnni", "x86/s8_depthwise_conv2d_c64_avx512vnni.c", "edge_s8_depthwise_conv2d_c64_avx512vnni",
      "depthwise", CPUS[1:]),
@@ -135,11 +141,13 @@ def main():
     rates = {}
     print("| kernel (inner loop) | MACs/iter | " + " | ".join(f"{c} cyc/iter, MACs/cyc" for c in CPUS) + " |")
     print("|---|---|" + "---|" * len(CPUS))
-    for table, source, function, op, cpus in LOOPS:
+    for table, source, function, op, cpus, *wanted in LOOPS:
         asm = subprocess.run([clang, "--target=x86_64-linux-gnu", "-O2", "-S", "-o", "-",
                               "-I", os.path.join(KERNELS, "include"), os.path.join(KERNELS, source)],
                              capture_output=True, text=True, check=True).stdout
         loops = [(sum(macs_of(l) for l in body), body) for body in inner_loops(asm, function)]
+        if wanted:
+            loops = [item for item in loops if sum(bool(re.match(r"\s*vmovdq[au]64\s+\(", l)) for l in item[1]) == wanted[0]]
         per_iter, body = max(loops, key=lambda item: item[0])
         unit = "loop"
         if per_iter == 0:  # no loop around the multiply-accumulates: the unrolled block
@@ -154,7 +162,7 @@ def main():
             cycles = mca_cycles(body, cpu, mca)
             rates[(table, op, cpu)] = per_iter / cycles
             cells.append(f"{cycles:.2f}, {per_iter / cycles:.1f}")
-        print(f"| {function} ({unit}, {len(body)} instr) | {per_iter} | " + " | ".join(cells) + " |")
+        print(f"| {function}{' 8x16 tile' if op == 'conv-narrow' else ' 4x32 tile' if table == 'avx512vnni' and op == 'conv' else ''} ({unit}, {len(body)} instr) | {per_iter} | " + " | ".join(cells) + " |")
 
     total = sum(macs.values())
     print()
@@ -169,6 +177,8 @@ def main():
                 continue
             cycles = 0.0
             for op, layer_macs, channels, run in model_layers():
+                if table == "avx512vnni" and op == "conv" and channels <= 16:
+                    op = "conv-narrow"  # one channel block: the 8 x 16 tile
                 block, step = BLOCK[(table, op)], STEP[(table, op)]
                 used = run / (-(-run // step) * step)
                 used *= channels / (-(-channels // block) * block)

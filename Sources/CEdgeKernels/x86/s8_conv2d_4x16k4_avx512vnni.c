@@ -1,5 +1,6 @@
 // Int8 conv (any kernel size, stride, padding) on AVX-512 VNNI as a matrix product over tiles of 4
-// horizontally adjacent output pixels x 16 (or 32) output channels, 4 reduction steps per VPDPBUSD.
+// horizontally adjacent output pixels x 32 output channels (an odd last block of 16 channels, and
+// layers of at most 16 channels: 8 pixels x 16), 4 reduction steps per VPDPBUSD.
 //
 // VPDPBUSD multiplies unsigned bytes by signed bytes, four per int32 lane, and adds the four exact
 // products (each within [-255 * 128, 255 * 127]) to the lane without saturation or any int16
@@ -37,15 +38,16 @@ static inline int32_t load_quad(const uint8_t *p) {
     return v;
 }
 
-// Accumulates 4 pixels (tap rows at x[i] + ky * row_stride) against `blocks` (1 or 2) channel
-// blocks, requantizes and stores `pixels` outputs of `channels` channels (0 < channels <= 16 * blocks).
+// Accumulates 4 pixels (tap rows at x[i] + ky * row_stride) against 2 channel blocks (8
+// independent accumulators), requantizes and stores `pixels` outputs of `channels` channels
+// (16 < channels <= 32; lanes past the last channel are not stored).
 EDGE_AVX512VNNI __attribute__((always_inline)) static inline void tile(
     const uint8_t *const x[4], int32_t kernel_height, size_t row_stride, int32_t segment, const int8_t *weights,
-    size_t block_stride, const channel_block *cb, int blocks, int32_t pixels, int32_t channels, int8_t *out,
+    size_t block_stride, const channel_block *cb, int32_t pixels, int32_t channels, int8_t *out,
     int32_t out_stride, const edge_output_avx512 *o, int left_shifts) {
     // Named accumulators (not an array indexed later at run time) so that they stay in registers.
     __m512i a00 = cb[0].start, a10 = a00, a20 = a00, a30 = a00;
-    __m512i a01 = blocks > 1 ? cb[1].start : a00, a11 = a01, a21 = a01, a31 = a01;
+    __m512i a01 = cb[1].start, a11 = a01, a21 = a01, a31 = a01;
     const int8_t *wp = weights;
     for (int32_t ky = 0; ky < kernel_height; ++ky) {
         const uint8_t *p0 = x[0] + ky * row_stride, *p1 = x[1] + ky * row_stride;
@@ -58,23 +60,51 @@ EDGE_AVX512VNNI __attribute__((always_inline)) static inline void tile(
             a10 = _mm512_dpbusd_epi32(a10, u1, w0);
             a20 = _mm512_dpbusd_epi32(a20, u2, w0);
             a30 = _mm512_dpbusd_epi32(a30, u3, w0);
-            if (blocks > 1) {
-                const __m512i w1 = _mm512_loadu_si512(wp + block_stride);
-                a01 = _mm512_dpbusd_epi32(a01, u0, w1);
-                a11 = _mm512_dpbusd_epi32(a11, u1, w1);
-                a21 = _mm512_dpbusd_epi32(a21, u2, w1);
-                a31 = _mm512_dpbusd_epi32(a31, u3, w1);
-            }
+            const __m512i w1 = _mm512_loadu_si512(wp + block_stride);
+            a01 = _mm512_dpbusd_epi32(a01, u0, w1);
+            a11 = _mm512_dpbusd_epi32(a11, u1, w1);
+            a21 = _mm512_dpbusd_epi32(a21, u2, w1);
+            a31 = _mm512_dpbusd_epi32(a31, u3, w1);
         }
     }
     const __m512i acc[4][2] = {{a00, a01}, {a10, a11}, {a20, a21}, {a30, a31}};
     for (int32_t i = 0; i < pixels; ++i) {
-        for (int b = 0; b < blocks; ++b) {
+        for (int b = 0; b < 2; ++b) {
             const __m128i y = edge_narrow_s8_avx512(edge_requantize_avx512(acc[i][b], &cb[b].requant, left_shifts), o);
             const int32_t n = channels - b * 16;
             _mm_mask_storeu_epi8(out + (size_t)i * out_stride + b * 16, edge_low_lanes(n < 16 ? n : 16), y);
         }
     }
+}
+
+// One channel block (layers of at most 16 channels, or the odd last block): 8 pixels, so that
+// there are as many independent accumulators (8) as in the 4 x 2-block tile to cover VPDPBUSD's
+// latency. Stores `pixels` (1..8) outputs of `channels` (1..16) channels.
+EDGE_AVX512VNNI __attribute__((always_inline)) static inline void tile8(
+    const uint8_t *const x[8], int32_t kernel_height, size_t row_stride, int32_t segment, const int8_t *weights,
+    const channel_block *cb, int32_t pixels, int32_t channels, int8_t *out, int32_t out_stride,
+    const edge_output_avx512 *o, int left_shifts) {
+    __m512i a0 = cb->start, a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+    const int8_t *wp = weights;
+    for (int32_t ky = 0; ky < kernel_height; ++ky) {
+        const size_t r = ky * row_stride;
+        for (int32_t k = 0; k < segment; k += 4, wp += 64) {
+            const __m512i w = _mm512_loadu_si512(wp);
+            a0 = _mm512_dpbusd_epi32(a0, _mm512_set1_epi32(load_quad(x[0] + r + k)), w);
+            a1 = _mm512_dpbusd_epi32(a1, _mm512_set1_epi32(load_quad(x[1] + r + k)), w);
+            a2 = _mm512_dpbusd_epi32(a2, _mm512_set1_epi32(load_quad(x[2] + r + k)), w);
+            a3 = _mm512_dpbusd_epi32(a3, _mm512_set1_epi32(load_quad(x[3] + r + k)), w);
+            a4 = _mm512_dpbusd_epi32(a4, _mm512_set1_epi32(load_quad(x[4] + r + k)), w);
+            a5 = _mm512_dpbusd_epi32(a5, _mm512_set1_epi32(load_quad(x[5] + r + k)), w);
+            a6 = _mm512_dpbusd_epi32(a6, _mm512_set1_epi32(load_quad(x[6] + r + k)), w);
+            a7 = _mm512_dpbusd_epi32(a7, _mm512_set1_epi32(load_quad(x[7] + r + k)), w);
+        }
+    }
+    const __m512i acc[8] = {a0, a1, a2, a3, a4, a5, a6, a7};
+    const uint64_t mask = edge_low_lanes(channels);
+    for (int32_t i = 0; i < pixels; ++i)
+        _mm_mask_storeu_epi8(out + (size_t)i * out_stride, mask,
+                             edge_narrow_s8_avx512(edge_requantize_avx512(acc[i], &cb->requant, left_shifts), o));
 }
 
 // Writes input row iy as offset bytes u = x + 128 into dst: `columns` columns of `ic` values,
@@ -129,7 +159,7 @@ static inline int supported(const edge_window_params *w, const conv_shape *g) {
 
 // Packed bytes: channel_block[blocks], then the weights as [block][quad q][lane][4] (the reduction
 // index running over kernel rows of `segment` entries; the extra entries and the lanes past the
-// last channel have weight 0).
+// last channel have weight 0). Lane l holds channel 16 * block + l.
 EDGE_AVX512VNNI size_t edge_s8_conv2d_pack_avx512vnni(const edge_window_params *w, const edge_requant_params *rq,
                                                       const int8_t *filter, const int32_t *bias, void *packed) {
     const conv_shape g = shape_of(w);
@@ -186,18 +216,27 @@ EDGE_AVX512VNNI __attribute__((always_inline)) static inline void conv(const edg
             memset(rows + ky * row_stride + row_stride - 4, 0, 4);
         }
         int8_t *out_row = output + (size_t)oy * w->output_width * channels;
-        for (int32_t ox = 0; ox < w->output_width; ox += 4) {
-            const int32_t n = w->output_width - ox < 4 ? w->output_width - ox : 4;
-            const uint8_t *x[4];
-            for (int32_t i = 0; i < 4; ++i) x[i] = rows + (size_t)(ox + (i < n ? i : n - 1)) * pixel_step;
-            int8_t *out = out_row + (size_t)ox * channels;
-            int32_t b = 0;
-            for (; b + 2 <= blocks; b += 2)
-                tile(x, w->kernel_height, row_stride, g->segment, quads + b * block_stride, block_stride, cb + b, 2, n,
-                     channels - b * 16, out + b * 16, channels, &o, left_shifts);
-            if (b < blocks)
-                tile(x, w->kernel_height, row_stride, g->segment, quads + b * block_stride, block_stride, cb + b, 1, n,
-                     channels - b * 16, out + b * 16, channels, &o, left_shifts);
+        const int32_t paired_blocks = blocks & ~1;
+        if (paired_blocks > 0) {
+            for (int32_t ox = 0; ox < w->output_width; ox += 4) {
+                const int32_t n = w->output_width - ox < 4 ? w->output_width - ox : 4;
+                const uint8_t *x[4];
+                for (int32_t i = 0; i < 4; ++i) x[i] = rows + (size_t)(ox + (i < n ? i : n - 1)) * pixel_step;
+                int8_t *out = out_row + (size_t)ox * channels;
+                for (int32_t b = 0; b < paired_blocks; b += 2)
+                    tile(x, w->kernel_height, row_stride, g->segment, quads + b * block_stride, block_stride, cb + b,
+                         n, channels - b * 16, out + b * 16, channels, &o, left_shifts);
+            }
+        }
+        if (blocks > paired_blocks) {
+            const int32_t b = paired_blocks;
+            for (int32_t ox = 0; ox < w->output_width; ox += 8) {
+                const int32_t n = w->output_width - ox < 8 ? w->output_width - ox : 8;
+                const uint8_t *x[8];
+                for (int32_t i = 0; i < 8; ++i) x[i] = rows + (size_t)(ox + (i < n ? i : n - 1)) * pixel_step;
+                tile8(x, w->kernel_height, row_stride, g->segment, quads + b * block_stride, cb + b, n,
+                      channels - b * 16, out_row + (size_t)ox * channels + b * 16, channels, &o, left_shifts);
+            }
         }
     }
 }
