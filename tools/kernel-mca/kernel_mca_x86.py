@@ -56,8 +56,8 @@ KERNELS = os.path.join(ROOT, "Sources", "CEdgeKernels")
 CPUS = ["znver3", "icelake-server", "sapphirerapids"]
 
 # (table, file, function, op class, CPUs it runs on[, weight vectors loaded per iteration: 2 for the
-# avx512vnni conv's 4 x 32 tile, 1 for its 8 x 16 tile (layers of <= 16 channels)]); the loop with
-# the most MACs among those)
+# avx512vnni conv's 4 x 32 tile, 1 for its 8 x 16 tile (layers of <= 16 channels)]). Analyzed: the
+# loop (or, without that selector, loop or straight-line block) with the most MACs per iteration.
 LOOPS = [
     ("avx2", "x86/s8_conv2d_4x8_avx2.c", "edge_s8_conv2d_4x8_avx2", "conv", CPUS),
     ("avx512vnni", "x86/s8_conv2d_4x16k4_avx512vnni.c", "edge_s8_conv2d_4x16k4_avx512vnni", "conv", CPUS[1:], 2),
@@ -77,13 +77,12 @@ def macs_of(line):
     return lanes * (4 if op == "vpdpbusd" else 2)
 
 
-def inner_loops(asm, function):
-    """Inner loop bodies of `function` (and the static functions it inlines) in AT&T assembly."""
+def inner_loops(asm):
+    """Inner loop bodies in the file's AT&T assembly (every function: a kernel's helpers may stay
+    outlined; each file holds one kernel)."""
     lines = asm.splitlines()
-    start = next(i for i, l in enumerate(lines) if l.startswith(function + ":"))
-    end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith(".Lfunc_end")), len(lines))
     loops = []
-    for i in range(start, end):
+    for i in range(len(lines)):
         if "This Inner Loop Header" not in lines[i]:
             continue
         j = i
@@ -91,7 +90,7 @@ def inner_loops(asm, function):
             j -= 1
         label = lines[j].split(":")[0]
         body = []
-        for k in range(i + 1, end):
+        for k in range(i + 1, len(lines)):
             text = lines[k].split("#")[0].rstrip()
             if not text.strip() or text.strip().startswith("."):
                 continue
@@ -99,10 +98,12 @@ def inner_loops(asm, function):
             if re.match(r"\s*j\w+\s+" + re.escape(label) + r"\s*$", text):
                 loops.append(body)
                 break
+            if re.match(r"\s*(ret|jmp)\b", text):
+                break
     return loops
 
 
-def basic_blocks(asm, function):
+def basic_blocks(asm):
     """Straight-line instruction runs of the file (split at labels and jumps; `function`'s helpers
     may stay outlined), e.g. the AVX2 depthwise conv's fully unrolled 3x3 step, analyzed as if
     repeated in a loop."""
@@ -145,15 +146,12 @@ def main():
         asm = subprocess.run([clang, "--target=x86_64-linux-gnu", "-O2", "-S", "-o", "-",
                               "-I", os.path.join(KERNELS, "include"), os.path.join(KERNELS, source)],
                              capture_output=True, text=True, check=True).stdout
-        loops = [(sum(macs_of(l) for l in body), body) for body in inner_loops(asm, function)]
+        loops = [(sum(macs_of(l) for l in body), body, "loop") for body in inner_loops(asm)]
         if wanted:
             loops = [item for item in loops if sum(bool(re.match(r"\s*vmovdq[au]64\s+\(", l)) for l in item[1]) == wanted[0]]
-        per_iter, body = max(loops, key=lambda item: item[0])
-        unit = "loop"
-        if per_iter == 0:  # no loop around the multiply-accumulates: the unrolled block
-            unit = "block"
-            per_iter, body = max(((sum(macs_of(l) for l in b), b) for b in basic_blocks(asm, function)),
-                                 key=lambda item: item[0])
+        else:  # also straight-line blocks (an unrolled step, e.g. the AVX2 depthwise 3x3), as if looped
+            loops += [(sum(macs_of(l) for l in b), b, "block") for b in basic_blocks(asm)]
+        per_iter, body, unit = max(loops, key=lambda item: (item[0], item[2] == "loop"))
         cells = []
         for cpu in CPUS:
             if cpu not in cpus:
