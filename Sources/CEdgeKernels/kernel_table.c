@@ -1,5 +1,7 @@
 // Kernel tables and their selection. The fastest table the CPU supports is the default; any
 // supported one can be forced by name (the runtime reads EDGE_KERNELS).
+// Built with EDGE_KERNELS_SIMDE (tools/test.d/11-avx512-kernels-simde only, never the library),
+// the avx512vnni table runs SIMDe's portable emulation and is offered on every CPU.
 #include <string.h>
 
 #include "internal/edge_kernel_variants.h"
@@ -29,6 +31,19 @@ static const edge_kernel_table avx2_table = {
     .max_pool = edge_s8_max_pool_c32_avx2,
     .average_pool = edge_s8_average_pool_ref,  // one global pool of 4x4x7 per inference
     .add = edge_s8_add_c8_avx2,
+};
+
+static const edge_kernel_table avx512vnni_table = {
+    .name = "avx512vnni",
+    .conv2d_pack = edge_s8_conv2d_pack_avx512vnni,  // weights packed once at model load
+    .conv2d = edge_s8_conv2d_4x16k4_avx512vnni,
+    .depthwise_conv2d_pack = edge_s8_depthwise_conv2d_pack_avx512vnni,
+    .depthwise_conv2d = edge_s8_depthwise_conv2d_c64_avx512vnni,
+    .fully_connected_pack = edge_s8_fully_connected_pack_avx512vnni,
+    .fully_connected = edge_s8_fully_connected_avx512vnni,
+    .max_pool = edge_s8_max_pool_c64_avx512bw,
+    .average_pool = edge_s8_average_pool_ref,  // one global pool of 4x4x7 per inference
+    .add = edge_s8_add_c16_avx512bw,
 };
 #endif
 
@@ -70,6 +85,11 @@ size_t edge_kernels_supported(const edge_kernel_table **tables, size_t capacity)
     if (cpu.neon_dotprod) found[count++] = &neon_dotprod_table;
     if (cpu.neon) found[count++] = &neon_table;
 #elif defined(__x86_64__)
+#if defined(EDGE_KERNELS_SIMDE)
+    found[count++] = &avx512vnni_table;
+#else
+    if (cpu.avx512vnni) found[count++] = &avx512vnni_table;
+#endif
     if (cpu.avx2) found[count++] = &avx2_table;
 #endif
     (void)cpu;

@@ -182,7 +182,7 @@ typedef struct {
 const edge_kernel_table *edge_kernels_reference(void);
 
 // The fastest table this CPU supports (name NULL or ""), or the one named `name` ("reference",
-// "avx2", "neon", "neon-dotprod"); NULL when the named variant is unknown or this CPU cannot run
+// "avx2", "avx512vnni", "neon", "neon-dotprod"); NULL when the named variant is unknown or this CPU cannot run
 // it. Thread-safe, no allocation: call it once at start-up and keep the pointer.
 const edge_kernel_table *edge_kernels_select(const char *name);
 
