@@ -32,7 +32,7 @@ struct CNNBenchCommand: ParsableCommand {
     @Flag(help: "Also print a per-layer profile (median us of each step over the timed runs) on lines starting with profile.")
     var profile = false
 
-    @Option(help: "Kernel table (reference, avx2, neon, neon-dotprod); default: EDGE_KERNELS or the fastest.")
+    @Option(help: "Kernel table (reference, avx2, avx512vnni, neon, neon-dotprod); default: EDGE_KERNELS or the fastest.")
     var kernels: String?
 
     func validate() throws {

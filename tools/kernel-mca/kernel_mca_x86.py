@@ -151,7 +151,9 @@ def main():
             loops = [item for item in loops if sum(bool(re.match(r"\s*vmovdq[au]64\s+\(", l)) for l in item[1]) == wanted[0]]
         else:  # also straight-line blocks (an unrolled step, e.g. the AVX2 depthwise 3x3), as if looped
             loops += [(sum(macs_of(l) for l in b), b, "block") for b in basic_blocks(asm)]
-        per_iter, body, unit = max(loops, key=lambda item: (item[0], item[2] == "loop"))
+        # Ties (a kernel's variants with and without the saturating left shift, which the model's
+        # layers never need) go to the shorter body: the variant the model runs.
+        per_iter, body, unit = max(loops, key=lambda item: (item[0], item[2] == "loop", -len(item[1])))
         cells = []
         for cpu in CPUS:
             if cpu not in cpus:
