@@ -79,7 +79,9 @@ public enum BiasCorrection {
                 let rq = op.requantization
                 let multiplier = FixedPointMultiplier(multiplier: rq.multipliers[channel], shift: rq.shifts[channel]).real
                 guard multiplier > 0 else { continue }
-                let correction = (sums[channel] / counts[channel] / (Double(tensor.scale) * multiplier)).rounded()
+                // A multiple of the quantizer's bias step, so the bias stays on its grid.
+                let step = Double(Quantizer.biasStep(multiplier: multiplier))
+                let correction = (sums[channel] / counts[channel] / (Double(tensor.scale) * multiplier) / step).rounded() * step
                 op.bias[channel] = Int32(max(-limit, min(limit, Double(op.bias[channel]) + correction)))
             }
             model.operations[index] = model.operations[index].replacingWeighted(op)

@@ -212,8 +212,9 @@ public struct Quantizer {
         for channel in 0..<channels {
             let accumulatorScale = inputScale * Double(weightScales[channel])
             let real = Double(bias[channel]) + Double(inputOffset) * weightSums[channel]
-            quantizedBias.append(Int32(max(-limit, min(limit, (real / accumulatorScale).rounded()))))
             let multiplier = try FixedPointMultiplier(accumulatorScale / Double(outputTensor.scale))
+            let step = Double(Self.biasStep(multiplier: multiplier.real))
+            quantizedBias.append(Int32(max(-limit, min(limit, (real / accumulatorScale / step).rounded() * step))))
             multipliers.append(multiplier.multiplier)
             shifts.append(multiplier.shift)
         }
@@ -223,6 +224,19 @@ public struct Quantizer {
             window: window.map(Self.geometry) ?? WindowGeometry(kernelHeight: 0, kernelWidth: 0, strideHeight: 0, strideWidth: 0, padTop: 0, padLeft: 0),
             weights: quantizedWeights, bias: quantizedBias,
             requantization: Requantization(multipliers: multipliers, shifts: shifts, activationMin: low, activationMax: high))
+    }
+
+    /// Biases are multiples of this many accumulator units: 1/64 of an output step (at least 1).
+    /// An output step is 1 / multiplier accumulator units, often thousands, so a bias rounded to
+    /// the nearest unit flips with float noise in the last bits far more often than one rounded
+    /// to 1/64 of a step; the extra error (at most 1/128 of a step) is far below the output's
+    /// own rounding. The multiplier comes from `ScaleGrid` scales, so two imports of one network
+    /// get the same step.
+    public static let biasStepsPerOutputStep = 64.0
+
+    public static func biasStep(multiplier: Double) -> Int32 {
+        guard multiplier > 0 else { return 1 }
+        return Int32(max(1, min(Double(1 << 20), (1 / (multiplier * biasStepsPerOutputStep)).rounded(.down))))
     }
 
     /// Symmetric per-channel int8 weight scales: largest magnitude / 127 rounded up onto

@@ -28,7 +28,7 @@ struct ConvertCommand: ParsableCommand {
     @Option(name: .long, help: "Calibration method: \(CalibrationMethod.allCases.map(\.rawValue).joined(separator: ", ")).")
     var method: String = CalibrationMethod.defaultMethod.rawValue
 
-    @Option(name: .long, help: "Use at most this many calibration images (0: all).")
+    @Option(name: .long, help: "Use at most this many calibration images, spread evenly over the folder (0: all).")
     var limit: Int = 0
 
     @Flag(name: .long, help: "Skip the cross-layer channel equalization before calibration.")
@@ -67,8 +67,7 @@ struct ConvertCommand: ParsableCommand {
                 throw CommandFailure("\(model): the model takes \(graph.inputShape.channels) input channels; calibration images are gray, so only 1-channel models are supported")
             }
             let folder = try ImageFolder(path: calibration)
-            var entries = folder.entries
-            if limit > 0 { entries = Array(entries.prefix(limit)) }
+            let entries = (limit > 0 ? folder.evenSample(limit) : folder).entries
             print("model: \(graph.provenance)")
             print("calibration: \(entries.count) images in \(calibration)")
             let loading = ProgressLine(label: "loading")
