@@ -19,8 +19,8 @@ import Synchronization
 public enum RangeRefinement {
     public static let factors: [Float] = [0.8, 0.9, 1.1, 1.25]
     public static let requiredGain = 0.002
-    /// Refinement images, spread evenly over the calibration set.
-    public static let maximumImages = 400
+    /// Refinement images, spread evenly over the calibration set (all of issue 2's 1000).
+    public static let maximumImages = 1000
 
     public struct Outcome: Sendable {
         public var ranges: [ClosedRange<Float>]
