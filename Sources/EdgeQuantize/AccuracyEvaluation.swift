@@ -11,8 +11,17 @@ public struct AccuracyEvaluation: Sendable, Equatable {
     public var int8Correct = 0
     public var floatCorrect = 0
     public var agreeing = 0
+    /// Per image of the dataset (its entry order): the int8 model's and the float graph's top-1
+    /// class index; nil for images not evaluated.
+    public var predictions: [(int8: Int, float: Int)?] = []
 
     public init() {}
+
+    public static func == (a: AccuracyEvaluation, b: AccuracyEvaluation) -> Bool {
+        a.imageCount == b.imageCount && a.int8Correct == b.int8Correct && a.floatCorrect == b.floatCorrect
+            && a.agreeing == b.agreeing && a.predictions.count == b.predictions.count
+            && zip(a.predictions, b.predictions).allSatisfy { $0?.int8 == $1?.int8 && $0?.float == $1?.float }
+    }
 
     public var int8Accuracy: Double { fraction(int8Correct) }
     public var floatAccuracy: Double { fraction(floatCorrect) }
@@ -49,7 +58,9 @@ public struct AccuracyEvaluation: Sendable, Equatable {
         // Each worker has its own float executor and interpreter; counts are sums, so the
         // result does not depend on how images are split.
         let workers = max(1, min(threads, dataset.entries.count))
-        let shared = Mutex<(result: AccuracyEvaluation, failure: QuantizeError?)>((AccuracyEvaluation(), nil))
+        var initial = AccuracyEvaluation()
+        initial.predictions = Array(repeating: nil, count: dataset.entries.count)
+        let shared = Mutex<(result: AccuracyEvaluation, failure: QuantizeError?)>((initial, nil))
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
             do throws(QuantizeError) {
                 let executor: FloatExecutor
@@ -78,6 +89,7 @@ public struct AccuracyEvaluation: Sendable, Equatable {
                     let int8Class = interpreter.logits.map { argmax($0) } ?? argmax(interpreter.output)
                     shared.withLock { state in
                         state.result.imageCount += 1
+                        state.result.predictions[index] = (int8Class, floatClass)
                         if floatClass == truth { state.result.floatCorrect += 1 }
                         if int8Class == truth { state.result.int8Correct += 1 }
                         if floatClass == int8Class { state.result.agreeing += 1 }

@@ -79,12 +79,57 @@ public enum BiasCorrection {
                 let rq = op.requantization
                 let multiplier = FixedPointMultiplier(multiplier: rq.multipliers[channel], shift: rq.shifts[channel]).real
                 guard multiplier > 0 else { continue }
-                let correction = (sums[channel] / counts[channel] / (Double(tensor.scale) * multiplier)).rounded()
+                // A multiple of the quantizer's bias step, so the bias stays on its grid.
+                let step = Double(Quantizer.biasStep(multiplier: multiplier))
+                let correction = (sums[channel] / counts[channel] / (Double(tensor.scale) * multiplier) / step).rounded() * step
                 op.bias[channel] = Int32(max(-limit, min(limit, Double(op.bias[channel]) + correction)))
             }
             model.operations[index] = model.operations[index].replacingWeighted(op)
             progress(position + 1, weightedOps.count)
         }
         return model
+    }
+}
+
+extension BiasCorrection {
+    /// `graph` with the corrections `corrected` made to `original` (both quantized from `graph`
+    /// with the same tensors) moved into its float biases: a bias step of k accumulator units on
+    /// channel c is k * accumulator scale = k * real multiplier[c] * output scale. Quantizing the
+    /// result with other activation ranges keeps the corrections (as real values), which is what
+    /// `RangeRefinement` needs.
+    public static func graph(
+        _ graph: Graph, carrying corrected: QuantizedModel, from original: QuantizedModel, tensorOfNode: [TensorID?]
+    ) -> Graph {
+        var graph = graph
+        var operationWriting = [Int?](repeating: nil, count: original.tensors.count)
+        for (index, operation) in original.operations.enumerated() {
+            if let op = operation.weighted { operationWriting[op.output] = index }
+        }
+        for id in graph.nodes.indices {
+            guard let tensor = tensorOfNode[id], let index = operationWriting[tensor],
+                  let before = original.operations[index].weighted, let after = corrected.operations[index].weighted
+            else { continue }
+            let outputScale = Double(original.tensors[before.output].scale)
+            let offsets = before.bias.indices.map { channel -> Float in
+                let rq = before.requantization
+                let multiplier = FixedPointMultiplier(multiplier: rq.multipliers[channel], shift: rq.shifts[channel]).real
+                return Float(Double(after.bias[channel] - before.bias[channel]) * multiplier * outputScale)
+            }
+            guard offsets.contains(where: { $0 != 0 }) else { continue }
+            switch graph.nodes[id].operation {
+            case .conv2D(var conv):
+                for channel in conv.bias.indices { conv.bias[channel] += offsets[channel] }
+                graph.nodes[id].operation = .conv2D(conv)
+            case .depthwiseConv2D(var conv):
+                for channel in conv.bias.indices { conv.bias[channel] += offsets[channel] }
+                graph.nodes[id].operation = .depthwiseConv2D(conv)
+            case .dense(var dense):
+                for channel in dense.bias.indices { dense.bias[channel] += offsets[channel] }
+                graph.nodes[id].operation = .dense(dense)
+            default:
+                continue
+            }
+        }
+        return graph
     }
 }

@@ -1,4 +1,5 @@
 import EdgeGraph
+import EdgeInference
 import EdgeModel
 
 /// The whole conversion: calibration statistics from the float graph, ranges by a calibration
@@ -12,17 +13,21 @@ public struct PostTrainingQuantization {
     /// The calibration images, kept for bias correction.
     public let images: [[UInt8]]
     public let equalizedChannels: Bool
+    public let foldedSeparable: Bool
 
-    /// Rewrites the graph (`PoolingFolding`, then `ChannelEqualization` on up to 200 of the
-    /// images when `equalizeChannels`) and runs it on `images` (8-bit pixels at the graph's input size).
+    /// Rewrites the graph (`PoolingFolding`; `SeparableFolding` when `foldSeparable`; then
+    /// `ChannelEqualization` on up to 200 of the images when `equalizeChannels`) and runs it on
+    /// `images` (8-bit pixels at the graph's input size).
     public init(
-        graph: Graph, images: [[UInt8]], calibrationSource: String, equalizeChannels: Bool = true, progress: (Int, Int) -> Void = { _, _ in }
+        graph: Graph, images: [[UInt8]], calibrationSource: String, equalizeChannels: Bool = true,
+        foldSeparable: Bool = false, progress: (Int, Int) -> Void = { _, _ in }
     ) throws(QuantizeError) {
         guard !images.isEmpty else { throw QuantizeError("calibration needs at least one image") }
         for (index, image) in images.enumerated() where image.count != graph.inputShape.elementCount {
             throw QuantizeError("calibration image \(index) has \(image.count) pixels, the model takes \(graph.inputShape)")
         }
         var graph = PoolingFolding.fold(graph)
+        if foldSeparable { graph = SeparableFolding.fold(graph) }
         var executor: FloatExecutor
         do {
             executor = try FloatExecutor(graph: graph)
@@ -39,6 +44,7 @@ public struct PostTrainingQuantization {
         self.calibrationSource = calibrationSource
         self.images = images
         self.equalizedChannels = equalizeChannels
+        foldedSeparable = foldSeparable
         statistics = CalibrationStatistics.collect(executor: executor, images: images, progress: progress)
     }
 
@@ -63,17 +69,41 @@ public struct PostTrainingQuantization {
     }
 
     /// The int8 model with `method`'s ranges, then `BiasCorrection` on the calibration images
-    /// when `biasCorrection` is set.
+    /// when `biasCorrection` is set. With `refineRanges`, `RangeRefinement` then re-chooses the
+    /// ranges against the float logits (on the graph carrying the bias corrections), and the
+    /// model is quantized again with them and bias-corrected once more (the second correction
+    /// only removes what the new ranges shifted). `refinement` receives the refinement's outcome.
     public func model(
-        method: CalibrationMethod, biasCorrection: Bool = true, progress: (Int, Int) -> Void = { _, _ in }
+        method: CalibrationMethod, biasCorrection: Bool = true, refineRanges: Bool = true,
+        kernels: KernelTable = .reference, threads: Int = 1,
+        progress: (String, Int, Int) -> Void = { _, _, _ in },
+        refinement: (RangeRefinement.Outcome) -> Void = { _ in }
     ) throws(QuantizeError) -> (model: QuantizedModel, tensorOfNode: [TensorID?]) {
-        let correction = (equalizedChannels ? ", channel equalization" : "") + (biasCorrection ? ", bias correction" : "")
-        var (model, tensorOfNode) = try Quantizer.quantize(
-            graph, ranges: ranges(method),
-            calibration: "\(method.rawValue) over \(statistics.imageCount) images from \(calibrationSource)\(correction)")
+        let correction = (foldedSeparable ? ", separable convolutions folded" : "")
+            + (equalizedChannels ? ", channel equalization" : "") + (biasCorrection ? ", bias correction" : "")
+            + (refineRanges ? ", range refinement" : "")
+        let description = "\(method.rawValue) over \(statistics.imageCount) images from \(calibrationSource)\(correction)"
+        var ranges = ranges(method)
+        var (model, tensorOfNode) = try Quantizer.quantize(graph, ranges: ranges, calibration: description)
+        let uncorrected = model
         if biasCorrection {
             model = try BiasCorrection.apply(to: model, graph: graph, tensorOfNode: tensorOfNode, images: images,
-                                             progress: progress)
+                                             kernels: kernels, progress: { progress("bias correction", $0, $1) })
+        }
+        guard refineRanges else { return (model, tensorOfNode) }
+        let carrying = biasCorrection ? BiasCorrection.graph(graph, carrying: model, from: uncorrected, tensorOfNode: tensorOfNode) : graph
+        let outcome = try RangeRefinement.refine(
+            reference: graph, ranges: ranges, images: images, kernels: kernels, threads: threads,
+            build: { (candidate) throws(QuantizeError) in
+                try Quantizer.quantize(carrying, ranges: candidate, calibration: description).model
+            },
+            progress: { progress("range refinement", $0, $1) })
+        refinement(outcome)
+        ranges = outcome.ranges
+        (model, tensorOfNode) = try Quantizer.quantize(carrying, ranges: ranges, calibration: description)
+        if biasCorrection {
+            model = try BiasCorrection.apply(to: model, graph: graph, tensorOfNode: tensorOfNode, images: images,
+                                             kernels: kernels, progress: { progress("bias correction", $0, $1) })
         }
         return (model, tensorOfNode)
     }

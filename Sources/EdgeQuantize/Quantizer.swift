@@ -4,7 +4,7 @@ import EdgeModel
 /// Turns a fused float graph (`GraphFusion`) and a real range per node into an int8 model:
 /// - weights symmetric per output channel, scale max|w| / 127, values in [-127, 127];
 /// - activations asymmetric, scale (high - low) / 255 with an integer zero point that maps real
-///   0 exactly; max/average/global pools and flatten keep their input's quantization;
+///   0 exactly; both scales rounded up onto `ScaleGrid`; max/average/global pools and flatten keep their input's quantization;
 /// - bias int32 at scale input_scale * weight_scale[c];
 /// - requantization multiplier + shift (`FixedPointMultiplier`, double rounding);
 /// - add with TFLite's scheme (left shift 20, inputs rescaled to twice the larger input scale);
@@ -37,12 +37,13 @@ public struct Quantizer {
         return (model, quantizer.tensorOfNode)
     }
 
-    /// Scale and zero point mapping `range` (widened to contain 0) onto [-128, 127].
+    /// Scale and zero point mapping `range` (widened to contain 0) onto [-128, 127]; the scale
+    /// is (high - low) / 255 rounded up onto `ScaleGrid`.
     public static func quantization(of range: ClosedRange<Float>) -> (scale: Float, zeroPoint: Int32) {
         let low = min(range.lowerBound, 0)
         var high = max(range.upperBound, 0)
         if high - low < 1e-8 { high = low + 1e-8 }
-        let scale = (high - low) / 255
+        let scale = ScaleGrid.snapUp((high - low) / 255)
         let zeroPoint = (-128 - low / scale).rounded(.toNearestOrAwayFromZero)
         return (scale, Int32(min(max(zeroPoint, -128), 127)))
     }
@@ -211,8 +212,9 @@ public struct Quantizer {
         for channel in 0..<channels {
             let accumulatorScale = inputScale * Double(weightScales[channel])
             let real = Double(bias[channel]) + Double(inputOffset) * weightSums[channel]
-            quantizedBias.append(Int32(max(-limit, min(limit, (real / accumulatorScale).rounded()))))
             let multiplier = try FixedPointMultiplier(accumulatorScale / Double(outputTensor.scale))
+            let step = Double(Self.biasStep(multiplier: multiplier.real))
+            quantizedBias.append(Int32(max(-limit, min(limit, (real / accumulatorScale / step).rounded() * step))))
             multipliers.append(multiplier.multiplier)
             shifts.append(multiplier.shift)
         }
@@ -224,13 +226,27 @@ public struct Quantizer {
             requantization: Requantization(multipliers: multipliers, shifts: shifts, activationMin: low, activationMax: high))
     }
 
-    /// Symmetric per-channel int8 weight scales: largest magnitude / 127 (1 for an all-zero channel).
+    /// Biases are multiples of this many accumulator units: 1/64 of an output step (at least 1).
+    /// An output step is 1 / multiplier accumulator units, often thousands, so a bias rounded to
+    /// the nearest unit flips with float noise in the last bits far more often than one rounded
+    /// to 1/64 of a step; the extra error (at most 1/128 of a step) is far below the output's
+    /// own rounding. The multiplier comes from `ScaleGrid` scales, so two imports of one network
+    /// get the same step.
+    public static let biasStepsPerOutputStep = 64.0
+
+    public static func biasStep(multiplier: Double) -> Int32 {
+        guard multiplier > 0 else { return 1 }
+        return Int32(max(1, min(Double(1 << 20), (1 / (multiplier * biasStepsPerOutputStep)).rounded(.down))))
+    }
+
+    /// Symmetric per-channel int8 weight scales: largest magnitude / 127 rounded up onto
+    /// `ScaleGrid` (1 for an all-zero channel).
     private static func weightScales(_ weights: [Float], channels: Int, channelOf: (Int) -> Int) -> [Float] {
         var largest = [Float](repeating: 0, count: channels)
         for (index, weight) in weights.enumerated() {
             largest[channelOf(index)] = max(largest[channelOf(index)], abs(weight))
         }
-        return largest.map { $0 > 0 ? $0 / 127 : 1 }
+        return largest.map { $0 > 0 ? ScaleGrid.snapUp($0 / 127) : 1 }
     }
 
     private func add(a: TensorID, b: TensorID, output: TensorID, activation: FusedActivation) throws(QuantizeError) -> AddOperation {

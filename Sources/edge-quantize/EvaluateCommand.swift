@@ -33,6 +33,9 @@ struct EvaluateCommand: ParsableCommand {
     @Option(name: .long, help: "Worker threads (default: the number of CPUs).")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
+    @Option(name: .long, help: "Also write one line per image to this file: '<int8 class> <float class> <image path>' (class names, dataset order).")
+    var predictions: String?
+
     func validate() throws {
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
         if let problem = ModelSource.validate(model) { throw ValidationError(problem) }
@@ -51,6 +54,17 @@ struct EvaluateCommand: ParsableCommand {
             let result = try AccuracyEvaluation.run(graph: graph, model: quantized, dataset: folder, kernels: kernelTable, threads: threads) {
                 done, total, partial in
                 progress(done, total, detail: partial.summaryLine)
+            }
+            if let predictions {
+                let labels = quantized.labels
+                let lines = zip(folder.entries, result.predictions).map { entry, prediction in
+                    prediction.map { "\(labels[$0.int8]) \(labels[$0.float]) \(entry.path)\n" } ?? ""
+                }
+                do {
+                    try Data(lines.joined().utf8).write(to: URL(fileURLWithPath: predictions))
+                } catch {
+                    throw CommandFailure("\(predictions): cannot write: \(error.localizedDescription)")
+                }
             }
             print(result.summaryLine)
         } catch let error as CommandFailure {

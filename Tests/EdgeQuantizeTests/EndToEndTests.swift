@@ -57,5 +57,10 @@ import Testing
         #expect(result.agreeing >= 10)
         let line = result.summaryLine
         #expect(line.wholeMatch(of: /accuracy=[01]\.\d{4} float=[01]\.\d{4} agreement=[01]\.\d{4} n=12/) != nil)
+        // Per-image predictions: one per image, consistent with the counts, same with 3 threads.
+        #expect(result.predictions.count == 12 && result.predictions.allSatisfy { $0 != nil })
+        #expect(result.predictions.filter { $0!.int8 == $0!.float }.count == result.agreeing)
+        let threaded = try AccuracyEvaluation.run(graph: graph, model: model, dataset: ImageFolder(path: folder.path), threads: 3)
+        #expect(threaded == result)
     }
 }
