@@ -1,6 +1,7 @@
 import EdgeGraph
 import EdgeModel
 @testable import EdgeQuantize
+import EdgeTestSupport
 import Testing
 
 @Suite struct ScaleGridTests {
