@@ -8,12 +8,12 @@ void edge_s8_max_pool_c16_neon(const edge_window_params *w, int32_t activation_m
     const int8x16_t lo = vdupq_n_s8((int8_t)activation_min), hi = vdupq_n_s8((int8_t)activation_max);
     for (int32_t oy = row_begin; oy < row_end; ++oy) {
         const int32_t iy0 = oy * w->stride_height - w->pad_top;
-        const int32_t ky_begin = iy0 < 0 ? -iy0 : 0;
-        const int32_t ky_end = iy0 + w->kernel_height > w->input_height ? w->input_height - iy0 : w->kernel_height;
+        int32_t ky_begin, ky_end;
+        edge_valid_taps(iy0, w->kernel_height, w->input_height, &ky_begin, &ky_end);
         for (int32_t ox = 0; ox < w->output_width; ++ox) {
             const int32_t ix0 = ox * w->stride_width - w->pad_left;
-            const int32_t kx_begin = ix0 < 0 ? -ix0 : 0;
-            const int32_t kx_end = ix0 + w->kernel_width > w->input_width ? w->input_width - ix0 : w->kernel_width;
+            int32_t kx_begin, kx_end;
+            edge_valid_taps(ix0, w->kernel_width, w->input_width, &kx_begin, &kx_end);
             int8_t *out = output + ((size_t)oy * w->output_width + ox) * channels;
             int32_t c = 0;
             for (; c + 16 <= channels; c += 16) {

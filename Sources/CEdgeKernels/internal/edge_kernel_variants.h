@@ -114,6 +114,15 @@ edge_cpu_features edge_cpu_features_probe(void);
 
 // A conv written as a matrix product: one row of kernel_height * kernel_width * input_channels
 // values per output pixel ("patch"), one column per output channel.
+// The taps of a window that lie inside the input along one axis: the window starts at input
+// coordinate `origin` (negative inside the leading padding) and spans `kernel` taps of an axis of
+// `size` entries; taps [*begin, *end) are valid (SIMD kernels skip the padding taps, as the
+// reference does).
+static inline void edge_valid_taps(int32_t origin, int32_t kernel, int32_t size, int32_t *begin, int32_t *end) {
+    *begin = origin < 0 ? -origin : 0;
+    *end = origin + kernel > size ? size - origin : kernel;
+}
+
 static inline int32_t edge_conv_reduction(const edge_window_params *w) {
     return w->kernel_height * w->kernel_width * w->input_channels;
 }

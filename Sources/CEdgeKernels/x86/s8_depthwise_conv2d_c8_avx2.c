@@ -96,12 +96,12 @@ EDGE_AVX2 __attribute__((always_inline)) static inline void depthwise(const edge
 
     for (int32_t oy = row_begin; oy < row_end; ++oy) {
         const int32_t iy0 = oy * w->stride_height - w->pad_top;
-        const int32_t ky_begin = iy0 < 0 ? -iy0 : 0;
-        const int32_t ky_end = iy0 + w->kernel_height > w->input_height ? w->input_height - iy0 : w->kernel_height;
+        int32_t ky_begin, ky_end;
+        edge_valid_taps(iy0, w->kernel_height, w->input_height, &ky_begin, &ky_end);
         for (int32_t ox = 0; ox < w->output_width; ++ox) {
             const int32_t ix0 = ox * w->stride_width - w->pad_left;
-            const int32_t kx_begin = ix0 < 0 ? -ix0 : 0;
-            const int32_t kx_end = ix0 + w->kernel_width > w->input_width ? w->input_width - ix0 : w->kernel_width;
+            int32_t kx_begin, kx_end;
+            edge_valid_taps(ix0, w->kernel_width, w->input_width, &kx_begin, &kx_end);
             const int interior = ky_begin == 0 && kx_begin == 0 && ky_end == w->kernel_height && kx_end == w->kernel_width;
             int8_t *out = output + ((size_t)oy * w->output_width + ox) * channels;
             if (interior) {

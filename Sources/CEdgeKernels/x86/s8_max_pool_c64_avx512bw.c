@@ -12,12 +12,12 @@ EDGE_AVX512BW void edge_s8_max_pool_c64_avx512bw(const edge_window_params *w, in
     const __m512i lo = _mm512_set1_epi8((char)activation_min), hi = _mm512_set1_epi8((char)activation_max);
     for (int32_t oy = row_begin; oy < row_end; ++oy) {
         const int32_t iy0 = oy * w->stride_height - w->pad_top;
-        const int32_t ky_begin = iy0 < 0 ? -iy0 : 0;
-        const int32_t ky_end = iy0 + w->kernel_height > w->input_height ? w->input_height - iy0 : w->kernel_height;
+        int32_t ky_begin, ky_end;
+        edge_valid_taps(iy0, w->kernel_height, w->input_height, &ky_begin, &ky_end);
         for (int32_t ox = 0; ox < w->output_width; ++ox) {
             const int32_t ix0 = ox * w->stride_width - w->pad_left;
-            const int32_t kx_begin = ix0 < 0 ? -ix0 : 0;
-            const int32_t kx_end = ix0 + w->kernel_width > w->input_width ? w->input_width - ix0 : w->kernel_width;
+            int32_t kx_begin, kx_end;
+            edge_valid_taps(ix0, w->kernel_width, w->input_width, &kx_begin, &kx_end);
             int8_t *out = output + ((size_t)oy * w->output_width + ox) * channels;
             for (int32_t c = 0; c < channels; c += 64) {
                 const uint64_t mask = edge_low_lanes(channels - c);
