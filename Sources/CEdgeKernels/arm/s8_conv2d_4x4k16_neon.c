@@ -7,12 +7,7 @@
 #if defined(__aarch64__)
 #include <string.h>
 
-#include "requantize_neon.h"
-
-typedef struct {
-    int32x4_t bias;  // bias - input_zero_point * sum(w), per channel
-    edge_requant_neon requant;
-} channel_block;
+#include "conv_packing_neon.h"
 
 static inline int32x4_t reduce4(int32x4_t a, int32x4_t b, int32x4_t c, int32x4_t d) {
     return vpaddq_s32(vpaddq_s32(a, b), vpaddq_s32(c, d));
@@ -46,64 +41,22 @@ static inline void tile(const int8_t *patches, const int8_t *weights, int32_t pa
     for (int i = 0; i < 4; ++i) out[i] = reduce4(acc[i][0], acc[i][1], acc[i][2], acc[i][3]);
 }
 
-// The packed bytes: this header, `blocks` channel_block, then the weights.
-typedef struct {
-    int32_t simd;  // 0: the reduction is beyond the patch buffers, run the reference
-    int32_t blocks, padded;
-    int32_t reserved[13];  // 64 bytes
-} conv_header;
-
-static size_t weights_offset(int32_t blocks) { return sizeof(conv_header) + sizeof(channel_block) * (size_t)blocks; }
-
 size_t edge_s8_conv2d_pack_4x4k16_neon(const edge_window_params *w, const edge_requant_params *rq, const int8_t *filter,
                                        const int32_t *bias, void *prepared) {
-    const int32_t reduction = edge_conv_reduction(w);
-    const int32_t padded = (reduction + 7) & ~7;
-    const int32_t channels = w->output_channels, blocks = (channels + 3) / 4;
-    const int simd = padded <= EDGE_MAX_REDUCTION;
-    const size_t bytes = simd ? weights_offset(blocks) + (size_t)blocks * 4 * padded : sizeof(conv_header);
-    if (prepared == NULL) return bytes;
-    conv_header *h = prepared;
-    memset(h, 0, sizeof *h);
-    h->simd = simd, h->blocks = blocks, h->padded = padded;
-    if (!simd) return bytes;
-    channel_block *cb = (channel_block *)((char *)prepared + sizeof(conv_header));
-    int8_t *packed = (int8_t *)prepared + weights_offset(blocks);
-    const size_t block_stride = (size_t)4 * padded;
-    (void)block_stride;
-    for (int32_t b = 0; b < blocks; ++b) {
-        int32_t m[4], s[4], bi[4];
-        for (int32_t lane = 0; lane < 4; ++lane) {
-            const int32_t oc = b * 4 + lane;
-            int32_t sum = 0;
-            for (int32_t k = 0; k < padded; ++k) {
-                const int8_t v = (oc < channels && k < reduction) ? filter[(size_t)oc * reduction + k] : 0;
-                packed[(size_t)oc * padded + k] = v;
-                sum += v;
-            }
-            m[lane] = oc < channels ? rq->multiplier[oc] : 0;
-            s[lane] = oc < channels ? rq->shift[oc] : 0;
-            bi[lane] = oc < channels ? bias[oc] - rq->input_zero_point * sum : 0;
-        }
-        cb[b].bias = vld1q_s32(bi);
-        cb[b].requant = edge_requant_neon_make(m, s);
-    }
-    return bytes;
+    return edge_conv_pack_neon(w, rq, filter, bias, 8, EDGE_CONV_NEON_ROWS, prepared);
 }
 
 void edge_s8_conv2d_4x4k16_neon(const edge_window_params *w, const edge_requant_params *rq, const int8_t *input,
                                 const int8_t *filter, const int32_t *bias, const void *prepared, int32_t row_begin,
                                 int32_t row_end, int8_t *output) {
-    const conv_header *h = prepared;
+    const edge_conv_header_neon *h = prepared;
     if (!h->simd) {
         edge_s8_conv2d_ref(w, rq, input, filter, bias, NULL, row_begin, row_end, output);
         return;
     }
     const int32_t padded = h->padded, channels = w->output_channels, blocks = h->blocks;
-    const channel_block *cb = (const channel_block *)((const char *)prepared + sizeof(conv_header));
-    const int8_t *packed = (const int8_t *)prepared + weights_offset(blocks);
-    const size_t block_stride = (size_t)4 * padded;
-    (void)block_stride;
+    const edge_conv_channel_block_neon *cb = (const edge_conv_channel_block_neon *)((const char *)prepared + sizeof *h);
+    const int8_t *packed = (const int8_t *)prepared + edge_conv_weights_offset_neon(blocks);
     _Alignas(16) int8_t patches[4 * EDGE_MAX_REDUCTION];
     const edge_output_neon o = edge_output_neon_make(rq->output_zero_point, rq->activation_min, rq->activation_max);
     const int32_t pixels = row_end * w->output_width;
