@@ -105,12 +105,13 @@ def basic_blocks(asm, function):
     return [b for b in blocks if b]
 
 
-def mca_cycles(body, cpu, mca):
+def mca_cycles(body, cpu, mca, triple="aarch64-linux-gnu"):
+    """llvm-mca's cycles per iteration of `body` (instruction lines) repeated as a loop."""
     with tempfile.NamedTemporaryFile("w", suffix=".s", delete=False) as f:
         f.write("\n".join(body) + "\n")
         path = f.name
     try:
-        out = subprocess.run([mca, "-mtriple=aarch64-linux-gnu", f"-mcpu={cpu}", "-iterations=200", path],
+        out = subprocess.run([mca, f"-mtriple={triple}", f"-mcpu={cpu}", "-iterations=200", path],
                              capture_output=True, text=True, check=True).stdout
     finally:
         os.unlink(path)

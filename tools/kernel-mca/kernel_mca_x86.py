@@ -20,10 +20,9 @@ import os
 import re
 import subprocess
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from kernel_mca import model_macs  # noqa: E402
+from kernel_mca import KERNELS, mca_cycles, model_macs  # noqa: E402
 
 # Channel block (lanes per output pixel) of each table's kernels.
 BLOCK = {("avx2", "conv"): 8, ("avx2", "depthwise"): 8, ("avx512vnni", "conv"): 16, ("avx512vnni", "conv-narrow"): 16,
@@ -51,8 +50,6 @@ def model_layers():
     assert sum(m for op, m, _, _ in layers if op == "depthwise") == model_macs()["depthwise"]
     return layers
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-KERNELS = os.path.join(ROOT, "Sources", "CEdgeKernels")
 CPUS = ["znver3", "icelake-server", "sapphirerapids"]
 
 # (table, file, function, op class, CPUs it runs on[, weight vectors loaded per iteration: 2 for the
@@ -124,18 +121,6 @@ def basic_blocks(asm):
     return [b for b in blocks if b]
 
 
-def mca_cycles(body, cpu, mca):
-    with tempfile.NamedTemporaryFile("w", suffix=".s", delete=False) as f:
-        f.write("\n".join(body) + "\n")
-        path = f.name
-    try:
-        out = subprocess.run([mca, "-mtriple=x86_64-linux-gnu", f"-mcpu={cpu}", "-iterations=200", path],
-                             capture_output=True, text=True, check=True).stdout
-    finally:
-        os.unlink(path)
-    return int(re.search(r"Total Cycles:\s+(\d+)", out).group(1)) / int(re.search(r"Iterations:\s+(\d+)", out).group(1))
-
-
 def main():
     clang, mca = sys.argv[1], sys.argv[2]
     macs = model_macs()
@@ -159,7 +144,7 @@ def main():
             if cpu not in cpus:
                 cells.append("n/a (no AVX-512)")
                 continue
-            cycles = mca_cycles(body, cpu, mca)
+            cycles = mca_cycles(body, cpu, mca, "x86_64-linux-gnu")
             rates[(table, op, cpu)] = per_iter / cycles
             cells.append(f"{cycles:.2f}, {per_iter / cycles:.1f}")
         print(f"| {function}{' 8x16 tile' if op == 'conv-narrow' else ' 4x32 tile' if table == 'avx512vnni' and op == 'conv' else ''} ({unit}, {len(body)} instr) | {per_iter} | " + " | ".join(cells) + " |")
