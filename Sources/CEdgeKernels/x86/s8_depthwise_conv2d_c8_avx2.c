@@ -170,8 +170,8 @@ typedef struct {
 
 typedef struct {
     int32_t rows;  // 1: row path; 0: the general path (set up per call)
-    int32_t left_shifts, patterns, columns;
-    int32_t reserved[12];  // 64 bytes
+    int32_t left_shifts, patterns;
+    int32_t reserved[13];  // 64 bytes
 } depthwise_header;
 
 static int32_t row_columns(const edge_window_params *w) {
@@ -200,7 +200,6 @@ EDGE_AVX2 size_t edge_s8_depthwise_conv2d_pack_avx2(const edge_window_params *w,
     if (!rows) return bytes;
     h->left_shifts = edge_any_left_shift(rq->shift, channels);
     h->patterns = patterns;
-    h->columns = row_columns(w);
     row_pattern *pattern = (row_pattern *)((char *)packed + sizeof(depthwise_header));
     for (int32_t p = 0; p < patterns; ++p) {
         for (int half = 0; half < 2; ++half) {
@@ -227,8 +226,8 @@ EDGE_AVX2 size_t edge_s8_depthwise_conv2d_pack_avx2(const edge_window_params *w,
 
 // Pair row of input row iy (zeros outside the input): H[16 q .. 16 q + 15] as two vectors
 // (VPUNPCKLWD, VPUNPCKHWD of X[16 q ..] and X[16 q + C ..]) for q < groups.
-EDGE_AVX2 static void pair_row(const edge_window_params *w, const int8_t *input, int32_t iy, int32_t columns,
-                               int32_t groups, __m256i zero_point, int16_t *x, __m256i *pairs) {
+EDGE_AVX2 static void pair_row(const edge_window_params *w, const int8_t *input, int32_t iy, int32_t groups,
+                               __m256i zero_point, int16_t *x, __m256i *pairs) {
     const int32_t channels = w->output_channels;
     if (iy < 0 || iy >= w->input_height) {
         memset(pairs, 0, sizeof(__m256i) * 2 * (size_t)groups);
@@ -248,7 +247,6 @@ EDGE_AVX2 static void pair_row(const edge_window_params *w, const int8_t *input,
                          _mm_sub_epi16(_mm_cvtepi8_epi16(_mm_loadl_epi64((const __m128i *)(src + i))),
                                        _mm256_castsi256_si128(zero_point)));
     if (total > left + n) memset(x + left + n, 0, sizeof(int16_t) * (size_t)(total - left - n));
-    (void)columns;
     for (int32_t q = 0; q < groups; ++q) {
         const __m256i a = _mm256_loadu_si256((const __m256i *)(x + 16 * q));
         const __m256i b = _mm256_loadu_si256((const __m256i *)(x + 16 * q + channels));
@@ -260,7 +258,7 @@ EDGE_AVX2 static void pair_row(const edge_window_params *w, const int8_t *input,
 EDGE_AVX2 __attribute__((always_inline)) static inline void depthwise_rows(
     const edge_window_params *w, const edge_requant_params *rq, const int8_t *input, const depthwise_header *h,
     int32_t row_begin, int32_t row_end, int8_t *output, int left_shifts) {
-    const int32_t channels = w->output_channels, patterns = h->patterns, columns = h->columns;
+    const int32_t channels = w->output_channels, patterns = h->patterns;
     const row_pattern *pattern = (const row_pattern *)((const char *)h + sizeof(depthwise_header));
     const int32_t out_elements = w->output_width * channels, out_groups = (out_elements + 15) / 16;
     const int32_t shift2 = 2 * channels / 16;  // groups between kx = 0 and kx = 2 (channels % 8 == 0)
@@ -276,7 +274,7 @@ EDGE_AVX2 __attribute__((always_inline)) static inline void depthwise_rows(
             const int32_t iy = oy - w->pad_top + ky;
             const int32_t slot = ((iy % 3) + 3) % 3;
             if (held[slot] != iy) {
-                pair_row(w, input, iy, columns, groups, zero_point, x, ring[slot]);
+                pair_row(w, input, iy, groups, zero_point, x, ring[slot]);
                 held[slot] = iy;
             }
             pr[ky] = ring[slot];
