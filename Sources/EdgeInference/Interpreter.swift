@@ -210,12 +210,7 @@ public final class Interpreter {
     /// Runs the model on 8-bit pixels (HWC, the model's input size, already resized/cropped).
     public func invoke(pixels: UnsafeBufferPointer<UInt8>) throws(InterpreterError) {
         guard pixels.count == inputCount else { throw InterpreterError.inputSize(expected: inputCount, got: pixels.count) }
-        pool?.prepare()
-        pixelCodes.withUnsafeBufferPointer { codes in
-            for index in 0..<inputCount {
-                inputPointer[index] = codes[Int(pixels[index])]
-            }
-        }
+        quantizeInput(pixels)
         execute()
     }
 
@@ -223,11 +218,7 @@ public final class Interpreter {
     /// read the tensors they write, for calibration tools that tune one layer at a time.
     public func invoke(pixels: UnsafeBufferPointer<UInt8>, throughOperation lastOperation: Int) throws(InterpreterError) {
         guard pixels.count == inputCount else { throw InterpreterError.inputSize(expected: inputCount, got: pixels.count) }
-        pixelCodes.withUnsafeBufferPointer { codes in
-            for index in 0..<inputCount {
-                inputPointer[index] = codes[Int(pixels[index])]
-            }
-        }
+        quantizeInput(pixels)
         execute(stepCount: stepsThroughOperation[min(max(lastOperation, 0), stepsThroughOperation.count - 1)])
     }
 
@@ -330,43 +321,48 @@ public final class Interpreter {
         guard nanoseconds.count == steps.count else {
             throw InterpreterError.outputSize(expected: steps.count, got: nanoseconds.count)
         }
+        quantizeInput(pixels)
+        let clock = ContinuousClock()
+        for index in steps.indices {
+            let start = clock.now
+            runStep(index)
+            if index == steps.count - 1 { computeFinalLogits() }
+            let elapsed = start.duration(to: clock.now).components
+            nanoseconds[index] = UInt64(elapsed.seconds) * 1_000_000_000 + UInt64(elapsed.attoseconds / 1_000_000_000)
+        }
+    }
+
+    /// The input tensor from 8-bit pixels (the 256-entry table); wakes the workers first, so that
+    /// their wake-up overlaps this loop.
+    private func quantizeInput(_ pixels: UnsafeBufferPointer<UInt8>) {
         pool?.prepare()
         pixelCodes.withUnsafeBufferPointer { codes in
             for index in 0..<inputCount {
                 inputPointer[index] = codes[Int(pixels[index])]
             }
         }
-        let clock = ContinuousClock()
-        for index in steps.indices {
-            let start = clock.now
-            if let pool, runner.parallel[index] {
-                pool.run(job: index)
-            } else {
-                runner.run(index, part: 0, of: 1)
-            }
-            if index == steps.count - 1, let f = finalLogits {
-                edge_s8_fully_connected_logits_ref(f.inputCount, f.outputCount, f.inputZeroPoint, f.input, f.filter,
-                                                   f.bias, f.scale, f.logits.baseAddress!)
-            }
-            let elapsed = start.duration(to: clock.now).components
-            nanoseconds[index] = UInt64(elapsed.seconds) * 1_000_000_000 + UInt64(elapsed.attoseconds / 1_000_000_000)
+    }
+
+    /// Step `index`: split across the pool when it is worth it, else on the caller.
+    private func runStep(_ index: Int) {
+        if let pool, runner.parallel[index] {
+            pool.run(job: index)
+        } else {
+            runner.run(index, part: 0, of: 1)
         }
     }
 
+    /// The float logits from the final layer's int32 accumulators (models with `logitScales`).
+    private func computeFinalLogits() {
+        guard let f = finalLogits else { return }
+        edge_s8_fully_connected_logits_ref(f.inputCount, f.outputCount, f.inputZeroPoint, f.input, f.filter,
+                                           f.bias, f.scale, f.logits.baseAddress!)
+    }
+
     private func execute(stepCount: Int? = nil) {
-        defer {
-            if let f = finalLogits, stepCount == nil || stepCount == steps.count {
-                edge_s8_fully_connected_logits_ref(f.inputCount, f.outputCount, f.inputZeroPoint, f.input, f.filter,
-                                                   f.bias, f.scale, f.logits.baseAddress!)
-            }
-        }
-        for index in 0..<(stepCount ?? steps.count) {
-            if let pool, runner.parallel[index] {
-                pool.run(job: index)
-            } else {
-                runner.run(index, part: 0, of: 1)
-            }
-        }
+        let count = stepCount ?? steps.count
+        for index in 0..<count { runStep(index) }
+        if count == steps.count { computeFinalLogits() }
     }
 
     /// Runs one step, or part `part` of `parts` of it (a row range, or an element range for add).
