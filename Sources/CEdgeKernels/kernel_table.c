@@ -6,6 +6,15 @@
 
 #include "internal/edge_kernel_variants.h"
 
+// The int16-activation ops every table takes from the reference until it has its own.
+#define EDGE_S16_REFERENCE_OPS                                                                       \
+    .conv2d_s16_pack = edge_s16_conv2d_pack_ref, .conv2d_s16 = edge_s16_conv2d_ref,                  \
+    .depthwise_conv2d_s16_pack = edge_s16_depthwise_conv2d_pack_ref,                                 \
+    .depthwise_conv2d_s16 = edge_s16_depthwise_conv2d_ref,                                           \
+    .fully_connected_s16_pack = edge_s16_fully_connected_pack_ref,                                   \
+    .fully_connected_s16 = edge_s16_fully_connected_ref, .max_pool_s16 = edge_s16_max_pool_ref,      \
+    .average_pool_s16 = edge_s16_average_pool_ref, .add_s16 = edge_s16_add_ref
+
 static const edge_kernel_table reference_table = {
     .name = "reference",
     .conv2d_pack = edge_s8_conv2d_pack_ref,
@@ -17,6 +26,7 @@ static const edge_kernel_table reference_table = {
     .max_pool = edge_s8_max_pool_ref,
     .average_pool = edge_s8_average_pool_ref,
     .add = edge_s8_add_ref,
+    EDGE_S16_REFERENCE_OPS,
 };
 
 #if defined(__x86_64__)
@@ -31,6 +41,7 @@ static const edge_kernel_table avx2_table = {
     .max_pool = edge_s8_max_pool_c32_avx2,
     .average_pool = edge_s8_average_pool_ref,  // one global pool of 4x4x7 per inference
     .add = edge_s8_add_c8_avx2,
+    EDGE_S16_REFERENCE_OPS,
 };
 
 static const edge_kernel_table avx512vnni_table = {
@@ -44,6 +55,7 @@ static const edge_kernel_table avx512vnni_table = {
     .max_pool = edge_s8_max_pool_c64_avx512bw,
     .average_pool = edge_s8_average_pool_ref,  // one global pool of 4x4x7 per inference
     .add = edge_s8_add_c16_avx512bw,
+    EDGE_S16_REFERENCE_OPS,
 };
 #endif
 
@@ -59,6 +71,7 @@ static const edge_kernel_table neon_table = {
     .max_pool = edge_s8_max_pool_c16_neon,
     .average_pool = edge_s8_average_pool_ref,
     .add = edge_s8_add_c8_neon,
+    EDGE_S16_REFERENCE_OPS,
 };
 
 static const edge_kernel_table neon_dotprod_table = {
@@ -72,6 +85,7 @@ static const edge_kernel_table neon_dotprod_table = {
     .max_pool = edge_s8_max_pool_c16_neon,
     .average_pool = edge_s8_average_pool_ref,
     .add = edge_s8_add_c8_neon,
+    EDGE_S16_REFERENCE_OPS,
 };
 #endif
 

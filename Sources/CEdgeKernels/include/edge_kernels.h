@@ -164,6 +164,36 @@ typedef struct {
 typedef void (*edge_add_s8_fn)(size_t count, const edge_add_params *params, const int8_t *a, const int8_t *b,
                                int8_t *output);
 
+// Int16 activations ("a16w8" models, the `_s16` ops). Same ops, same arguments, same arithmetic as
+// the int8 ones above, with int16 tensors:
+// - Activations int16, real = scale * (q - zero_point). Every stored value x of an input satisfies
+//   |x - input_zero_point| <= 32768 (the quantizer's int16 tensors are symmetric, zero point 0; a
+//   model input holding pixel - 128 has zero point -128).
+// - Weights int8 in [-127, 127] and int32 bias as above. Each product is at most 32768 * 127 =
+//   4,161,536 < 2^22 in magnitude. Conv and depthwise conv accumulate in int32: a model is valid
+//   only if kernel_height * kernel_width * input_channels (depthwise: the window) times 4,161,536
+//   plus the largest |bias| stays below 2^31 (ModelValidation checks it: at most 516 taps), so
+//   their sums cannot overflow. Fully connected sums any length exactly in int64 and saturates to
+//   int32 before requantizing.
+// - Requantization as above (edge_requantize); activation_min/max lie in [-32768, 32767].
+// - Add: left_shift is 15 (|x - zero_point| <= 2^15, so each shifted input is at most 2^30).
+// - Pools: as above, on int16 values.
+typedef void (*edge_conv2d_s16_fn)(const edge_window_params *window, const edge_requant_params *requant,
+                                   const int16_t *input, const int8_t *filter, const int32_t *bias,
+                                   const void *packed, int32_t row_begin, int32_t row_end, int16_t *output);
+typedef void (*edge_depthwise_conv2d_s16_fn)(const edge_window_params *window, int32_t depth_multiplier,
+                                             const edge_requant_params *requant, const int16_t *input,
+                                             const int8_t *filter, const int32_t *bias, const void *packed,
+                                             int32_t row_begin, int32_t row_end, int16_t *output);
+typedef void (*edge_fully_connected_s16_fn)(int32_t input_count, int32_t output_count,
+                                            const edge_requant_params *requant, const int16_t *input,
+                                            const int8_t *filter, const int32_t *bias, const void *packed,
+                                            int16_t *output);
+typedef void (*edge_pool_s16_fn)(const edge_window_params *window, int32_t activation_min, int32_t activation_max,
+                                 const int16_t *input, int32_t row_begin, int32_t row_end, int16_t *output);
+typedef void (*edge_add_s16_fn)(size_t count, const edge_add_params *params, const int16_t *a, const int16_t *b,
+                                int16_t *output);
+
 // One implementation of every op. Chosen once at start-up (edge_kernels_select) and then only read.
 typedef struct {
     const char *name;  // "reference", "avx2", "avx512vnni", "neon", "neon-dotprod"
@@ -176,6 +206,16 @@ typedef struct {
     edge_max_pool_s8_fn max_pool;
     edge_average_pool_s8_fn average_pool;
     edge_add_s8_fn add;
+    // Int16 activations (the pack functions have the int8 ops' signatures: weights and bias are the same types).
+    edge_conv2d_s8_pack_fn conv2d_s16_pack;
+    edge_conv2d_s16_fn conv2d_s16;
+    edge_depthwise_conv2d_s8_pack_fn depthwise_conv2d_s16_pack;
+    edge_depthwise_conv2d_s16_fn depthwise_conv2d_s16;
+    edge_fully_connected_s8_pack_fn fully_connected_s16_pack;
+    edge_fully_connected_s16_fn fully_connected_s16;
+    edge_pool_s16_fn max_pool_s16;
+    edge_pool_s16_fn average_pool_s16;
+    edge_add_s16_fn add_s16;
 } edge_kernel_table;
 
 // The scalar reference table.
@@ -211,18 +251,45 @@ void edge_s8_fully_connected_ref(int32_t input_count, int32_t output_count, cons
                                  const int8_t *input, const int8_t *filter, const int32_t *bias,
                                  const void *packed, int8_t *output);
 // Float logits of a final fully connected layer: logits[n] = (float)acc[n] * scale[n], with
-// acc[n] = bias[n] + sum_i (input[i] - input_zero_point) * filter[n][i] exact in int32 (same bounds
-// as the fully connected kernel), converted to float (round to nearest even) then multiplied once
-// in binary32. Not in the table: every table uses this one scalar function, so logits are
-// bit-identical whichever table is selected.
+// acc[n] = bias[n] + sum_i (input[i] - input_zero_point) * filter[n][i] exact in int64, converted to
+// float (round to nearest even) then multiplied once in binary32. Not in the table: every table uses
+// these scalar functions, so logits are bit-identical whichever table is selected.
 void edge_s8_fully_connected_logits_ref(int32_t input_count, int32_t output_count, int32_t input_zero_point,
                                         const int8_t *input, const int8_t *filter, const int32_t *bias,
                                         const float *scale, float *logits);
+void edge_s16_fully_connected_logits_ref(int32_t input_count, int32_t output_count, int32_t input_zero_point,
+                                         const int16_t *input, const int8_t *filter, const int32_t *bias,
+                                         const float *scale, float *logits);
 void edge_s8_max_pool_ref(const edge_window_params *window, int32_t activation_min, int32_t activation_max,
                           const int8_t *input, int32_t row_begin, int32_t row_end, int8_t *output);
 void edge_s8_average_pool_ref(const edge_window_params *window, int32_t activation_min, int32_t activation_max,
                               const int8_t *input, int32_t row_begin, int32_t row_end, int8_t *output);
 void edge_s8_add_ref(size_t count, const edge_add_params *params, const int8_t *a, const int8_t *b, int8_t *output);
+
+size_t edge_s16_conv2d_pack_ref(const edge_window_params *window, const edge_requant_params *requant,
+                                const int8_t *filter, const int32_t *bias, void *packed);
+void edge_s16_conv2d_ref(const edge_window_params *window, const edge_requant_params *requant,
+                         const int16_t *input, const int8_t *filter, const int32_t *bias, const void *packed,
+                         int32_t row_begin, int32_t row_end, int16_t *output);
+size_t edge_s16_depthwise_conv2d_pack_ref(const edge_window_params *window, int32_t depth_multiplier,
+                                          const edge_requant_params *requant, const int8_t *filter,
+                                          const int32_t *bias, void *packed);
+void edge_s16_depthwise_conv2d_ref(const edge_window_params *window, int32_t depth_multiplier,
+                                   const edge_requant_params *requant, const int16_t *input, const int8_t *filter,
+                                   const int32_t *bias, const void *packed, int32_t row_begin, int32_t row_end,
+                                   int16_t *output);
+size_t edge_s16_fully_connected_pack_ref(int32_t input_count, int32_t output_count,
+                                         const edge_requant_params *requant, const int8_t *filter,
+                                         const int32_t *bias, void *packed);
+void edge_s16_fully_connected_ref(int32_t input_count, int32_t output_count, const edge_requant_params *requant,
+                                  const int16_t *input, const int8_t *filter, const int32_t *bias,
+                                  const void *packed, int16_t *output);
+void edge_s16_max_pool_ref(const edge_window_params *window, int32_t activation_min, int32_t activation_max,
+                           const int16_t *input, int32_t row_begin, int32_t row_end, int16_t *output);
+void edge_s16_average_pool_ref(const edge_window_params *window, int32_t activation_min, int32_t activation_max,
+                               const int16_t *input, int32_t row_begin, int32_t row_end, int16_t *output);
+void edge_s16_add_ref(size_t count, const edge_add_params *params, const int16_t *a, const int16_t *b,
+                      int16_t *output);
 
 #ifdef __cplusplus
 }
