@@ -45,14 +45,14 @@ public struct ArenaPlan: Sendable, Equatable {
         func aligned(_ value: Int) -> Int { (value + Self.alignment - 1) / Self.alignment * Self.alignment }
         let roots = (0..<tensorCount).filter { root[$0] == $0 && first[$0] != Int.max }
         let bySize = roots.sorted {
-            let a = model.tensors[$0].shape.elementCount, b = model.tensors[$1].shape.elementCount
+            let a = model.tensors[$0].byteCount, b = model.tensors[$1].byteCount
             return a != b ? a > b : $0 < $1
         }
         var rootOffsets = [Int](repeating: 0, count: tensorCount)
         var placed: [(tensor: Int, start: Int, end: Int)] = []
         var total = 0
         for tensor in bySize {
-            let size = aligned(model.tensors[tensor].shape.elementCount)
+            let size = aligned(model.tensors[tensor].byteCount)
             let conflicts = placed
                 .filter { first[$0.tensor] <= last[tensor] && first[tensor] <= last[$0.tensor] }
                 .sorted { $0.start < $1.start }

@@ -2,7 +2,7 @@ import CEdgeKernels
 import EdgeModel
 import Foundation
 
-/// Runs an int8 model through a kernel table. Everything is prepared at init: one arena for all
+/// Runs an int8 model (int8 or int16 activations, int8 weights) through a kernel table. Everything is prepared at init: one arena for all
 /// activations (`ArenaPlan`), one 64-byte aligned block for all weights, biases, multipliers and
 /// shifts, one for every layer's bytes from the table's pack functions (weights in the table's
 /// layout, folded biases, requantization constants), the kernel parameter structs, and a
@@ -35,8 +35,10 @@ public final class Interpreter {
     public var threads: Int { pool?.threads ?? 1 }
     /// Number of steps that run operations 0...i (flatten has no step).
     private let stepsThroughOperation: [Int]
-    private let pixelCodes: [Int8]
-    private let inputPointer: UnsafeMutablePointer<Int8>
+    /// The input tensor's code of each 8-bit pixel value.
+    private let pixelCodes: [Int32]
+    private let inputPointer: UnsafeMutableRawPointer
+    private let inputType: ActivationType
     private let inputCount: Int
     private let outputTensor: ModelTensor
     /// The final fully connected layer's float logits (`QuantizedModel.logitScales`), written by
@@ -61,7 +63,10 @@ public final class Interpreter {
         let table = kernels.table.pointee
         guard table.conv2d != nil, table.depthwise_conv2d != nil, table.fully_connected != nil,
               table.conv2d_pack != nil, table.depthwise_conv2d_pack != nil, table.fully_connected_pack != nil,
-              table.max_pool != nil, table.average_pool != nil, table.add != nil
+              table.max_pool != nil, table.average_pool != nil, table.add != nil,
+              table.conv2d_s16 != nil, table.depthwise_conv2d_s16 != nil, table.fully_connected_s16 != nil,
+              table.conv2d_s16_pack != nil, table.depthwise_conv2d_s16_pack != nil, table.fully_connected_s16_pack != nil,
+              table.max_pool_s16 != nil, table.average_pool_s16 != nil, table.add_s16 != nil
         else { throw ModelValidationError("kernel table '\(kernels.name)' lacks an operation") }
         self.model = model
         self.kernels = kernels
@@ -90,9 +95,7 @@ public final class Interpreter {
             return UnsafePointer(pointer)
         }
 
-        func tensor(_ id: TensorID) -> UnsafeMutablePointer<Int8> {
-            (arena + plan.offsets[id]).assumingMemoryBound(to: Int8.self)
-        }
+        func tensor(_ id: TensorID) -> UnsafeMutableRawPointer { arena + plan.offsets[id] }
         func window(_ geometry: WindowGeometry, _ input: TensorID, _ output: TensorID) -> edge_window_params {
             let i = model.tensors[input].shape, o = model.tensors[output].shape
             return edge_window_params(
@@ -111,7 +114,8 @@ public final class Interpreter {
                     output_zero_point: model.tensors[op.output].zeroPoint,
                     activation_min: rq.activationMin, activation_max: rq.activationMax,
                     multiplier: store(rq.multipliers), shift: store(rq.shifts)),
-                input: tensor(op.input), filter: store(op.weights), bias: store(op.bias), output: tensor(op.output))
+                input: tensor(op.input), filter: store(op.weights), bias: store(op.bias), output: tensor(op.output),
+                int16: model.tensors[op.output].elementType == .int16)
         }
         var steps = model.operations.compactMap { operation -> Step? in
             switch operation {
@@ -120,7 +124,8 @@ public final class Interpreter {
             case .fullyConnected(let op): return .fullyConnected(weighted(op), Int32(model.tensors[op.input].shape.elementCount))
             case .maxPool(let op), .averagePool(let op):
                 let step = PoolStep(window: window(op.window, op.input, op.output), activationMin: op.activationMin,
-                                    activationMax: op.activationMax, input: tensor(op.input), output: tensor(op.output))
+                                    activationMax: op.activationMax, input: tensor(op.input), output: tensor(op.output),
+                                    int16: model.tensors[op.output].elementType == .int16)
                 if case .maxPool = operation { return .maxPool(step) }
                 return .averagePool(step)
             case .add(let op):
@@ -131,7 +136,8 @@ public final class Interpreter {
                     output_zero_point: model.tensors[op.output].zeroPoint, output_multiplier: op.outputMultiplier,
                     output_shift: op.outputShift, activation_min: op.activationMin, activation_max: op.activationMax)
                 return .add(AddStep(count: model.tensors[op.output].shape.elementCount, params: params,
-                                    a: tensor(op.a), b: tensor(op.b), output: tensor(op.output)))
+                                    a: tensor(op.a), b: tensor(op.b), output: tensor(op.output),
+                                    int16: model.tensors[op.output].elementType == .int16))
             case .flatten:
                 return nil  // the output aliases the input
             }
@@ -164,9 +170,10 @@ public final class Interpreter {
         let input = model.tensors[model.inputTensor]
         pixelCodes = (0...255).map {
             model.inputEncoding.quantize(pixel: UInt8($0), preprocessing: model.preprocessing,
-                                         scale: input.scale, zeroPoint: input.zeroPoint)
+                                         scale: input.scale, zeroPoint: input.zeroPoint, elementType: input.elementType)
         }
         inputPointer = tensor(model.inputTensor)
+        inputType = input.elementType
         inputCount = input.shape.elementCount
         outputTensor = model.tensors[model.outputTensor]
         if let scales = model.logitScales, case .fullyConnected(let op)? = model.operations.last {
@@ -174,7 +181,8 @@ public final class Interpreter {
             logits.initialize(repeating: 0)
             finalLogits = FinalLogits(
                 inputCount: Int32(model.tensors[op.input].shape.elementCount), outputCount: Int32(scales.count),
-                inputZeroPoint: model.tensors[op.input].zeroPoint, input: UnsafePointer(tensor(op.input)),
+                inputZeroPoint: model.tensors[op.input].zeroPoint, input: UnsafeRawPointer(tensor(op.input)),
+                int16: model.tensors[op.input].elementType == .int16,
                 filter: store(op.weights), bias: store(op.bias), scale: store(scales), logits: logits)
         } else {
             finalLogits = nil
@@ -194,11 +202,14 @@ public final class Interpreter {
     private static func pack(_ step: Step, table: edge_kernel_table, into destination: UnsafeMutableRawPointer?) -> Int {
         switch step {
         case .conv2D(var s):
-            return table.conv2d_pack!(&s.window, &s.requant, s.filter, s.bias, destination)
+            let pack = s.int16 ? table.conv2d_s16_pack! : table.conv2d_pack!
+            return pack(&s.window, &s.requant, s.filter, s.bias, destination)
         case .depthwiseConv2D(var s, let depthMultiplier):
-            return table.depthwise_conv2d_pack!(&s.window, depthMultiplier, &s.requant, s.filter, s.bias, destination)
+            let pack = s.int16 ? table.depthwise_conv2d_s16_pack! : table.depthwise_conv2d_pack!
+            return pack(&s.window, depthMultiplier, &s.requant, s.filter, s.bias, destination)
         case .fullyConnected(var s, let inputCount):
-            return table.fully_connected_pack!(inputCount, s.window.output_channels, &s.requant, s.filter, s.bias, destination)
+            let pack = s.int16 ? table.fully_connected_s16_pack! : table.fully_connected_pack!
+            return pack(inputCount, s.window.output_channels, &s.requant, s.filter, s.bias, destination)
         case .maxPool, .averagePool, .add:
             return 0
         }
@@ -222,17 +233,23 @@ public final class Interpreter {
         execute(stepCount: stepsThroughOperation[min(max(lastOperation, 0), stepsThroughOperation.count - 1)])
     }
 
-    /// Runs the model on an already quantized int8 input tensor.
+    /// Runs the model on an already quantized input tensor (int8 models).
     public func invoke(quantizedInput: UnsafeBufferPointer<Int8>) throws(InterpreterError) {
+        guard inputType == .int8 else { throw InterpreterError.inputType(expected: inputType) }
         guard quantizedInput.count == inputCount else {
             throw InterpreterError.inputSize(expected: inputCount, got: quantizedInput.count)
         }
-        inputPointer.update(from: quantizedInput.baseAddress!, count: inputCount)
+        inputPointer.assumingMemoryBound(to: Int8.self).update(from: quantizedInput.baseAddress!, count: inputCount)
         execute()
     }
 
-    /// The int8 output of the last `invoke`; dequantize with `outputQuantization`.
-    public var output: UnsafeBufferPointer<Int8> { tensor(model.outputTensor) }
+    /// The output of the last `invoke` as stored values (int8 or int16); dequantize with `outputQuantization`.
+    public var output: [Int32] { values(ofTensor: model.outputTensor) }
+
+    /// The output tensor's bytes after the last `invoke` (its element type's little-endian values).
+    public var outputBytes: UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(start: arena + plan.offsets[model.outputTensor], count: outputTensor.byteCount)
+    }
 
     public var outputQuantization: (scale: Float, zeroPoint: Int32) { (outputTensor.scale, outputTensor.zeroPoint) }
 
@@ -240,11 +257,21 @@ public final class Interpreter {
     /// the final layer's int32 accumulators); nil otherwise.
     public var logits: UnsafeBufferPointer<Float>? { finalLogits.map { UnsafeBufferPointer($0.logits) } }
 
-    /// Tensor `id` after the last `invoke`. With memory reuse only the input and output are
-    /// guaranteed intact; build the interpreter with `reuseMemory: false` to read the others.
-    public func tensor(_ id: TensorID) -> UnsafeBufferPointer<Int8> {
-        UnsafeBufferPointer(start: (arena + plan.offsets[id]).assumingMemoryBound(to: Int8.self),
-                            count: model.tensors[id].shape.elementCount)
+    /// The stored values (int8 or int16) of tensor `id` after the last `invoke`. With memory reuse
+    /// only the input and output are guaranteed intact; build the interpreter with
+    /// `reuseMemory: false` to read the others. Allocates: for tools and tests, not inferences.
+    public func values(ofTensor id: TensorID) -> [Int32] {
+        let tensor = model.tensors[id], start = arena + plan.offsets[id], count = tensor.shape.elementCount
+        switch tensor.elementType {
+        case .int8: return UnsafeBufferPointer(start: start.assumingMemoryBound(to: Int8.self), count: count).map(Int32.init)
+        case .int16: return UnsafeBufferPointer(start: start.assumingMemoryBound(to: Int16.self), count: count).map(Int32.init)
+        }
+    }
+
+    /// Tensor `id`'s real values after the last `invoke` (see `values(ofTensor:)`).
+    public func dequantized(tensor id: TensorID) -> [Float] {
+        let tensor = model.tensors[id]
+        return values(ofTensor: id).map { tensor.dequantize($0) }
     }
 
     /// Class scores of `pixels` into `scores` (one per output): the float logits (or, without
@@ -260,9 +287,12 @@ public final class Interpreter {
                 scores[index] = finalLogits.logits[index]
             }
         } else {
-            let output = self.output
+            let start = arena + plan.offsets[model.outputTensor]
             for index in 0..<scores.count {
-                scores[index] = outputTensor.dequantize(output[index])
+                let q = outputTensor.elementType == .int16
+                    ? Int32(start.load(fromByteOffset: 2 * index, as: Int16.self))
+                    : Int32(start.load(fromByteOffset: index, as: Int8.self))
+                scores[index] = outputTensor.dequantize(q)
             }
         }
         if model.outputActivation == .softmax {
@@ -337,8 +367,13 @@ public final class Interpreter {
     private func quantizeInput(_ pixels: UnsafeBufferPointer<UInt8>) {
         pool?.prepare()
         pixelCodes.withUnsafeBufferPointer { codes in
-            for index in 0..<inputCount {
-                inputPointer[index] = codes[Int(pixels[index])]
+            switch inputType {
+            case .int8:
+                let input = inputPointer.assumingMemoryBound(to: Int8.self)
+                for index in 0..<inputCount { input[index] = Int8(truncatingIfNeeded: codes[Int(pixels[index])]) }
+            case .int16:
+                let input = inputPointer.assumingMemoryBound(to: Int16.self)
+                for index in 0..<inputCount { input[index] = Int16(truncatingIfNeeded: codes[Int(pixels[index])]) }
             }
         }
     }
@@ -355,8 +390,15 @@ public final class Interpreter {
     /// The float logits from the final layer's int32 accumulators (models with `logitScales`).
     private func computeFinalLogits() {
         guard let f = finalLogits else { return }
-        edge_s8_fully_connected_logits_ref(f.inputCount, f.outputCount, f.inputZeroPoint, f.input, f.filter,
-                                           f.bias, f.scale, f.logits.baseAddress!)
+        if f.int16 {
+            edge_s16_fully_connected_logits_ref(f.inputCount, f.outputCount, f.inputZeroPoint,
+                                                f.input.assumingMemoryBound(to: Int16.self), f.filter, f.bias, f.scale,
+                                                f.logits.baseAddress!)
+        } else {
+            edge_s8_fully_connected_logits_ref(f.inputCount, f.outputCount, f.inputZeroPoint,
+                                               f.input.assumingMemoryBound(to: Int8.self), f.filter, f.bias, f.scale,
+                                               f.logits.baseAddress!)
+        }
     }
 
     private func execute(stepCount: Int? = nil) {
@@ -406,26 +448,51 @@ public final class Interpreter {
             switch steps[index] {
             case .conv2D(var s):
                 let (begin, end) = Self.rows(s.window.output_height, part, parts)
-                table.conv2d!(&s.window, &s.requant, s.input, s.filter, s.bias, s.packed, begin, end, s.output)
+                if s.int16 {
+                    table.conv2d_s16!(&s.window, &s.requant, s.input.s16, s.filter, s.bias, s.packed, begin, end, s.output.s16)
+                } else {
+                    table.conv2d!(&s.window, &s.requant, s.input.s8, s.filter, s.bias, s.packed, begin, end, s.output.s8)
+                }
             case .depthwiseConv2D(var s, let depthMultiplier):
                 let (begin, end) = Self.rows(s.window.output_height, part, parts)
-                table.depthwise_conv2d!(&s.window, depthMultiplier, &s.requant, s.input, s.filter, s.bias, s.packed,
-                                        begin, end, s.output)
+                if s.int16 {
+                    table.depthwise_conv2d_s16!(&s.window, depthMultiplier, &s.requant, s.input.s16, s.filter, s.bias,
+                                                s.packed, begin, end, s.output.s16)
+                } else {
+                    table.depthwise_conv2d!(&s.window, depthMultiplier, &s.requant, s.input.s8, s.filter, s.bias,
+                                            s.packed, begin, end, s.output.s8)
+                }
             case .fullyConnected(var s, let inputCount):
-                table.fully_connected!(inputCount, s.window.output_channels, &s.requant, s.input, s.filter, s.bias,
-                                       s.packed, s.output)
+                if s.int16 {
+                    table.fully_connected_s16!(inputCount, s.window.output_channels, &s.requant, s.input.s16, s.filter,
+                                               s.bias, s.packed, s.output.s16)
+                } else {
+                    table.fully_connected!(inputCount, s.window.output_channels, &s.requant, s.input.s8, s.filter,
+                                           s.bias, s.packed, s.output.s8)
+                }
             case .maxPool(var s):
                 let (begin, end) = Self.rows(s.window.output_height, part, parts)
-                table.max_pool!(&s.window, s.activationMin, s.activationMax, s.input, begin, end, s.output)
+                if s.int16 {
+                    table.max_pool_s16!(&s.window, s.activationMin, s.activationMax, s.input.s16, begin, end, s.output.s16)
+                } else {
+                    table.max_pool!(&s.window, s.activationMin, s.activationMax, s.input.s8, begin, end, s.output.s8)
+                }
             case .averagePool(var s):
                 let (begin, end) = Self.rows(s.window.output_height, part, parts)
-                table.average_pool!(&s.window, s.activationMin, s.activationMax, s.input, begin, end, s.output)
+                if s.int16 {
+                    table.average_pool_s16!(&s.window, s.activationMin, s.activationMax, s.input.s16, begin, end, s.output.s16)
+                } else {
+                    table.average_pool!(&s.window, s.activationMin, s.activationMax, s.input.s8, begin, end, s.output.s8)
+                }
             case .add(var s):
                 // 64-byte aligned element ranges (no two threads write one cache line).
                 let begin = part == 0 ? 0 : (s.count * part / parts) & ~63
                 let end = part == parts - 1 ? s.count : (s.count * (part + 1) / parts) & ~63
-                if end > begin {
-                    table.add!(end - begin, &s.params, s.a + begin, s.b + begin, s.output + begin)
+                guard end > begin else { return }
+                if s.int16 {
+                    table.add_s16!(end - begin, &s.params, s.a.s16 + begin, s.b.s16 + begin, s.output.s16 + begin)
+                } else {
+                    table.add!(end - begin, &s.params, s.a.s8 + begin, s.b.s8 + begin, s.output.s8 + begin)
                 }
             }
         }
@@ -437,24 +504,34 @@ public final class Interpreter {
         }
     }
 
+    /// An activation tensor in the arena, read as int8 or int16 by the step that owns it.
+    private struct Activations {
+        let bytes: UnsafeMutableRawPointer
+        var s8: UnsafeMutablePointer<Int8> { bytes.assumingMemoryBound(to: Int8.self) }
+        var s16: UnsafeMutablePointer<Int16> { bytes.assumingMemoryBound(to: Int16.self) }
+    }
+
     private struct WeightedStep {
         var window: edge_window_params
         var requant: edge_requant_params
-        let input: UnsafePointer<Int8>
+        let input: Activations
         let filter: UnsafePointer<Int8>
         let bias: UnsafePointer<Int32>
-        let output: UnsafeMutablePointer<Int8>
+        let output: Activations
+        /// int16 activations (the table's `_s16` ops).
+        let int16: Bool
         /// The table's packed bytes for this layer (set once at init).
         var packed: UnsafeRawPointer?
 
-        init(window: edge_window_params, requant: edge_requant_params, input: UnsafeMutablePointer<Int8>,
-             filter: UnsafePointer<Int8>, bias: UnsafePointer<Int32>, output: UnsafeMutablePointer<Int8>) {
+        init(window: edge_window_params, requant: edge_requant_params, input: UnsafeMutableRawPointer,
+             filter: UnsafePointer<Int8>, bias: UnsafePointer<Int32>, output: UnsafeMutableRawPointer, int16: Bool) {
             self.window = window
             self.requant = requant
-            self.input = UnsafePointer(input)
+            self.input = Activations(bytes: input)
             self.filter = filter
             self.bias = bias
-            self.output = output
+            self.output = Activations(bytes: output)
+            self.int16 = int16
         }
     }
 
@@ -462,7 +539,8 @@ public final class Interpreter {
         let inputCount: Int32
         let outputCount: Int32
         let inputZeroPoint: Int32
-        let input: UnsafePointer<Int8>
+        let input: UnsafeRawPointer
+        let int16: Bool
         let filter: UnsafePointer<Int8>
         let bias: UnsafePointer<Int32>
         let scale: UnsafePointer<Float>
@@ -473,16 +551,38 @@ public final class Interpreter {
         var window: edge_window_params
         let activationMin: Int32
         let activationMax: Int32
-        let input: UnsafeMutablePointer<Int8>
-        let output: UnsafeMutablePointer<Int8>
+        let input: Activations
+        let output: Activations
+        let int16: Bool
+
+        init(window: edge_window_params, activationMin: Int32, activationMax: Int32, input: UnsafeMutableRawPointer,
+             output: UnsafeMutableRawPointer, int16: Bool) {
+            self.window = window
+            self.activationMin = activationMin
+            self.activationMax = activationMax
+            self.input = Activations(bytes: input)
+            self.output = Activations(bytes: output)
+            self.int16 = int16
+        }
     }
 
     private struct AddStep {
         let count: Int
         var params: edge_add_params
-        let a: UnsafeMutablePointer<Int8>
-        let b: UnsafeMutablePointer<Int8>
-        let output: UnsafeMutablePointer<Int8>
+        let a: Activations
+        let b: Activations
+        let output: Activations
+        let int16: Bool
+
+        init(count: Int, params: edge_add_params, a: UnsafeMutableRawPointer, b: UnsafeMutableRawPointer,
+             output: UnsafeMutableRawPointer, int16: Bool) {
+            self.count = count
+            self.params = params
+            self.a = Activations(bytes: a)
+            self.b = Activations(bytes: b)
+            self.output = Activations(bytes: output)
+            self.int16 = int16
+        }
     }
 
     private enum Step {
@@ -507,11 +607,14 @@ public final class Interpreter {
 public enum InterpreterError: Error, Equatable, CustomStringConvertible {
     case inputSize(expected: Int, got: Int)
     case outputSize(expected: Int, got: Int)
+    /// `invoke(quantizedInput:)` on a model whose input tensor is not int8.
+    case inputType(expected: ActivationType)
 
     public var description: String {
         switch self {
         case .inputSize(let expected, let got): return "the model takes \(expected) input values, got \(got)"
         case .outputSize(let expected, let got): return "the model gives \(expected) scores, the buffer holds \(got)"
+        case .inputType(let expected): return "the model's input tensor is \(expected); pass 8-bit pixels instead"
         }
     }
 }

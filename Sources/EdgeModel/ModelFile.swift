@@ -1,12 +1,13 @@
 import Foundation
 
-/// The int8 model file (`.edgemodel`), format version 2 (version 1 files are
-/// still read: they are version 2 without the float logit scales). All integers little-endian.
+/// The int8 model file (`.edgemodel`), format version 3 (version 2 files are version 3 with every
+/// tensor int8, version 1 files are version 2 without the float logit scales; the writer writes
+/// version 2 when every tensor is int8, so such files read with older builds). All integers little-endian.
 ///
 /// ```
 /// header, 64 bytes
 ///    0  8  magic "EDGEMODL"
-///    8  4  u32 format version (2; 1 accepted)
+///    8  4  u32 format version (3 or 2; 1 accepted)
 ///   12  4  u32 header length (64)
 ///   16  8  u64 file length
 ///   24  8  u64 description offset (64)
@@ -23,9 +24,10 @@ import Foundation
 ///   f32 preprocessing scale, f32 preprocessing offset (model input = pixel * scale + offset)
 ///   u8 input encoding (0 affine, 1 offset folded into the first layers' biases)
 ///   u32 label count, str label...
-///   u32 tensor count, per tensor: str name, u32 height, u32 width, u32 channels, f32 scale, i32 zero point
+///   u32 tensor count, per tensor: str name, u32 height, u32 width, u32 channels, f32 scale, i32 zero point,
+///     [version 3 only] u8 element type (1 int8, 2 int16: `ActivationType`)
 ///   u32 input tensor, u32 output tensor, u8 output activation (0 none, 1 softmax in float)
-///   [version 2 only] u32 logit scale count (0, or the output tensor's channel count), f32 scale...:
+///   [version 2 and later] u32 logit scale count (0, or the output tensor's channel count), f32 scale...:
 ///     when present the last operation is a fully connected layer writing the output tensor and
 ///     the scores come from its int32 accumulators, logit[c] = acc[c] * scale[c] (float), not from
 ///     the requantized int8 output (`QuantizedModel.logitScales`)
@@ -45,9 +47,16 @@ import Foundation
 /// ranges against the kernel contract) and fails with a `ModelFileError`, never a crash.
 public enum ModelFile {
     public static let magic: [UInt8] = Array("EDGEMODL".utf8)
-    public static let formatVersion: UInt32 = 2
+    public static let formatVersion: UInt32 = 3
+    /// The version written for a model whose tensors are all int8 (it has no element types).
+    public static let int8FormatVersion: UInt32 = 2
     /// Older versions the reader still accepts.
-    public static let readableVersions: ClosedRange<UInt32> = 1...2
+    public static let readableVersions: ClosedRange<UInt32> = 1...3
+
+    /// The version `model` is written in.
+    public static func version(of model: QuantizedModel) -> UInt32 {
+        model.tensors.allSatisfy { $0.elementType == .int8 } ? int8FormatVersion : formatVersion
+    }
     public static let headerLength = 64
     public static let alignment = 64
     static let checksumOffset = 56

@@ -66,7 +66,16 @@ struct ModelFileReader {
         for _ in 0..<(try count(minimumBytesEach: 24, "tensors")) {
             let name = try string("tensor name")
             let shape = ActivationShape(height: try dimension(), width: try dimension(), channels: try dimension())
-            tensors.append(ModelTensor(name: name, shape: shape, scale: try f32(), zeroPoint: try i32()))
+            let scale = try f32(), zeroPoint = try i32()
+            var elementType = ActivationType.int8
+            if version >= 3 {
+                let code = try u8()
+                guard let type = ActivationType(rawValue: code) else {
+                    throw fail("tensor '\(name)' has unknown element type \(code) (1 int8, 2 int16)")
+                }
+                elementType = type
+            }
+            tensors.append(ModelTensor(name: name, shape: shape, scale: scale, zeroPoint: zeroPoint, elementType: elementType))
         }
         let inputTensor = try index(), outputTensor = try index()
         let activationCode = try u8()

@@ -4,8 +4,11 @@ struct ModelFileWriter {
     private var description: [UInt8] = []
     private var data: [UInt8] = []
 
+    private let version: UInt32
+
     init(_ model: QuantizedModel) {
         self.model = model
+        version = ModelFile.version(of: model)
     }
 
     consuming func bytes() -> [UInt8] {
@@ -25,6 +28,7 @@ struct ModelFileWriter {
             u32(tensor.shape.channels)
             f32(tensor.scale)
             i32(tensor.zeroPoint)
+            if version >= 3 { u8(tensor.elementType.rawValue) }
         }
         u32(model.inputTensor)
         u32(model.outputTensor)
@@ -75,7 +79,7 @@ struct ModelFileWriter {
         var file = [UInt8]()
         file.reserveCapacity(fileLength)
         file += ModelFile.magic
-        Self.append(UInt32(ModelFile.formatVersion), to: &file)
+        Self.append(version, to: &file)
         Self.append(UInt32(ModelFile.headerLength), to: &file)
         for value in [fileLength, descriptionOffset, description.count, dataOffset, data.count] {
             Self.append(UInt64(value), to: &file)

@@ -12,6 +12,17 @@ extension QuantizedModel {
     public static let maximumReduction = 32768
     /// Bias magnitude bound of the contract's no-overflow argument.
     public static let maximumBiasMagnitude: Int32 = 1 << 30
+    /// Largest product of an int16 activation (|x - zero point| <= 2^15) and an int8 weight.
+    public static let maximumInt16Product: Int64 = 32768 * 127
+
+    /// The largest |bias| of `operation` (in this model) the contract allows: below 2^30, and for
+    /// an int16 conv or depthwise conv what its int32 sum leaves, taps x 32768 x 127 + |bias| < 2^31
+    /// (edge_kernels.h; negative when nothing is left).
+    public func largestBias(_ operation: WeightedOperation, taps: Int?) -> Int64 {
+        let limit = Int64(Self.maximumBiasMagnitude) - 1
+        guard tensors[operation.output].elementType == .int16, let taps else { return limit }
+        return min(limit, Int64(Int32.max) - 1 - Int64(taps) * Self.maximumInt16Product)
+    }
 
     public func validate() throws(ModelValidationError) {
         func fail(_ message: String) -> ModelValidationError { ModelValidationError(message) }
@@ -34,11 +45,27 @@ extension QuantizedModel {
             guard tensor.scale.isFinite, tensor.scale > 0 else {
                 throw fail("tensor #\(index) '\(tensor.name)' has scale \(tensor.scale)")
             }
-            guard (-128...127).contains(tensor.zeroPoint) else {
-                throw fail("tensor #\(index) '\(tensor.name)' has zero point \(tensor.zeroPoint) outside [-128, 127]")
+            let type = tensor.elementType
+            guard (type.minimum...type.maximum).contains(tensor.zeroPoint) else {
+                throw fail("tensor #\(index) '\(tensor.name)' has zero point \(tensor.zeroPoint) outside \(type)")
+            }
+            // The int16 contract: |q - zero point| <= 2^15 for every stored q. The input's codes are
+            // checked below; every other int16 tensor is symmetric.
+            guard type == .int8 || tensor.zeroPoint == 0 || index == inputTensor else {
+                throw fail("int16 tensor #\(index) '\(tensor.name)' has zero point \(tensor.zeroPoint) (int16 tensors are symmetric)")
             }
         }
         guard tensors.indices.contains(inputTensor) else { throw fail("input tensor #\(inputTensor) does not exist") }
+        let input = tensors[inputTensor]
+        if input.elementType == .int16 {
+            for pixel in 0...255 {
+                let code = inputEncoding.quantize(pixel: UInt8(pixel), preprocessing: preprocessing, scale: input.scale,
+                                                  zeroPoint: input.zeroPoint, elementType: .int16)
+                guard abs(Int64(code) - Int64(input.zeroPoint)) <= 32768 else {
+                    throw fail("int16 input: pixel \(pixel) gives code \(code), more than 2^15 from the zero point \(input.zeroPoint)")
+                }
+            }
+        }
         guard tensors.indices.contains(outputTensor) else { throw fail("output tensor #\(outputTensor) does not exist") }
         guard labels.isEmpty || labels.count == tensors[outputTensor].shape.elementCount else {
             throw fail("\(labels.count) labels for \(tensors[outputTensor].shape.elementCount) outputs")
@@ -95,13 +122,20 @@ extension QuantizedModel {
 
     private func validate(_ operation: ModelOperation) throws(ModelValidationError) {
         func fail(_ message: String) -> ModelValidationError { ModelValidationError(message) }
+        // Every kernel reads and writes one element type.
+        let type = tensors[operation.output].elementType
+        for input in operation.inputs where tensors[input].elementType != type {
+            throw fail("reads \(tensors[input].elementType) tensor '\(tensors[input].name)' but writes \(type)")
+        }
         func sameQuantization(_ input: TensorID, _ output: TensorID) throws(ModelValidationError) {
             guard tensors[input].scale == tensors[output].scale, tensors[input].zeroPoint == tensors[output].zeroPoint else {
                 throw fail("output quantization differs from its input's")
             }
         }
         func clampRange(_ low: Int32, _ high: Int32) throws(ModelValidationError) {
-            guard -128 <= low, low <= high, high <= 127 else { throw fail("activation range [\(low), \(high)] is not within int8") }
+            guard type.minimum <= low, low <= high, high <= type.maximum else {
+                throw fail("activation range [\(low), \(high)] is not within \(type)")
+            }
         }
         func multiplier(_ value: Int32, _ shift: Int32, _ what: String) throws(ModelValidationError) {
             guard value == 0 || value >= 1 << 30 else { throw fail("\(what) multiplier \(value) is outside [2^30, 2^31)") }
@@ -136,6 +170,13 @@ extension QuantizedModel {
             }
             try clampRange(rq.activationMin, rq.activationMax)
         }
+        func int16Accumulator(_ op: WeightedOperation, taps: Int) throws(ModelValidationError) {
+            guard type == .int16 else { return }
+            let bias = op.bias.map { Int64($0).magnitude }.max() ?? 0
+            guard Int64(bias) <= largestBias(op, taps: taps) else {
+                throw fail("int16 sum over \(taps) taps with biases up to \(bias) could overflow int32 (taps x 32768 x 127 + |bias| must stay below 2^31)")
+            }
+        }
 
         switch operation {
         case .conv2D(let op):
@@ -145,6 +186,7 @@ extension QuantizedModel {
             try weighted(op, reduction: w.kernelHeight * w.kernelWidth * input.channels,
                          weightCount: output.channels * w.kernelHeight * w.kernelWidth * input.channels,
                          channels: output.channels)
+            try int16Accumulator(op, taps: w.kernelHeight * w.kernelWidth * input.channels)
         case .depthwiseConv2D(let op, let depthMultiplier):
             let input = tensors[op.input].shape, output = tensors[op.output].shape
             guard (1...Self.maximumDimension).contains(depthMultiplier), output.channels == input.channels * depthMultiplier else {
@@ -154,6 +196,7 @@ extension QuantizedModel {
             let w = op.window
             try weighted(op, reduction: w.kernelHeight * w.kernelWidth,
                          weightCount: w.kernelHeight * w.kernelWidth * output.channels, channels: output.channels)
+            try int16Accumulator(op, taps: w.kernelHeight * w.kernelWidth)
         case .fullyConnected(let op):
             let inputCount = tensors[op.input].shape.elementCount, output = tensors[op.output].shape
             guard output.height == 1, output.width == 1 else { throw fail("output \(output) is not a vector") }
@@ -169,8 +212,12 @@ extension QuantizedModel {
             guard tensors[op.a].shape == tensors[op.b].shape, tensors[op.a].shape == tensors[op.output].shape else {
                 throw fail("adds \(tensors[op.a].shape) and \(tensors[op.b].shape) into \(tensors[op.output].shape)")
             }
-            // |q - zero point| <= 255 < 2^8, so a left shift up to 22 stays below 2^31.
-            guard (0...22).contains(op.leftShift) else { throw fail("left shift \(op.leftShift) is outside [0, 22]") }
+            // |q - zero point| <= 255 < 2^8 (int8) or <= 2^15 (int16), so a left shift up to 22
+            // (int8) or 15 (int16) stays below 2^31.
+            let largestShift: Int32 = type == .int8 ? 22 : 15
+            guard (0...largestShift).contains(op.leftShift) else {
+                throw fail("left shift \(op.leftShift) is outside [0, \(largestShift)] for \(type)")
+            }
             // Input rescaling by at most 1 (shift >= 0) keeps |a'| and |b'| below 2^30, so a' + b' fits.
             guard op.aShift >= 0, op.bShift >= 0 else { throw fail("input rescaling shifts must not be negative") }
             try multiplier(op.aMultiplier, op.aShift, "input a")

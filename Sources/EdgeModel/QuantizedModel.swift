@@ -111,7 +111,7 @@ public struct PixelPreprocessing: Hashable, Sendable {
     }
 }
 
-/// The int8 input tensor from an 8-bit pixel p, with the input tensor's scale s and zero point z.
+/// The input tensor's code from an 8-bit pixel p, with the input tensor's scale s and zero point z.
 public enum InputEncoding: UInt8, Sendable, CaseIterable {
     /// q = clamp(round((p * preprocessing.scale + preprocessing.offset) / s) + z).
     case affine = 0
@@ -120,11 +120,12 @@ public enum InputEncoding: UInt8, Sendable, CaseIterable {
     /// s = preprocessing.scale and z = -128 every pixel is represented exactly (q = p - 128).
     case offsetFoldedIntoBias = 1
 
-    /// The int8 code of `pixel` under this encoding.
-    public func quantize(pixel: UInt8, preprocessing: PixelPreprocessing, scale: Float, zeroPoint: Int32) -> Int8 {
+    /// The code of `pixel` under this encoding, clamped to `elementType`'s range.
+    public func quantize(pixel: UInt8, preprocessing: PixelPreprocessing, scale: Float, zeroPoint: Int32,
+                         elementType: ActivationType = .int8) -> Int32 {
         let real = Float(pixel) * preprocessing.scale + (self == .affine ? preprocessing.offset : 0)
         let q = (real / scale).rounded(.toNearestOrAwayFromZero) + Float(zeroPoint)
-        return Int8(max(-128, min(127, q)))
+        return Int32(max(Float(elementType.minimum), min(Float(elementType.maximum), q)))
     }
 }
 
@@ -134,6 +135,18 @@ public enum OutputActivation: UInt8, Sendable, CaseIterable {
     case softmax = 1
 }
 
+/// How an activation tensor stores q: int8 (the default), or int16 for models whose activations
+/// need finer steps (the `_s16` kernels; weights stay int8).
+public enum ActivationType: UInt8, Sendable, CaseIterable, CustomStringConvertible {
+    case int8 = 1
+    case int16 = 2
+
+    public var byteCount: Int { Int(rawValue) }
+    public var minimum: Int32 { self == .int8 ? -128 : -32768 }
+    public var maximum: Int32 { self == .int8 ? 127 : 32767 }
+    public var description: String { self == .int8 ? "int8" : "int16" }
+}
+
 /// One activation tensor: real = scale * (q - zeroPoint).
 public struct ModelTensor: Sendable, Equatable {
     /// The layer that produces it, for reports and messages.
@@ -141,15 +154,20 @@ public struct ModelTensor: Sendable, Equatable {
     public var shape: ActivationShape
     public var scale: Float
     public var zeroPoint: Int32
+    public var elementType: ActivationType
 
-    public init(name: String, shape: ActivationShape, scale: Float, zeroPoint: Int32) {
+    public init(name: String, shape: ActivationShape, scale: Float, zeroPoint: Int32, elementType: ActivationType = .int8) {
         self.name = name
         self.shape = shape
         self.scale = scale
         self.zeroPoint = zeroPoint
+        self.elementType = elementType
     }
 
-    public func dequantize(_ q: Int8) -> Float { scale * Float(Int32(q) - zeroPoint) }
+    public func dequantize(_ q: Int32) -> Float { scale * Float(q - zeroPoint) }
+    public func dequantize(_ q: Int8) -> Float { dequantize(Int32(q)) }
+    /// Bytes of the tensor's values.
+    public var byteCount: Int { shape.elementCount * elementType.byteCount }
 }
 
 /// Kernel size, strides and leading padding of a conv or pool (`edge_window_params`); the
@@ -295,6 +313,16 @@ public enum ModelOperation: Sendable, Equatable {
     public var weighted: WeightedOperation? {
         switch self {
         case .conv2D(let op), .depthwiseConv2D(let op, _), .fullyConnected(let op): return op
+        default: return nil
+        }
+    }
+
+    /// Terms in each int32 sum of a conv (window x input channels) or depthwise conv (window);
+    /// nil for other operations (fully connected sums int16 inputs in int64).
+    public var taps: Int? {
+        switch self {
+        case .conv2D(let op): return op.weights.count / max(op.bias.count, 1)
+        case .depthwiseConv2D(let op, _): return op.window.kernelHeight * op.window.kernelWidth
         default: return nil
         }
     }

@@ -65,16 +65,16 @@ public enum BiasCorrection {
                 } catch {
                     throw QuantizeError("calibration image \(imageIndex): \(error)")
                 }
-                let quantized = interpreter.tensor(op.output)
+                let quantized = interpreter.values(ofTensor: op.output)
                 let float = floatOutputs[imageIndex][position]
                 for element in float.indices {
-                    let q = Int32(quantized[element])
+                    let q = quantized[element]
                     guard q > low, q < high else { continue }
-                    sums[element % channels] += Double(float[element] - tensor.dequantize(quantized[element]))
+                    sums[element % channels] += Double(float[element] - tensor.dequantize(q))
                     counts[element % channels] += 1
                 }
             }
-            let limit = Double(QuantizedModel.maximumBiasMagnitude - 1)
+            let limit = Double(model.largestBias(op, taps: model.operations[index].taps))
             for channel in 0..<channels where counts[channel] > 0 {
                 let rq = op.requantization
                 let multiplier = FixedPointMultiplier(multiplier: rq.multipliers[channel], shift: rq.shifts[channel]).real

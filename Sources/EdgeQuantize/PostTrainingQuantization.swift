@@ -68,23 +68,27 @@ public struct PostTrainingQuantization {
         return ranges
     }
 
-    /// The int8 model with `method`'s ranges, then `BiasCorrection` on the calibration images
-    /// when `biasCorrection` is set. With `refineRanges`, `RangeRefinement` then re-chooses the
+    /// The int8 model with `method`'s ranges and `activationType` activations, then
+    /// `BiasCorrection` on the calibration images when `biasCorrection` is set. With `refineRanges`, `RangeRefinement` then re-chooses the
     /// ranges against the float logits (on the graph carrying the bias corrections), and the
     /// model is quantized again with them and bias-corrected once more (the second correction
     /// only removes what the new ranges shifted). `refinement` receives the refinement's outcome.
+    /// Refinement trades clipping against int8 steps, so int16 models skip it.
     public func model(
-        method: CalibrationMethod, biasCorrection: Bool = true, refineRanges: Bool = true,
-        kernels: KernelTable = .reference, threads: Int = 1,
+        method: CalibrationMethod, activationType: ActivationType = .int8, biasCorrection: Bool = true,
+        refineRanges: Bool = true, kernels: KernelTable = .reference, threads: Int = 1,
         progress: (String, Int, Int) -> Void = { _, _, _ in },
         refinement: (RangeRefinement.Outcome) -> Void = { _ in }
     ) throws(QuantizeError) -> (model: QuantizedModel, tensorOfNode: [TensorID?]) {
-        let correction = (foldedSeparable ? ", separable convolutions folded" : "")
+        let refineRanges = refineRanges && activationType == .int8
+        let correction = (activationType == .int16 ? ", int16 activations" : "") + (foldedSeparable ? ", separable convolutions folded" : "")
             + (equalizedChannels ? ", channel equalization" : "") + (biasCorrection ? ", bias correction" : "")
             + (refineRanges ? ", range refinement" : "")
         let description = "\(method.rawValue) over \(statistics.imageCount) images from \(calibrationSource)\(correction)"
-        var ranges = ranges(method)
-        var (model, tensorOfNode) = try Quantizer.quantize(graph, ranges: ranges, calibration: description)
+        // int16 steps are fine enough for the whole logit range: no clipping of the low logits.
+        var ranges = activationType == .int16 ? statistics.ranges(method) : ranges(method)
+        var (model, tensorOfNode) = try Quantizer.quantize(graph, ranges: ranges, calibration: description,
+                                                           activationType: activationType)
         let uncorrected = model
         if biasCorrection {
             model = try BiasCorrection.apply(to: model, graph: graph, tensorOfNode: tensorOfNode, images: images,

@@ -57,7 +57,7 @@ public struct QuantizationReport: Sendable {
             for node in compared {
                 let tensorID = tensorOfNode[node]!
                 let tensor = model.tensors[tensorID]
-                let quantized = interpreter.tensor(tensorID)
+                let quantized = interpreter.values(ofTensor: tensorID)
                 let float = outputs[node]
                 var s = 0.0, n = 0.0, d = 0.0, q2 = 0.0
                 for element in float.indices {

@@ -9,6 +9,9 @@ import EdgeModel
 /// - requantization multiplier + shift (`FixedPointMultiplier`, double rounding);
 /// - add with TFLite's scheme (left shift 20, inputs rescaled to twice the larger input scale);
 /// - a final softmax stays in float (`OutputActivation.softmax`).
+/// With `activationType` int16 every tensor is int16 (`_s16` kernels): symmetric, scale
+/// max(|low|, |high|) / 32767 on `ScaleGrid`, zero point 0 (the input keeps its pixel encoding),
+/// add with left shift 15; weights and biases as above.
 /// The input tensor takes the preprocessing scale; when every reader of the input is a
 /// valid-padded conv, depthwise conv or dense layer, the preprocessing offset is folded into
 /// their biases and the zero point is -128, so every 8-bit pixel is exact (q = pixel - 128).
@@ -19,27 +22,37 @@ public struct Quantizer {
 
     public static let addLeftShift: Int32 = 20
 
+    /// Left shift of an add of int16 tensors (|q| <= 2^15, so each shifted input stays within 2^30).
+    public static let int16AddLeftShift: Int32 = 15
+
+    public let activationType: ActivationType
     private var tensors: [ModelTensor] = []
     private var operations: [ModelOperation] = []
 
-    private init(graph: Graph) {
+    private init(graph: Graph, activationType: ActivationType) {
         self.graph = graph
+        self.activationType = activationType
         tensorOfNode = [TensorID?](repeating: nil, count: graph.nodes.count)
     }
 
     /// `ranges[node]`: the real interval of node's output (unused for nodes that keep their
     /// input's quantization, the input and a final softmax).
     public static func quantize(
-        _ graph: Graph, ranges: [ClosedRange<Float>], calibration: String
+        _ graph: Graph, ranges: [ClosedRange<Float>], calibration: String, activationType: ActivationType = .int8
     ) throws(QuantizeError) -> (model: QuantizedModel, tensorOfNode: [TensorID?]) {
-        var quantizer = Quantizer(graph: graph)
+        var quantizer = Quantizer(graph: graph, activationType: activationType)
         let model = try quantizer.build(ranges: ranges, calibration: calibration)
         return (model, quantizer.tensorOfNode)
     }
 
     /// Scale and zero point mapping `range` (widened to contain 0) onto [-128, 127]; the scale
-    /// is (high - low) / 255 rounded up onto `ScaleGrid`.
-    public static func quantization(of range: ClosedRange<Float>) -> (scale: Float, zeroPoint: Int32) {
+    /// is (high - low) / 255 rounded up onto `ScaleGrid`. int16: onto [-32767, 32767] with zero
+    /// point 0, scale max(|low|, |high|) / 32767 rounded up onto `ScaleGrid`.
+    public static func quantization(of range: ClosedRange<Float>, as type: ActivationType = .int8) -> (scale: Float, zeroPoint: Int32) {
+        if type == .int16 {
+            let largest = max(abs(range.lowerBound), abs(range.upperBound), 1e-8)
+            return (ScaleGrid.snapUp(largest / 32767), 0)
+        }
         let low = min(range.lowerBound, 0)
         var high = max(range.upperBound, 0)
         if high - low < 1e-8 { high = low + 1e-8 }
@@ -62,6 +75,7 @@ public struct Quantizer {
         let preprocessing = graph.preprocessing
         let inputZeroPoint: Int32 = foldOffset
             ? -128 : Int32(min(max((-128 - preprocessing.offset / preprocessing.scale).rounded(.toNearestOrAwayFromZero), -128), 127))
+        // An int16 input keeps the int8 codes (|q - zero point| <= 255): pixels are exact either way.
         tensorOfNode[0] = addTensor(0, scale: preprocessing.scale, zeroPoint: inputZeroPoint)
 
         for (id, node) in graph.nodes.enumerated().dropFirst() {
@@ -102,14 +116,17 @@ public struct Quantizer {
             case .maxPool(let window), .averagePool(let window):
                 let input = tensors[inputTensors[0]]
                 let output = addTensor(id, scale: input.scale, zeroPoint: input.zeroPoint)
-                let pool = PoolOperation(input: inputTensors[0], output: output, window: Self.geometry(window))
+                let pool = PoolOperation(input: inputTensors[0], output: output, window: Self.geometry(window),
+                                         activationMin: activationType.minimum, activationMax: activationType.maximum)
                 if case .maxPool = node.operation { operations.append(.maxPool(pool)) } else { operations.append(.averagePool(pool)) }
             case .globalAveragePool:
                 let input = tensors[inputTensors[0]]
                 let output = addTensor(id, scale: input.scale, zeroPoint: input.zeroPoint)
                 let window = WindowGeometry(kernelHeight: input.shape.height, kernelWidth: input.shape.width,
                                             strideHeight: 1, strideWidth: 1, padTop: 0, padLeft: 0)
-                operations.append(.averagePool(PoolOperation(input: inputTensors[0], output: output, window: window)))
+                operations.append(.averagePool(PoolOperation(input: inputTensors[0], output: output, window: window,
+                                                             activationMin: activationType.minimum,
+                                                             activationMax: activationType.maximum)))
             case .flatten:
                 let input = tensors[inputTensors[0]]
                 let output = addTensor(id, scale: input.scale, zeroPoint: input.zeroPoint)
@@ -163,13 +180,14 @@ public struct Quantizer {
                        padTop: window.padding.top, padLeft: window.padding.left)
     }
 
-    private static func activationLimits(_ activation: FusedActivation, scale: Float, zeroPoint: Int32) -> (Int32, Int32) {
+    private func activationLimits(_ activation: FusedActivation, scale: Float, zeroPoint: Int32) -> (Int32, Int32) {
+        let lowest = activationType.minimum, highest = activationType.maximum
         switch activation {
-        case .none: return (-128, 127)
-        case .relu: return (max(-128, zeroPoint), 127)
+        case .none: return (lowest, highest)
+        case .relu: return (max(lowest, zeroPoint), highest)
         case .relu6:
-            let six = Int32((6 / scale).rounded(.toNearestOrAwayFromZero)) + zeroPoint
-            return (max(-128, zeroPoint), min(127, max(zeroPoint, six)))
+            let six = Int32(min((6 / scale).rounded(.toNearestOrAwayFromZero), Float(highest))) + zeroPoint
+            return (max(lowest, zeroPoint), min(highest, max(zeroPoint, six)))
         }
     }
 
@@ -177,13 +195,13 @@ public struct Quantizer {
         let node = graph.nodes[nodeID]
         let shape = ActivationShape(height: node.outputShape.height, width: node.outputShape.width,
                                     channels: node.outputShape.channels)
-        tensors.append(ModelTensor(name: node.name, shape: shape, scale: scale, zeroPoint: zeroPoint))
+        tensors.append(ModelTensor(name: node.name, shape: shape, scale: scale, zeroPoint: zeroPoint, elementType: activationType))
         tensorOfNode[nodeID] = tensors.count - 1
         return tensors.count - 1
     }
 
     private mutating func addTensor(_ nodeID: NodeID, range: ClosedRange<Float>) -> TensorID {
-        let (scale, zeroPoint) = Self.quantization(of: range)
+        let (scale, zeroPoint) = Self.quantization(of: range, as: activationType)
         return addTensor(nodeID, scale: scale, zeroPoint: zeroPoint)
     }
 
@@ -208,7 +226,7 @@ public struct Quantizer {
         var quantizedBias: [Int32] = []
         var multipliers: [Int32] = []
         var shifts: [Int32] = []
-        let limit = Double(QuantizedModel.maximumBiasMagnitude - 1)
+        let limit = try biasLimit(node, window: window, channels: channels, weightCount: weights.count)
         for channel in 0..<channels {
             let accumulatorScale = inputScale * Double(weightScales[channel])
             let real = Double(bias[channel]) + Double(inputOffset) * weightSums[channel]
@@ -218,12 +236,27 @@ public struct Quantizer {
             multipliers.append(multiplier.multiplier)
             shifts.append(multiplier.shift)
         }
-        let (low, high) = Self.activationLimits(activation, scale: outputTensor.scale, zeroPoint: outputTensor.zeroPoint)
+        let (low, high) = activationLimits(activation, scale: outputTensor.scale, zeroPoint: outputTensor.zeroPoint)
         return WeightedOperation(
             input: input, output: output,
             window: window.map(Self.geometry) ?? WindowGeometry(kernelHeight: 0, kernelWidth: 0, strideHeight: 0, strideWidth: 0, padTop: 0, padLeft: 0),
             weights: quantizedWeights, bias: quantizedBias,
             requantization: Requantization(multipliers: multipliers, shifts: shifts, activationMin: low, activationMax: high))
+    }
+
+    /// The largest |bias| the kernel contract allows for `node` (`QuantizedModel.largestBias`); an
+    /// int16 conv summing too many terms for int32 is an error naming the layer.
+    private func biasLimit(_ node: Node, window: Window?, channels: Int, weightCount: Int) throws(QuantizeError) -> Double {
+        let limit = Double(QuantizedModel.maximumBiasMagnitude - 1)
+        guard activationType == .int16, let window else { return limit }  // dense sums in int64
+        let taps: Int
+        if case .depthwiseConv2D = node.operation { taps = window.kernelHeight * window.kernelWidth } else { taps = weightCount / channels }
+        let room = Double(Int32.max) - 1 - Double(Int64(taps) * QuantizedModel.maximumInt16Product)
+        guard room >= Double(1 << 20) else {
+            throw .unsupported(node.name, node.operation.kind,
+                               "it sums \(taps) terms, too many for int16 activations with int32 sums (at most 515); convert with int8 activations")
+        }
+        return min(limit, room)
     }
 
     /// Biases are multiples of this many accumulator units: 1/64 of an output step (at least 1).
@@ -255,11 +288,12 @@ public struct Quantizer {
         let twiceLarger = 2 * max(aScale, bScale)
         let aMultiplier = try FixedPointMultiplier(aScale / twiceLarger)
         let bMultiplier = try FixedPointMultiplier(bScale / twiceLarger)
+        let leftShift = activationType == .int16 ? Self.int16AddLeftShift : Self.addLeftShift
         let outputMultiplier = try FixedPointMultiplier(
-            twiceLarger / (Double(1 << Self.addLeftShift) * Double(outputTensor.scale)))
-        let (low, high) = Self.activationLimits(activation, scale: outputTensor.scale, zeroPoint: outputTensor.zeroPoint)
+            twiceLarger / (Double(1 << leftShift) * Double(outputTensor.scale)))
+        let (low, high) = activationLimits(activation, scale: outputTensor.scale, zeroPoint: outputTensor.zeroPoint)
         return AddOperation(
-            a: a, b: b, output: output, leftShift: Self.addLeftShift,
+            a: a, b: b, output: output, leftShift: leftShift,
             aMultiplier: aMultiplier.multiplier, aShift: aMultiplier.shift,
             bMultiplier: bMultiplier.multiplier, bShift: bMultiplier.shift,
             outputMultiplier: outputMultiplier.multiplier, outputShift: outputMultiplier.shift,

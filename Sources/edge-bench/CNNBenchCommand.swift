@@ -60,13 +60,14 @@ struct CNNBenchCommand: ParsableCommand {
         try pixels.withUnsafeBufferPointer { all in
             for image in 0..<imageCount {
                 try interpreter.invoke(pixels: UnsafeBufferPointer(rebasing: all[image * imageSize..<(image + 1) * imageSize]))
-                digest.add(interpreter.output)
+                digest.add(interpreter.outputBytes)
                 let best: Int
                 if let logits = interpreter.logits {
                     digest.add(logits)
                     best = logits.indices.max { logits[$0] < logits[$1] } ?? 0
                 } else {
-                    best = interpreter.output.indices.max { interpreter.output[$0] < interpreter.output[$1] } ?? 0
+                    let output = interpreter.output
+                    best = output.indices.max { output[$0] < output[$1] } ?? 0
                 }
                 if best < predictions.count { predictions[best] += 1 }
             }
@@ -127,7 +128,7 @@ struct CNNBenchCommand: ParsableCommand {
     }
 }
 
-/// FNV-1a over int8 outputs: equal digests mean (with overwhelming probability) equal bytes.
+/// FNV-1a over output bytes: equal digests mean (with overwhelming probability) equal bytes.
 struct OutputDigest {
     private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
     /// Float logits by bit pattern: kernel paths must agree bit for bit.
@@ -141,9 +142,9 @@ struct OutputDigest {
         }
     }
 
-    mutating func add(_ bytes: UnsafeBufferPointer<Int8>) {
+    mutating func add(_ bytes: UnsafeRawBufferPointer) {
         for byte in bytes {
-            value = (value ^ UInt64(UInt8(bitPattern: byte))) &* 0x100_0000_01b3
+            value = (value ^ UInt64(byte)) &* 0x100_0000_01b3
         }
     }
 }

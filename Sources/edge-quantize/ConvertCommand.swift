@@ -25,8 +25,11 @@ struct ConvertCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "The int8 model file to write (.edgemodel).")
     var output: String
 
-    @Option(name: .long, help: "Calibration method: \(CalibrationMethod.allCases.map(\.rawValue).joined(separator: ", ")).")
-    var method: String = CalibrationMethod.defaultMethod.rawValue
+    @Option(name: .long, help: "Calibration method: \(CalibrationMethod.allCases.map(\.rawValue).joined(separator: ", ")) (default: \(CalibrationMethod.defaultMethod.rawValue) for int8 activations, \(CalibrationMethod.minMax.rawValue) for int16).")
+    var method: String?
+
+    @Option(name: .long, help: "Activation type: int8, or int16 (finer steps, closer to the float model; weights stay int8).")
+    var activations: String = ActivationType.int8.description
 
     @Option(name: .long, help: "Use at most this many calibration images, spread evenly over the folder (0: all).")
     var limit: Int = 0
@@ -51,7 +54,10 @@ struct ConvertCommand: ParsableCommand {
 
     func validate() throws {
         if let problem = ModelSource.validate(model) { throw ValidationError(problem) }
-        guard CalibrationMethod(rawValue: method) != nil else {
+        guard ActivationType.allCases.contains(where: { $0.description == activations }) else {
+            throw ValidationError("unknown activation type '\(activations)'; use int8 or int16")
+        }
+        if let method, CalibrationMethod(rawValue: method) == nil {
             throw ValidationError("unknown calibration method '\(method)'; use one of \(CalibrationMethod.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
@@ -61,7 +67,10 @@ struct ConvertCommand: ParsableCommand {
 
     func run() throws {
         do {
-            let method = CalibrationMethod(rawValue: method)!
+            let activationType = ActivationType.allCases.first { $0.description == activations }!
+            // int16 steps are fine enough that clipping only loses: keep every calibrated value.
+            let method = method.flatMap(CalibrationMethod.init(rawValue:))
+                ?? (activationType == .int16 ? .minMax : CalibrationMethod.defaultMethod)
             let graph = try ModelSource.load(model)
             guard graph.inputShape.channels == 1 else {
                 throw CommandFailure("\(model): the model takes \(graph.inputShape.channels) input channels; calibration images are gray, so only 1-channel models are supported")
@@ -80,7 +89,7 @@ struct ConvertCommand: ParsableCommand {
             let quantization = try PostTrainingQuantization(
                 graph: graph, images: images, calibrationSource: source, equalizeChannels: !noEqualization, foldSeparable: foldSeparable, progress: { ProgressLine(label: "calibrating")($0, $1) })
             let (quantized, tensorOfNode) = try quantization.model(
-                method: method, biasCorrection: !noBiasCorrection, refineRanges: !noRangeRefinement,
+                method: method, activationType: activationType, biasCorrection: !noBiasCorrection, refineRanges: !noRangeRefinement,
                 kernels: try KernelTable.fromEnvironment(), threads: threads,
                 progress: { ProgressLine(label: $0)($1, $2) },
                 refinement: { outcome in

@@ -19,11 +19,11 @@ struct InspectCommand: ParsableCommand {
             throw CommandFailure(error)
         }
         let input = model.tensors[model.inputTensor]
-        print("\(file): edge model format \(ModelFile.formatVersion), checksum ok")
+        print("\(file): edge model format \(ModelFile.version(of: model)), checksum ok")
         print("provenance: \(model.provenance)")
         print("calibration: \(model.calibration)")
         print("rounding: \(model.roundingMode)")
-        print("input: \(input.shape), pixel * \(model.preprocessing.scale) + \(model.preprocessing.offset), int8 scale \(input.scale) zero point \(input.zeroPoint), encoding \(model.inputEncoding)")
+        print("input: \(input.shape), pixel * \(model.preprocessing.scale) + \(model.preprocessing.offset), \(input.elementType) scale \(input.scale) zero point \(input.zeroPoint), encoding \(model.inputEncoding)")
         print("output: \(model.outputShape) then \(model.outputActivation) in float; labels: \(model.labels.joined(separator: ", "))")
         print("\(model.operations.count) operations, \(model.parameterCount) parameters, \(model.multiplyAccumulateCount) multiply-accumulates")
         let shared = ArenaPlan(model: model), separate = ArenaPlan(model: model, reuseMemory: false)
@@ -33,7 +33,7 @@ struct InspectCommand: ParsableCommand {
             let inputs = operation.inputs.map { "#\($0)" }.joined(separator: " ")
             let kind = operation.kind.padding(toLength: 17, withPad: " ", startingAt: 0)
             print(String(format: "%3d ", index) + "\(kind) \(inputs) -> #\(operation.output) \(output.name) \(output.shape)"
-                  + String(format: " scale %.6g zp %d", output.scale, output.zeroPoint))
+                  + " \(output.elementType)" + String(format: " scale %.6g zp %d", output.scale, output.zeroPoint))
         }
     }
 }

@@ -43,25 +43,25 @@ import Testing
         }
     }
 
-    @Test func foldedInputEncodingIsPixelMinus128() throws {
-        let model = SampleModel.make()
+    @Test(arguments: ActivationType.allCases) func foldedInputEncodingIsPixelMinus128(activations: ActivationType) throws {
+        let model = SampleModel.make(activations: activations)
         let interpreter = try Interpreter(model: model, reuseMemory: false)
         let input = pixels(seed: 3, count: 64)
         try input.withUnsafeBufferPointer { try interpreter.invoke(pixels: $0) }
-        #expect(Array(interpreter.tensor(0)) == input.map { Int8(Int($0) - 128) })
+        #expect(interpreter.values(ofTensor: 0) == input.map { Int32($0) - 128 })
     }
 
     /// The first conv recomputed in Swift from the contract: acc = bias + sum((x - zp) * w), then
     /// edge_requantize, + output zero point, clamp.
-    @Test func convolutionFollowsTheContract() throws {
-        let model = SampleModel.make(seed: 11)
+    @Test(arguments: ActivationType.allCases) func convolutionFollowsTheContract(activations: ActivationType) throws {
+        let model = SampleModel.make(seed: 11, activations: activations)
         guard case .conv2D(let conv) = model.operations[0] else { Issue.record("sample starts with a conv"); return }
         let interpreter = try Interpreter(model: model, reuseMemory: false)
         let input = pixels(seed: 5, count: 64)
         try input.withUnsafeBufferPointer { try interpreter.invoke(pixels: $0) }
         let x = input.map { Int32($0) - 128 }
         let inZero = model.tensors[0].zeroPoint, outZero = model.tensors[1].zeroPoint
-        let output = interpreter.tensor(1)
+        let output = interpreter.values(ofTensor: 1)
         for oy in 0..<6 {
             for ox in 0..<6 {
                 for oc in 0..<4 {
@@ -73,7 +73,7 @@ import Testing
                     }
                     let rq = conv.requantization
                     let y = edge_requantize(acc, rq.multipliers[oc], rq.shifts[oc]) + outZero
-                    #expect(Int32(output[(oy * 6 + ox) * 4 + oc]) == min(max(y, rq.activationMin), rq.activationMax))
+                    #expect(output[(oy * 6 + ox) * 4 + oc] == min(max(y, rq.activationMin), rq.activationMax))
                 }
             }
         }
@@ -96,9 +96,9 @@ import Testing
 /// The float logits of the final dense layer, recomputed in Swift from the model's numbers:
 /// acc = bias + sum((x - zp) * w) in Int64, logit = Float(acc) * scale.
 @Suite struct FloatLogitTests {
-    @Test func logitsAreTheAccumulatorTimesTheScale() throws {
+    @Test(arguments: ActivationType.allCases) func logitsAreTheAccumulatorTimesTheScale(activations: ActivationType) throws {
         for seed in UInt64(1)...4 {
-            let model = SampleModel.make(seed: seed)
+            let model = SampleModel.make(seed: seed, activations: activations)
             guard case .fullyConnected(let dense)? = model.operations.last, let scales = model.logitScales else {
                 Issue.record("the sample ends in a dense layer with float logits"); return
             }
@@ -107,7 +107,7 @@ import Testing
             for _ in 0..<20 {
                 let pixels = (0..<64).map { _ in UInt8.random(in: 0...255, using: &random) }
                 let scores = try pixels.withUnsafeBufferPointer { try interpreter.classify(pixels: $0) }
-                let input = interpreter.tensor(dense.input)
+                let input = interpreter.values(ofTensor: dense.input)
                 let zeroPoint = Int64(model.tensors[dense.input].zeroPoint)
                 var expected: [Float] = []
                 for c in 0..<scales.count {
@@ -127,8 +127,8 @@ import Testing
         }
     }
 
-    @Test func withoutLogitScalesScoresComeFromTheInt8Output() throws {
-        let model = SampleModel.make(seed: 2, floatLogits: false)
+    @Test(arguments: ActivationType.allCases) func withoutLogitScalesScoresComeFromTheOutputTensor(activations: ActivationType) throws {
+        let model = SampleModel.make(seed: 2, floatLogits: false, activations: activations)
         let interpreter = try Interpreter(model: model)
         #expect(interpreter.logits == nil)
         let pixels = [UInt8](repeating: 77, count: 64)

@@ -11,14 +11,14 @@ import Testing
         ["avx2", "avx512vnni", "neon", "neon-dotprod"].compactMap { try? KernelTable.select($0) }
     }
 
-    @Test func everyTableGivesTheReferenceBytesInEveryTensor() throws {
+    @Test(arguments: ActivationType.allCases) func everyTableGivesTheReferenceValuesInEveryTensor(activations: ActivationType) throws {
         let tables = Self.optimizedTables
         #if arch(x86_64) || arch(arm64)
         #expect(!tables.isEmpty, "an x86_64 or arm64 CPU runs at least one SIMD table")
         #endif
         var random = SeededGenerator(seed: 99)
         for seed in UInt64(1)...4 {
-            let model = SampleModel.make(seed: seed)
+            let model = SampleModel.make(seed: seed, activations: activations)
             let reference = try Interpreter(model: model, kernels: .reference, reuseMemory: false)
             let candidates = try tables.map { try Interpreter(model: model, kernels: $0, reuseMemory: false) }
             for _ in 0..<40 {
@@ -29,7 +29,7 @@ import Testing
                     #expect(candidate.logits.map { $0.map(\.bitPattern) } == reference.logits.map { $0.map(\.bitPattern) },
                             "\(candidate.kernels.name): float logits, model seed \(seed)")
                     for id in model.tensors.indices {
-                        #expect(Array(candidate.tensor(id)) == Array(reference.tensor(id)),
+                        #expect(candidate.values(ofTensor: id) == reference.values(ofTensor: id),
                                 "\(candidate.kernels.name): tensor \(model.tensors[id].name), model seed \(seed)")
                     }
                 }
@@ -41,11 +41,12 @@ import Testing
 /// Intra-op threads split layers into row (or element) ranges: every thread count must give the
 /// one-thread bytes in every tensor, with every table, whatever the split.
 @Suite struct ThreadSplitEquivalenceTests {
-    @Test(arguments: [2, 3, 4]) func everyThreadCountGivesTheOneThreadBytes(threads: Int) throws {
+    @Test(arguments: [2, 3, 4], ActivationType.allCases)
+    func everyThreadCountGivesTheOneThreadValues(threads: Int, activations: ActivationType) throws {
         let tables = [KernelTable.reference] + KernelPathEquivalenceTests.optimizedTables
         var random = SeededGenerator(seed: 7 + UInt64(threads))
         for seed in UInt64(1)...3 {
-            let model = SampleModel.make(seed: seed)
+            let model = SampleModel.make(seed: seed, activations: activations)
             for table in tables {
                 let single = try Interpreter(model: model, kernels: table, reuseMemory: false)
                 // parallelMinimumWork 0: even the sample model's tiny layers are split.
@@ -57,7 +58,7 @@ import Testing
                     try pixels.withUnsafeBufferPointer { try single.invoke(pixels: $0) }
                     try pixels.withUnsafeBufferPointer { try split.invoke(pixels: $0) }
                     for id in model.tensors.indices {
-                        #expect(Array(split.tensor(id)) == Array(single.tensor(id)),
+                        #expect(split.values(ofTensor: id) == single.values(ofTensor: id),
                                 "\(table.name), \(threads) threads: tensor \(model.tensors[id].name), model seed \(seed)")
                     }
                     #expect(split.logits.map { $0.map(\.bitPattern) } == single.logits.map { $0.map(\.bitPattern) })

@@ -50,9 +50,69 @@ import Testing
 
     @Test func reportsAnUnsupportedVersion() throws {
         var bytes = try ModelFile.encode(SampleModel.make())
-        bytes[8] = 3
+        bytes[8] = 4
         bytes.replaceSubrange(56..<60, with: withUnsafeBytes(of: ModelFile.checksum(bytes).littleEndian, Array.init))
-        #expect(decodeError(bytes)?.problem.contains("unsupported format version 3") == true)
+        #expect(decodeError(bytes)?.problem.contains("unsupported format version 4") == true)
+    }
+
+    /// int16 models are version 3 (a element type byte per tensor); all-int8 models stay
+    /// version 2, byte for byte what earlier builds wrote and read.
+    @Test func int16ModelsRoundTripAsVersionThree() throws {
+        let int16 = SampleModel.make(seed: 4, activations: .int16)
+        let bytes = try ModelFile.encode(int16)
+        #expect(bytes[8] == 3)
+        let decoded = try ModelFile.decode(bytes, file: "sample")
+        #expect(decoded == int16)
+        #expect(decoded.tensors.allSatisfy { $0.elementType == .int16 })
+        let int8Bytes = try ModelFile.encode(SampleModel.make(seed: 4))
+        #expect(int8Bytes[8] == 2)
+        // One type byte per tensor more in the description (header bytes 32..<40).
+        func descriptionLength(_ file: [UInt8]) -> Int { file[32..<40].enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) } }
+        #expect(descriptionLength(bytes) == descriptionLength(int8Bytes) + int16.tensors.count)
+    }
+
+    @Test func rejectsAnUnknownElementType() throws {
+        let model = SampleModel.make(seed: 4, activations: .int16)
+        var bytes = try ModelFile.encode(model)
+        // The first tensor record: name "input", 3 dimensions, scale, zero point, then its type byte.
+        let name = Array("input".utf8)
+        let start = try #require((64..<bytes.count).first { Array(bytes[$0..<($0 + name.count)]) == name })
+        let typeByte = start + name.count + 4 * 5
+        #expect(bytes[typeByte] == ActivationType.int16.rawValue)
+        bytes[typeByte] = 7
+        bytes.replaceSubrange(56..<60, with: withUnsafeBytes(of: ModelFile.checksum(bytes).littleEndian, Array.init))
+        #expect(decodeError(bytes)?.problem.contains("unknown element type 7") == true)
+    }
+
+    @Test func validationHoldsInt16ModelsToTheirContract() {
+        // An op may not mix element types.
+        var model = SampleModel.make(activations: .int16)
+        model.tensors[2].elementType = .int8
+        #expect(throws: ModelValidationError.self) { try model.validate() }
+        // int16 tensors are symmetric (only the input keeps its pixel zero point).
+        model = SampleModel.make(activations: .int16)
+        model.tensors[4].zeroPoint = 5
+        #expect(throws: ModelValidationError.self) { try model.validate() }
+        // Clamps within int16 pass, beyond it fail.
+        model = SampleModel.make(activations: .int16)
+        guard case .conv2D(var conv) = model.operations[0] else { Issue.record("sample starts with a conv"); return }
+        conv.requantization.activationMax = 40000
+        model.operations[0] = .conv2D(conv)
+        #expect(throws: ModelValidationError.self) { try model.validate() }
+        // An int32 sum that could overflow: 3x3 window with a bias leaving no room.
+        conv.requantization.activationMax = 32767
+        conv.bias[0] = (1 << 30) - 1
+        model.operations[0] = .conv2D(conv)
+        #expect(throws: Never.self) { try model.validate() }  // 9 taps: 37 M + 2^30 < 2^31
+        #expect(model.largestBias(conv, taps: 9) == (1 << 30) - 1)
+        #expect(model.largestBias(conv, taps: 300) == Int64(Int32.max) - 1 - 300 * 32768 * 127)
+        #expect(model.largestBias(conv, taps: 600) < 0)
+        // Add shifts beyond 15 could overflow int16 sums.
+        model = SampleModel.make(activations: .int16)
+        guard case .add(var add) = model.operations[4] else { Issue.record("operation 4 is the add"); return }
+        add.leftShift = 16
+        model.operations[4] = .add(add)
+        #expect(throws: ModelValidationError.self) { try model.validate() }
     }
 
     @Test func roundTripsFloatLogitScalesAndTheirAbsence() throws {

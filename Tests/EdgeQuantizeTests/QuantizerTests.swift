@@ -170,3 +170,55 @@ import EdgeTestSupport
         }
     }
 }
+
+/// int16 activations: the same ops with 256 times finer steps, weights still int8.
+@Suite struct Int16ActivationTests {
+    private func report(_ activationType: ActivationType, method: CalibrationMethod) throws -> QuantizationReport {
+        let quantization = try PostTrainingQuantization(graph: try SmallGraphs.everyOperation(),
+                                                        images: SmallGraphs.images(count: 64), calibrationSource: "test")
+        let (model, tensorOfNode) = try quantization.model(method: method, activationType: activationType)
+        #expect(model.tensors.allSatisfy { $0.elementType == activationType })
+        return try QuantizationReport.measure(graph: quantization.graph, model: model, tensorOfNode: tensorOfNode,
+                                              images: SmallGraphs.images(count: 32, seed: 9))
+    }
+
+    /// With activation rounding gone, only the int8 weights' error (about 40-45 dB per layer here)
+    /// is left; int8 activations lose several dB more on every layer after the first.
+    @Test func followsFloatCloserThanInt8() throws {
+        let int16 = try report(.int16, method: .minMax), int8 = try report(.int8, method: .mse)
+        #expect(int16.layers.map(\.name) == int8.layers.map(\.name))
+        for (wide, narrow) in zip(int16.layers, int8.layers) {
+            #expect(wide.zeroPoint == 0)
+            // The logits (the last layer) are small differences of large sums: lower SQNR for both.
+            #expect(wide.sqnr > (wide.name == int16.layers.last?.name ? 28 : 38), "\(wide.name): int16 SQNR \(wide.sqnr) dB")
+            #expect(wide.sqnr > narrow.sqnr - 1, "\(wide.name): int16 \(wide.sqnr) dB, int8 \(narrow.sqnr) dB")
+        }
+        let mean = { (layers: [QuantizationReport.Layer]) in layers.map(\.sqnr).reduce(0, +) / Double(layers.count) }
+        #expect(mean(int16.layers) > mean(int8.layers) + 3, "int16 \(mean(int16.layers)) dB, int8 \(mean(int8.layers)) dB")
+        #expect(int16.agreement >= int8.agreement)
+    }
+
+    /// 3x3 over 64 channels is 576 terms per sum: int32 could overflow with int16 inputs.
+    @Test func rejectsSumsTooLongForInt32WithTheLayerName() throws {
+        var builder = GraphBuilder(inputShape: TensorShape(height: 5, width: 5, channels: 1))
+        let wide = try builder.append("wide", .conv2D(Conv2D(
+            window: Window(kernelHeight: 1, kernelWidth: 1, strideHeight: 1, strideWidth: 1, padding: .valid),
+            outputChannels: 64, weights: Array(repeating: 0.5, count: 64), bias: Array(repeating: 0, count: 64),
+            activation: .relu)), inputs: [0])
+        let long = try builder.append("long_sum", .conv2D(Conv2D(
+            window: Window(kernelHeight: 3, kernelWidth: 3, strideHeight: 1, strideWidth: 1, padding: .valid),
+            outputChannels: 2, weights: Array(repeating: 0.01, count: 2 * 9 * 64), bias: [0, 0], activation: .none)),
+            inputs: [wide])
+        let graph = try builder.build(output: long, preprocessing: .symmetricUnit, labels: [], provenance: "test")
+        let images = SmallGraphs.images(count: 4, height: 5, width: 5)
+        let quantization = try PostTrainingQuantization(graph: graph, images: images, calibrationSource: "test")
+        #expect(throws: Never.self) { try quantization.model(method: .minMax, activationType: .int8) }
+        do {
+            _ = try quantization.model(method: .minMax, activationType: .int16)
+            Issue.record("int16 quantization of a 576-term sum succeeded")
+        } catch {
+            #expect(error.description.contains("long_sum"), "\(error)")
+            #expect(error.description.contains("576"), "\(error)")
+        }
+    }
+}
