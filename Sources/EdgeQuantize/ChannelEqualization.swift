@@ -11,6 +11,14 @@ import EdgeGraph
 /// all readers are depthwise; with a conv reader the move is split between activation and weight
 /// precision, t_c = sqrt(a_max / a_c). Factors are capped at `maximumFactor`; near-dead channels
 /// are left alone.
+///
+/// int16 activations have steps to spare, so there the move goes the other way
+/// (`equalizeWeightColumns`):
+/// for producers read by convs (and depthwise convs, whose per-channel weights take any factor),
+/// channel c is scaled by t_c = m_c / m_max, where m_c is the largest |weight| reading input
+/// channel c in those convs, so every input column of their
+/// per-output-channel int8 weights spans the same range (the column of a weak channel no longer
+/// rounds to a few levels); t_c is at least 1 / `maximumFactor`.
 public enum ChannelEqualization {
     public static let maximumFactor: Float = 16
 
@@ -44,6 +52,42 @@ public enum ChannelEqualization {
                 let full = widest / range
                 return min(onlyDepthwise ? full : full.squareRoot(), maximumFactor)
             }
+            scaleOutputs(of: &graph.nodes[id].operation, by: factors)
+            for reader in readers {
+                scaleInputs(of: &graph.nodes[reader].operation, by: factors.map { 1 / $0 })
+            }
+        }
+        return graph
+    }
+
+    /// The int16 variant: the readers' weight columns balanced (no calibration images needed).
+    public static func equalizeWeightColumns(_ graph: Graph) -> Graph {
+        var graph = graph
+        for (id, node) in graph.nodes.enumerated() where id != graph.output {
+            let activation: FusedActivation
+            switch node.operation {
+            case .conv2D(let conv): activation = conv.activation
+            case .depthwiseConv2D(let conv): activation = conv.activation
+            default: continue
+            }
+            guard activation != .relu6 else { continue }
+            let readers = graph.consumers(of: id)
+            let channels = node.outputShape.channels
+            var columns = [Float](repeating: 0, count: channels)
+            guard !readers.isEmpty else { continue }
+            for reader in readers {
+                switch graph.nodes[reader].operation {
+                case .conv2D(let conv):
+                    for (index, weight) in conv.weights.enumerated() {
+                        columns[index % channels] = max(columns[index % channels], abs(weight))
+                    }
+                case .depthwiseConv2D: continue  // per-channel weights: any factor is free
+                default: columns = []
+                }
+                if columns.isEmpty { break }
+            }
+            guard let widest = columns.max(), widest > 0 else { continue }
+            let factors = columns.map { max($0 / widest, 1 / maximumFactor) }
             scaleOutputs(of: &graph.nodes[id].operation, by: factors)
             for reader in readers {
                 scaleInputs(of: &graph.nodes[reader].operation, by: factors.map { 1 / $0 })

@@ -13,14 +13,16 @@ public struct PostTrainingQuantization {
     /// The calibration images, kept for bias correction.
     public let images: [[UInt8]]
     public let equalizedChannels: Bool
+    /// int8, or int16 (`Quantizer`); also decides what `ChannelEqualization` balances.
+    public let activationType: ActivationType
     public let foldedSeparable: Bool
 
     /// Rewrites the graph (`PoolingFolding`; `SeparableFolding` when `foldSeparable`; then
     /// `ChannelEqualization` on up to 200 of the images when `equalizeChannels`) and runs it on
     /// `images` (8-bit pixels at the graph's input size).
     public init(
-        graph: Graph, images: [[UInt8]], calibrationSource: String, equalizeChannels: Bool = true,
-        foldSeparable: Bool = false, progress: (Int, Int) -> Void = { _, _ in }
+        graph: Graph, images: [[UInt8]], calibrationSource: String, activationType: ActivationType = .int8,
+        equalizeChannels: Bool = true, foldSeparable: Bool = false, progress: (Int, Int) -> Void = { _, _ in }
     ) throws(QuantizeError) {
         guard !images.isEmpty else { throw QuantizeError("calibration needs at least one image") }
         for (index, image) in images.enumerated() where image.count != graph.inputShape.elementCount {
@@ -31,7 +33,10 @@ public struct PostTrainingQuantization {
         var executor: FloatExecutor
         do {
             executor = try FloatExecutor(graph: graph)
-            if equalizeChannels {
+            if equalizeChannels, activationType == .int16 {
+                graph = ChannelEqualization.equalizeWeightColumns(graph)
+                executor = try FloatExecutor(graph: graph)
+            } else if equalizeChannels {
                 let sample = Swift.stride(from: 0, to: images.count, by: max(1, images.count / 200)).map { images[$0] }
                 graph = ChannelEqualization.equalize(
                     graph, channelRanges: CalibrationStatistics.channelMaxima(executor: executor, images: sample))
@@ -44,6 +49,7 @@ public struct PostTrainingQuantization {
         self.calibrationSource = calibrationSource
         self.images = images
         self.equalizedChannels = equalizeChannels
+        self.activationType = activationType
         foldedSeparable = foldSeparable
         statistics = CalibrationStatistics.collect(executor: executor, images: images, progress: progress)
     }
@@ -75,8 +81,8 @@ public struct PostTrainingQuantization {
     /// only removes what the new ranges shifted). `refinement` receives the refinement's outcome.
     /// Refinement trades clipping against int8 steps, so int16 models skip it.
     public func model(
-        method: CalibrationMethod, activationType: ActivationType = .int8, biasCorrection: Bool = true,
-        refineRanges: Bool = true, kernels: KernelTable = .reference, threads: Int = 1,
+        method: CalibrationMethod, biasCorrection: Bool = true, refineRanges: Bool = true,
+        kernels: KernelTable = .reference, threads: Int = 1,
         progress: (String, Int, Int) -> Void = { _, _, _ in },
         refinement: (RangeRefinement.Outcome) -> Void = { _ in }
     ) throws(QuantizeError) -> (model: QuantizedModel, tensorOfNode: [TensorID?]) {

@@ -87,9 +87,10 @@ struct ConvertCommand: ParsableCommand {
             }
             let source = (calibration as NSString).lastPathComponent
             let quantization = try PostTrainingQuantization(
-                graph: graph, images: images, calibrationSource: source, equalizeChannels: !noEqualization, foldSeparable: foldSeparable, progress: { ProgressLine(label: "calibrating")($0, $1) })
+                graph: graph, images: images, calibrationSource: source, activationType: activationType,
+                equalizeChannels: !noEqualization, foldSeparable: foldSeparable, progress: { ProgressLine(label: "calibrating")($0, $1) })
             let (quantized, tensorOfNode) = try quantization.model(
-                method: method, activationType: activationType, biasCorrection: !noBiasCorrection, refineRanges: !noRangeRefinement,
+                method: method, biasCorrection: !noBiasCorrection, refineRanges: !noRangeRefinement,
                 kernels: try KernelTable.fromEnvironment(), threads: threads,
                 progress: { ProgressLine(label: $0)($1, $2) },
                 refinement: { outcome in

@@ -113,6 +113,28 @@ import EdgeTestSupport
         #expect(report.layers.last!.cosine > 0.995)
     }
 
+    /// The int16 variant balances the reading convs' input columns instead: same function, and
+    /// every column of the pointwise conv (which reads only the depthwise) reaches the widest one.
+    @Test func weightColumnEqualizationKeepsTheFunctionAndEvensColumns() throws {
+        let graph = try SmallGraphs.everyOperation(seed: 5)
+        let equalized = ChannelEqualization.equalizeWeightColumns(graph)
+        let executor = try FloatExecutor(graph: graph), rewritten = try FloatExecutor(graph: equalized)
+        for pixels in SmallGraphs.images(count: 8) {
+            for (a, b) in zip(executor.run(pixels: pixels), rewritten.run(pixels: pixels)) { #expect(abs(a - b) < 1e-4) }
+        }
+        func columns(_ graph: Graph) throws -> [Float] {
+            guard case .conv2D(let conv) = try #require(graph.nodes.first { $0.name == "pointwise" }).operation else { return [] }
+            let inputs = conv.weights.count / conv.outputChannels
+            return (0..<inputs).map { c in stride(from: c, to: conv.weights.count, by: inputs).map { abs(conv.weights[$0]) }.max()! }
+        }
+        let before = try columns(graph), after = try columns(equalized)
+        #expect(before.max()! / before.min()! > 1.2)
+        let widest = before.max()!
+        for (c, column) in after.enumerated() where before[c] * ChannelEqualization.maximumFactor >= widest {
+            #expect(abs(column - widest) <= 1e-5 * widest, "column \(c): \(before[c]) -> \(column), widest \(widest)")
+        }
+    }
+
     @Test func fixedPointMultipliersMatchTheirRealValue() throws {
         var random = SeededGenerator(seed: 21)
         for _ in 0..<1000 {
@@ -175,8 +197,9 @@ import EdgeTestSupport
 @Suite struct Int16ActivationTests {
     private func report(_ activationType: ActivationType, method: CalibrationMethod) throws -> QuantizationReport {
         let quantization = try PostTrainingQuantization(graph: try SmallGraphs.everyOperation(),
-                                                        images: SmallGraphs.images(count: 64), calibrationSource: "test")
-        let (model, tensorOfNode) = try quantization.model(method: method, activationType: activationType)
+                                                        images: SmallGraphs.images(count: 64), calibrationSource: "test",
+                                                        activationType: activationType)
+        let (model, tensorOfNode) = try quantization.model(method: method)
         #expect(model.tensors.allSatisfy { $0.elementType == activationType })
         return try QuantizationReport.measure(graph: quantization.graph, model: model, tensorOfNode: tensorOfNode,
                                               images: SmallGraphs.images(count: 32, seed: 9))
@@ -211,10 +234,11 @@ import EdgeTestSupport
             inputs: [wide])
         let graph = try builder.build(output: long, preprocessing: .symmetricUnit, labels: [], provenance: "test")
         let images = SmallGraphs.images(count: 4, height: 5, width: 5)
-        let quantization = try PostTrainingQuantization(graph: graph, images: images, calibrationSource: "test")
-        #expect(throws: Never.self) { try quantization.model(method: .minMax, activationType: .int8) }
+        let int8 = try PostTrainingQuantization(graph: graph, images: images, calibrationSource: "test")
+        #expect(throws: Never.self) { try int8.model(method: .minMax) }
         do {
-            _ = try quantization.model(method: .minMax, activationType: .int16)
+            _ = try PostTrainingQuantization(graph: graph, images: images, calibrationSource: "test", activationType: .int16)
+                .model(method: .minMax)
             Issue.record("int16 quantization of a 576-term sum succeeded")
         } catch {
             #expect(error.description.contains("long_sum"), "\(error)")
