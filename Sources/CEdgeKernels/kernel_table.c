@@ -6,14 +6,19 @@
 
 #include "internal/edge_kernel_variants.h"
 
-// The int16-activation ops every table takes from the reference until it has its own.
-#define EDGE_S16_REFERENCE_OPS                                                                       \
-    .conv2d_s16_pack = edge_s16_conv2d_pack_ref, .conv2d_s16 = edge_s16_conv2d_ref,                  \
+// The int16-activation ops a table takes from the reference until it has its own.
+#define EDGE_S16_REFERENCE_CONV .conv2d_s16_pack = edge_s16_conv2d_pack_ref, .conv2d_s16 = edge_s16_conv2d_ref
+#define EDGE_S16_REFERENCE_DEPTHWISE                                                                 \
     .depthwise_conv2d_s16_pack = edge_s16_depthwise_conv2d_pack_ref,                                 \
-    .depthwise_conv2d_s16 = edge_s16_depthwise_conv2d_ref,                                           \
+    .depthwise_conv2d_s16 = edge_s16_depthwise_conv2d_ref
+#define EDGE_S16_REFERENCE_FULLY_CONNECTED                                                           \
     .fully_connected_s16_pack = edge_s16_fully_connected_pack_ref,                                   \
-    .fully_connected_s16 = edge_s16_fully_connected_ref, .max_pool_s16 = edge_s16_max_pool_ref,      \
-    .average_pool_s16 = edge_s16_average_pool_ref, .add_s16 = edge_s16_add_ref
+    .fully_connected_s16 = edge_s16_fully_connected_ref
+#define EDGE_S16_REFERENCE_POOLS .max_pool_s16 = edge_s16_max_pool_ref, .average_pool_s16 = edge_s16_average_pool_ref
+#define EDGE_S16_REFERENCE_ADD .add_s16 = edge_s16_add_ref
+#define EDGE_S16_REFERENCE_OPS                                                                       \
+    EDGE_S16_REFERENCE_CONV, EDGE_S16_REFERENCE_DEPTHWISE, EDGE_S16_REFERENCE_FULLY_CONNECTED,       \
+    EDGE_S16_REFERENCE_POOLS, EDGE_S16_REFERENCE_ADD
 
 static const edge_kernel_table reference_table = {
     .name = "reference",
@@ -41,7 +46,12 @@ static const edge_kernel_table avx2_table = {
     .max_pool = edge_s8_max_pool_c32_avx2,
     .average_pool = edge_s8_average_pool_ref,  // one global pool of 4x4x7 per inference
     .add = edge_s8_add_c8_avx2,
-    EDGE_S16_REFERENCE_OPS,
+    .conv2d_s16_pack = edge_s16_conv2d_pack_avx2,
+    .conv2d_s16 = edge_s16_conv2d_4x8_avx2,
+    EDGE_S16_REFERENCE_DEPTHWISE,
+    EDGE_S16_REFERENCE_FULLY_CONNECTED,  // one 4x4x128 -> 7 logits layer per inference (float logits)
+    EDGE_S16_REFERENCE_POOLS,
+    EDGE_S16_REFERENCE_ADD,
 };
 
 static const edge_kernel_table avx512vnni_table = {
