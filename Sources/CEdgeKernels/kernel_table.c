@@ -48,7 +48,8 @@ static const edge_kernel_table avx2_table = {
     .add = edge_s8_add_c8_avx2,
     .conv2d_s16_pack = edge_s16_conv2d_pack_avx2,
     .conv2d_s16 = edge_s16_conv2d_4x8_avx2,
-    EDGE_S16_REFERENCE_DEPTHWISE,
+    .depthwise_conv2d_s16_pack = edge_s16_depthwise_conv2d_pack_avx2,
+    .depthwise_conv2d_s16 = edge_s16_depthwise_conv2d_c16_avx2,
     EDGE_S16_REFERENCE_FULLY_CONNECTED,  // one 4x4x128 -> 7 logits layer per inference (float logits)
     EDGE_S16_REFERENCE_POOLS,
     EDGE_S16_REFERENCE_ADD,
