@@ -71,6 +71,13 @@ static const edge_kernel_table avx512vnni_table = {
 #endif
 
 #if defined(__aarch64__)
+// The int16-activation ops of both NEON tables (no dot-product form: SDOT multiplies int8 only).
+#define EDGE_S16_NEON_OPS                                                                            \
+    .conv2d_s16_pack = edge_s16_conv2d_pack_neon, .conv2d_s16 = edge_s16_conv2d_4x8_neon,            \
+    .depthwise_conv2d_s16_pack = edge_s16_depthwise_conv2d_pack_neon,                                \
+    .depthwise_conv2d_s16 = edge_s16_depthwise_conv2d_c8_neon, EDGE_S16_REFERENCE_FULLY_CONNECTED,   \
+    EDGE_S16_REFERENCE_POOLS, EDGE_S16_REFERENCE_ADD
+
 static const edge_kernel_table neon_table = {
     .name = "neon",
     .conv2d_pack = edge_s8_conv2d_pack_4x4k16_neon,
@@ -82,7 +89,7 @@ static const edge_kernel_table neon_table = {
     .max_pool = edge_s8_max_pool_c16_neon,
     .average_pool = edge_s8_average_pool_ref,
     .add = edge_s8_add_c8_neon,
-    EDGE_S16_REFERENCE_OPS,
+    EDGE_S16_NEON_OPS,
 };
 
 static const edge_kernel_table neon_dotprod_table = {
@@ -96,7 +103,7 @@ static const edge_kernel_table neon_dotprod_table = {
     .max_pool = edge_s8_max_pool_c16_neon,
     .average_pool = edge_s8_average_pool_ref,
     .add = edge_s8_add_c8_neon,
-    EDGE_S16_REFERENCE_OPS,
+    EDGE_S16_NEON_OPS,
 };
 #endif
 

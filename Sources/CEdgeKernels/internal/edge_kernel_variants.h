@@ -109,6 +109,19 @@ void edge_s8_depthwise_conv2d_c8_neon(const edge_window_params *window, int32_t 
                                       const edge_requant_params *requant, const int8_t *input,
                                       const int8_t *filter, const int32_t *bias,
                                       const void *packed, int32_t row_begin, int32_t row_end, int8_t *output);
+// Int16 activations on baseline NEON (arm/s16_*_neon.c), in both NEON tables.
+size_t edge_s16_conv2d_pack_neon(const edge_window_params *window, const edge_requant_params *requant,
+                                 const int8_t *filter, const int32_t *bias, void *packed);
+void edge_s16_conv2d_4x8_neon(const edge_window_params *window, const edge_requant_params *requant,
+                              const int16_t *input, const int8_t *filter, const int32_t *bias,
+                              const void *packed, int32_t row_begin, int32_t row_end, int16_t *output);
+size_t edge_s16_depthwise_conv2d_pack_neon(const edge_window_params *window, int32_t depth_multiplier,
+                                           const edge_requant_params *requant, const int8_t *filter,
+                                           const int32_t *bias, void *packed);
+void edge_s16_depthwise_conv2d_c8_neon(const edge_window_params *window, int32_t depth_multiplier,
+                                       const edge_requant_params *requant, const int16_t *input,
+                                       const int8_t *filter, const int32_t *bias, const void *packed,
+                                       int32_t row_begin, int32_t row_end, int16_t *output);
 void edge_s8_max_pool_c16_neon(const edge_window_params *window, int32_t activation_min, int32_t activation_max,
                                const int8_t *input, int32_t row_begin, int32_t row_end, int8_t *output);
 void edge_s8_add_c8_neon(size_t count, const edge_add_params *params, const int8_t *a, const int8_t *b,
