@@ -35,6 +35,17 @@ static const edge_kernel_table reference_table = {
 };
 
 #if defined(__x86_64__)
+// The int16-activation ops of the AVX2 table, also those of the AVX-512 table (no AVX-512 form
+// yet; every AVX-512 VNNI CPU has AVX2) except in the SIMDe emulation build, which offers that
+// table on any CPU and so keeps the reference there.
+#define EDGE_S16_AVX2_OPS                                                                            \
+    .conv2d_s16_pack = edge_s16_conv2d_pack_avx2, .conv2d_s16 = edge_s16_conv2d_4x8_avx2,            \
+    .depthwise_conv2d_s16_pack = edge_s16_depthwise_conv2d_pack_avx2,                                \
+    .depthwise_conv2d_s16 = edge_s16_depthwise_conv2d_c16_avx2, EDGE_S16_REFERENCE_FULLY_CONNECTED,  \
+    .max_pool_s16 = edge_s16_max_pool_c16_avx2,                                                      \
+    .average_pool_s16 = edge_s16_average_pool_ref, /* one global pool of 4x4x7 per inference */     \
+    .add_s16 = edge_s16_add_c16_avx2
+
 static const edge_kernel_table avx2_table = {
     .name = "avx2",
     .conv2d_pack = edge_s8_conv2d_pack_avx2,
@@ -46,13 +57,7 @@ static const edge_kernel_table avx2_table = {
     .max_pool = edge_s8_max_pool_c32_avx2,
     .average_pool = edge_s8_average_pool_ref,  // one global pool of 4x4x7 per inference
     .add = edge_s8_add_c8_avx2,
-    .conv2d_s16_pack = edge_s16_conv2d_pack_avx2,
-    .conv2d_s16 = edge_s16_conv2d_4x8_avx2,
-    .depthwise_conv2d_s16_pack = edge_s16_depthwise_conv2d_pack_avx2,
-    .depthwise_conv2d_s16 = edge_s16_depthwise_conv2d_c16_avx2,
-    EDGE_S16_REFERENCE_FULLY_CONNECTED,  // one 4x4x128 -> 7 logits layer per inference (float logits)
-    EDGE_S16_REFERENCE_POOLS,
-    EDGE_S16_REFERENCE_ADD,
+    EDGE_S16_AVX2_OPS,
 };
 
 static const edge_kernel_table avx512vnni_table = {
@@ -66,7 +71,11 @@ static const edge_kernel_table avx512vnni_table = {
     .max_pool = edge_s8_max_pool_c64_avx512bw,
     .average_pool = edge_s8_average_pool_ref,  // one global pool of 4x4x7 per inference
     .add = edge_s8_add_c16_avx512bw,
+#if defined(EDGE_KERNELS_SIMDE)
     EDGE_S16_REFERENCE_OPS,
+#else
+    EDGE_S16_AVX2_OPS,
+#endif
 };
 #endif
 
@@ -76,7 +85,8 @@ static const edge_kernel_table avx512vnni_table = {
     .conv2d_s16_pack = edge_s16_conv2d_pack_neon, .conv2d_s16 = edge_s16_conv2d_4x8_neon,            \
     .depthwise_conv2d_s16_pack = edge_s16_depthwise_conv2d_pack_neon,                                \
     .depthwise_conv2d_s16 = edge_s16_depthwise_conv2d_c8_neon, EDGE_S16_REFERENCE_FULLY_CONNECTED,   \
-    EDGE_S16_REFERENCE_POOLS, EDGE_S16_REFERENCE_ADD
+    .max_pool_s16 = edge_s16_max_pool_c8_neon, .average_pool_s16 = edge_s16_average_pool_ref,         \
+    .add_s16 = edge_s16_add_c8_neon
 
 static const edge_kernel_table neon_table = {
     .name = "neon",

@@ -52,6 +52,10 @@ void edge_s16_depthwise_conv2d_c16_avx2(const edge_window_params *window, int32_
                                         const edge_requant_params *requant, const int16_t *input,
                                         const int8_t *filter, const int32_t *bias, const void *packed,
                                         int32_t row_begin, int32_t row_end, int16_t *output);
+void edge_s16_max_pool_c16_avx2(const edge_window_params *window, int32_t activation_min, int32_t activation_max,
+                                const int16_t *input, int32_t row_begin, int32_t row_end, int16_t *output);
+void edge_s16_add_c16_avx2(size_t count, const edge_add_params *params, const int16_t *a, const int16_t *b,
+                           int16_t *output);
 // AVX-512 (x86/*_avx512vnni.c, *_avx512bw.c): also built with EDGE_KERNELS_SIMDE (SIMDe emulation).
 size_t edge_s8_conv2d_pack_avx512vnni(const edge_window_params *window, const edge_requant_params *requant,
                                       const int8_t *filter, const int32_t *bias, void *packed);
@@ -122,6 +126,10 @@ void edge_s16_depthwise_conv2d_c8_neon(const edge_window_params *window, int32_t
                                        const edge_requant_params *requant, const int16_t *input,
                                        const int8_t *filter, const int32_t *bias, const void *packed,
                                        int32_t row_begin, int32_t row_end, int16_t *output);
+void edge_s16_max_pool_c8_neon(const edge_window_params *window, int32_t activation_min, int32_t activation_max,
+                               const int16_t *input, int32_t row_begin, int32_t row_end, int16_t *output);
+void edge_s16_add_c8_neon(size_t count, const edge_add_params *params, const int16_t *a, const int16_t *b,
+                          int16_t *output);
 void edge_s8_max_pool_c16_neon(const edge_window_params *window, int32_t activation_min, int32_t activation_max,
                                const int8_t *input, int32_t row_begin, int32_t row_end, int8_t *output);
 void edge_s8_add_c8_neon(size_t count, const edge_add_params *params, const int8_t *a, const int8_t *b,
