@@ -1,5 +1,5 @@
 // Int16-activation depthwise conv (depth multiplier 1, any kernel of up to 25 taps, any stride and
-// padding) on baseline NEON, 8 outputs per step: SMLAL/SMLAL2 of the int16 x of a tap by its
+// padding) on baseline NEON, 16 outputs per step (two independent groups of 8, then 8): SMLAL/SMLAL2 of the int16 x of a tap by its
 // int16 weights into int32 (exact: |x * w| <= 32768 * 127).
 //
 // Per output row the kernel_height input rows are copied into "padded rows" whose padding
@@ -96,6 +96,27 @@ __attribute__((always_inline)) static inline int16x8_t step8(const int16_t *x, c
                         edge_output_neon_s16(edge_requantize_neon(hi, &k->requant[1]), o));
 }
 
+// Two steps of 8 (x0 with pattern k0, x1 with k1) interleaved: four independent accumulator
+// chains instead of two, for the in-order cores' SMLAL latency.
+__attribute__((always_inline)) static inline void step16(const int16_t *x0, const int16_t *x1, const ptrdiff_t *offset,
+                                                         int32_t taps, const int16_t *w0, const int16_t *w1,
+                                                         const pattern_constants *k0, const pattern_constants *k1,
+                                                         const edge_output_neon *o, int16x8_t *y0, int16x8_t *y1) {
+    int32x4_t lo0 = k0->bias[0], hi0 = k0->bias[1], lo1 = k1->bias[0], hi1 = k1->bias[1];
+    for (int32_t t = 0; t < taps; ++t) {
+        const int16x8_t v0 = vld1q_s16(x0 + offset[t]), kv0 = vld1q_s16(w0 + 8 * t);
+        const int16x8_t v1 = vld1q_s16(x1 + offset[t]), kv1 = vld1q_s16(w1 + 8 * t);
+        lo0 = vmlal_s16(lo0, vget_low_s16(v0), vget_low_s16(kv0));
+        hi0 = vmlal_high_s16(hi0, v0, kv0);
+        lo1 = vmlal_s16(lo1, vget_low_s16(v1), vget_low_s16(kv1));
+        hi1 = vmlal_high_s16(hi1, v1, kv1);
+    }
+    *y0 = vcombine_s16(edge_output_neon_s16(edge_requantize_neon(lo0, &k0->requant[0]), o),
+                       edge_output_neon_s16(edge_requantize_neon(hi0, &k0->requant[1]), o));
+    *y1 = vcombine_s16(edge_output_neon_s16(edge_requantize_neon(lo1, &k1->requant[0]), o),
+                       edge_output_neon_s16(edge_requantize_neon(hi1, &k1->requant[1]), o));
+}
+
 static inline void store8(int16_t *dst, int16x8_t v, int32_t count) {
     if (count >= 8) {
         vst1q_s16(dst, v);
@@ -137,12 +158,40 @@ __attribute__((always_inline)) static inline void depthwise(const edge_window_pa
         int16_t *out = output + (size_t)oy * w->output_width * channels;
         if (h->flat) {
             const int32_t elements = w->output_width * channels;
-            for (int32_t e = 0, p = 0; e < elements; e += 8, p = p + 1 == patterns ? 0 : p + 1)
+            int32_t e = 0, p = 0;
+            if (patterns <= 2) {  // 8 or 16 channels: both steps' weights stay in registers for the row
+                int16_t local[2][MAX_TAPS * 8];
+                memcpy(local[0], weights, sizeof(int16_t) * (size_t)taps * 8);
+                memcpy(local[1], weights + (size_t)(patterns - 1) * taps * 8, sizeof(int16_t) * (size_t)taps * 8);
+                const pattern_constants *k1 = &constants[patterns - 1];
+                for (; e + 16 <= elements; e += 16) {
+                    int16x8_t y0, y1;
+                    step16(rows + e, rows + e + 8, offset, taps, local[0], local[1], &constants[0], k1, &o, &y0, &y1);
+                    vst1q_s16(out + e, y0), vst1q_s16(out + e + 8, y1);
+                }
+            }
+            for (; e + 16 <= elements; e += 16) {
+                const int32_t q = p + 1 == patterns ? 0 : p + 1;
+                int16x8_t y0, y1;
+                step16(rows + e, rows + e + 8, offset, taps, weights + (size_t)p * taps * 8,
+                       weights + (size_t)q * taps * 8, &constants[p], &constants[q], &o, &y0, &y1);
+                vst1q_s16(out + e, y0), vst1q_s16(out + e + 8, y1);
+                p = q + 1 == patterns ? 0 : q + 1;
+            }
+            if (e < elements)
                 vst1q_s16(out + e, step8(rows + e, offset, taps, weights + (size_t)p * taps * 8, &constants[p], &o));
         } else {
             for (int32_t ox = 0; ox < w->output_width; ++ox) {
                 const int16_t *x = rows + (size_t)ox * w->stride_width * channels;
-                for (int32_t p = 0; p < patterns; ++p)
+                int32_t p = 0;
+                for (; p + 2 <= patterns; p += 2) {
+                    int16x8_t y0, y1;
+                    step16(x + 8 * p, x + 8 * p + 8, offset, taps, weights + (size_t)p * taps * 8,
+                           weights + (size_t)(p + 1) * taps * 8, &constants[p], &constants[p + 1], &o, &y0, &y1);
+                    vst1q_s16(out + (size_t)ox * channels + 8 * p, y0);
+                    store8(out + (size_t)ox * channels + 8 * p + 8, y1, channels - 8 * p - 8);
+                }
+                for (; p < patterns; ++p)
                     store8(out + (size_t)ox * channels + 8 * p,
                            step8(x + 8 * p, offset, taps, weights + (size_t)p * taps * 8, &constants[p], &o),
                            channels - 8 * p);
