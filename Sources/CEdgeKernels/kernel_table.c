@@ -80,9 +80,8 @@ static const edge_kernel_table avx512vnni_table = {
 #endif
 
 #if defined(__aarch64__)
-// The int16-activation ops of both NEON tables (no dot-product form: SDOT multiplies int8 only).
+// The int16-activation ops of both NEON tables but the conv (SMLAL, or SDOT on split bytes).
 #define EDGE_S16_NEON_OPS                                                                            \
-    .conv2d_s16_pack = edge_s16_conv2d_pack_neon, .conv2d_s16 = edge_s16_conv2d_4x8_neon,            \
     .depthwise_conv2d_s16_pack = edge_s16_depthwise_conv2d_pack_neon,                                \
     .depthwise_conv2d_s16 = edge_s16_depthwise_conv2d_c8_neon, EDGE_S16_REFERENCE_FULLY_CONNECTED,   \
     .max_pool_s16 = edge_s16_max_pool_c8_neon, .average_pool_s16 = edge_s16_average_pool_ref,         \
@@ -99,6 +98,8 @@ static const edge_kernel_table neon_table = {
     .max_pool = edge_s8_max_pool_c16_neon,
     .average_pool = edge_s8_average_pool_ref,
     .add = edge_s8_add_c8_neon,
+    .conv2d_s16_pack = edge_s16_conv2d_pack_neon,
+    .conv2d_s16 = edge_s16_conv2d_4x8_neon,
     EDGE_S16_NEON_OPS,
 };
 
@@ -113,6 +114,8 @@ static const edge_kernel_table neon_dotprod_table = {
     .max_pool = edge_s8_max_pool_c16_neon,
     .average_pool = edge_s8_average_pool_ref,
     .add = edge_s8_add_c8_neon,
+    .conv2d_s16_pack = edge_s16_conv2d_pack_4x8k4_neondot,
+    .conv2d_s16 = edge_s16_conv2d_4x8k4_neondot,
     EDGE_S16_NEON_OPS,
 };
 #endif

@@ -113,7 +113,8 @@ void edge_s8_depthwise_conv2d_c8_neon(const edge_window_params *window, int32_t 
                                       const edge_requant_params *requant, const int8_t *input,
                                       const int8_t *filter, const int32_t *bias,
                                       const void *packed, int32_t row_begin, int32_t row_end, int8_t *output);
-// Int16 activations on baseline NEON (arm/s16_*_neon.c), in both NEON tables.
+// Int16 activations on NEON (arm/s16_*_neon.c, baseline, in both NEON tables; the SDOT conv
+// arm/s16_conv2d_4x8k4_neondot.c in the neon-dotprod table).
 size_t edge_s16_conv2d_pack_neon(const edge_window_params *window, const edge_requant_params *requant,
                                  const int8_t *filter, const int32_t *bias, void *packed);
 void edge_s16_conv2d_4x8_neon(const edge_window_params *window, const edge_requant_params *requant,
@@ -126,6 +127,11 @@ void edge_s16_depthwise_conv2d_c8_neon(const edge_window_params *window, int32_t
                                        const edge_requant_params *requant, const int16_t *input,
                                        const int8_t *filter, const int32_t *bias, const void *packed,
                                        int32_t row_begin, int32_t row_end, int16_t *output);
+size_t edge_s16_conv2d_pack_4x8k4_neondot(const edge_window_params *window, const edge_requant_params *requant,
+                                          const int8_t *filter, const int32_t *bias, void *packed);
+void edge_s16_conv2d_4x8k4_neondot(const edge_window_params *window, const edge_requant_params *requant,
+                                   const int16_t *input, const int8_t *filter, const int32_t *bias,
+                                   const void *packed, int32_t row_begin, int32_t row_end, int16_t *output);
 void edge_s16_max_pool_c8_neon(const edge_window_params *window, int32_t activation_min, int32_t activation_max,
                                const int16_t *input, int32_t row_begin, int32_t row_end, int16_t *output);
 void edge_s16_add_c8_neon(size_t count, const edge_add_params *params, const int16_t *a, const int16_t *b,
