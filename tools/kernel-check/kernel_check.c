@@ -1,8 +1,8 @@
 // Bit-exactness check of every kernel table this CPU can run (the int8 ops and the int16-activation
 // `_s16` ops) against the scalar reference, on randomized shapes and quantization parameters (odd
 // channel counts, partial tiles, strides 1 and 2, VALID and SAME padding, extreme zero points,
-// multipliers and shifts, every activation clamp) plus the layer shapes of the default model. Plain C so that the same check runs natively and
-// under qemu-aarch64 (tools/test.d/10-arm-kernels).
+// multipliers and shifts, every activation clamp) plus the layer shapes of the default model.
+// Plain C so that the same check runs natively and under qemu-aarch64 (tools/test.d/10-arm-kernels).
 //
 // usage: kernel_check [cases-per-op [seed]]   exit status 0 when every output byte matches.
 #include <stdio.h>

@@ -1,6 +1,6 @@
 // Int16-activation depthwise conv (depth multiplier 1, any kernel of up to 25 taps, any stride and
-// padding) on baseline NEON, 16 outputs per step (two independent groups of 8, then 8): SMLAL/SMLAL2 of the int16 x of a tap by its
-// int16 weights into int32 (exact: |x * w| <= 32768 * 127).
+// padding) on baseline NEON, 16 outputs per step (two independent groups of 8, then 8):
+// SMLAL/SMLAL2 of the int16 x of a tap by its int16 weights into int32 (exact: |x * w| <= 32768 * 127).
 //
 // Per output row the kernel_height input rows are copied into "padded rows" whose padding
 // columns and rows hold the input zero point; every output then sums all its taps over raw int16
