@@ -6,14 +6,19 @@
 
 #include "internal/edge_kernel_variants.h"
 
-// The int16-activation ops every table takes from the reference until it has its own.
-#define EDGE_S16_REFERENCE_OPS                                                                       \
-    .conv2d_s16_pack = edge_s16_conv2d_pack_ref, .conv2d_s16 = edge_s16_conv2d_ref,                  \
+// The int16-activation ops a table takes from the reference until it has its own.
+#define EDGE_S16_REFERENCE_CONV .conv2d_s16_pack = edge_s16_conv2d_pack_ref, .conv2d_s16 = edge_s16_conv2d_ref
+#define EDGE_S16_REFERENCE_DEPTHWISE                                                                 \
     .depthwise_conv2d_s16_pack = edge_s16_depthwise_conv2d_pack_ref,                                 \
-    .depthwise_conv2d_s16 = edge_s16_depthwise_conv2d_ref,                                           \
+    .depthwise_conv2d_s16 = edge_s16_depthwise_conv2d_ref
+#define EDGE_S16_REFERENCE_FULLY_CONNECTED                                                           \
     .fully_connected_s16_pack = edge_s16_fully_connected_pack_ref,                                   \
-    .fully_connected_s16 = edge_s16_fully_connected_ref, .max_pool_s16 = edge_s16_max_pool_ref,      \
-    .average_pool_s16 = edge_s16_average_pool_ref, .add_s16 = edge_s16_add_ref
+    .fully_connected_s16 = edge_s16_fully_connected_ref
+#define EDGE_S16_REFERENCE_POOLS .max_pool_s16 = edge_s16_max_pool_ref, .average_pool_s16 = edge_s16_average_pool_ref
+#define EDGE_S16_REFERENCE_ADD .add_s16 = edge_s16_add_ref
+#define EDGE_S16_REFERENCE_OPS                                                                       \
+    EDGE_S16_REFERENCE_CONV, EDGE_S16_REFERENCE_DEPTHWISE, EDGE_S16_REFERENCE_FULLY_CONNECTED,       \
+    EDGE_S16_REFERENCE_POOLS, EDGE_S16_REFERENCE_ADD
 
 static const edge_kernel_table reference_table = {
     .name = "reference",
@@ -30,6 +35,17 @@ static const edge_kernel_table reference_table = {
 };
 
 #if defined(__x86_64__)
+// The int16-activation ops of the AVX2 table, also those of the AVX-512 table (no AVX-512 form
+// yet; every AVX-512 VNNI CPU has AVX2) except in the SIMDe emulation build, which offers that
+// table on any CPU and so keeps the reference there.
+#define EDGE_S16_AVX2_OPS                                                                            \
+    .conv2d_s16_pack = edge_s16_conv2d_pack_avx2, .conv2d_s16 = edge_s16_conv2d_4x8_avx2,            \
+    .depthwise_conv2d_s16_pack = edge_s16_depthwise_conv2d_pack_avx2,                                \
+    .depthwise_conv2d_s16 = edge_s16_depthwise_conv2d_c16_avx2, EDGE_S16_REFERENCE_FULLY_CONNECTED,  \
+    .max_pool_s16 = edge_s16_max_pool_c16_avx2,                                                      \
+    .average_pool_s16 = edge_s16_average_pool_ref, /* one global pool of 4x4x7 per inference */     \
+    .add_s16 = edge_s16_add_c16_avx2
+
 static const edge_kernel_table avx2_table = {
     .name = "avx2",
     .conv2d_pack = edge_s8_conv2d_pack_avx2,
@@ -41,7 +57,7 @@ static const edge_kernel_table avx2_table = {
     .max_pool = edge_s8_max_pool_c32_avx2,
     .average_pool = edge_s8_average_pool_ref,  // one global pool of 4x4x7 per inference
     .add = edge_s8_add_c8_avx2,
-    EDGE_S16_REFERENCE_OPS,
+    EDGE_S16_AVX2_OPS,
 };
 
 static const edge_kernel_table avx512vnni_table = {
@@ -55,11 +71,22 @@ static const edge_kernel_table avx512vnni_table = {
     .max_pool = edge_s8_max_pool_c64_avx512bw,
     .average_pool = edge_s8_average_pool_ref,  // one global pool of 4x4x7 per inference
     .add = edge_s8_add_c16_avx512bw,
+#if defined(EDGE_KERNELS_SIMDE)
     EDGE_S16_REFERENCE_OPS,
+#else
+    EDGE_S16_AVX2_OPS,
+#endif
 };
 #endif
 
 #if defined(__aarch64__)
+// The int16-activation ops of both NEON tables but the conv (SMLAL, or SDOT on split bytes).
+#define EDGE_S16_NEON_OPS                                                                            \
+    .depthwise_conv2d_s16_pack = edge_s16_depthwise_conv2d_pack_neon,                                \
+    .depthwise_conv2d_s16 = edge_s16_depthwise_conv2d_c8_neon, EDGE_S16_REFERENCE_FULLY_CONNECTED,   \
+    .max_pool_s16 = edge_s16_max_pool_c8_neon, .average_pool_s16 = edge_s16_average_pool_ref,         \
+    .add_s16 = edge_s16_add_c8_neon
+
 static const edge_kernel_table neon_table = {
     .name = "neon",
     .conv2d_pack = edge_s8_conv2d_pack_4x4k16_neon,
@@ -71,7 +98,9 @@ static const edge_kernel_table neon_table = {
     .max_pool = edge_s8_max_pool_c16_neon,
     .average_pool = edge_s8_average_pool_ref,
     .add = edge_s8_add_c8_neon,
-    EDGE_S16_REFERENCE_OPS,
+    .conv2d_s16_pack = edge_s16_conv2d_pack_neon,
+    .conv2d_s16 = edge_s16_conv2d_4x8_neon,
+    EDGE_S16_NEON_OPS,
 };
 
 static const edge_kernel_table neon_dotprod_table = {
@@ -85,7 +114,9 @@ static const edge_kernel_table neon_dotprod_table = {
     .max_pool = edge_s8_max_pool_c16_neon,
     .average_pool = edge_s8_average_pool_ref,
     .add = edge_s8_add_c8_neon,
-    EDGE_S16_REFERENCE_OPS,
+    .conv2d_s16_pack = edge_s16_conv2d_pack_4x8k4_neondot,
+    .conv2d_s16 = edge_s16_conv2d_4x8k4_neondot,
+    EDGE_S16_NEON_OPS,
 };
 #endif
 

@@ -1,9 +1,10 @@
-// Times each kernel table on the layer sequence of the default model (mini-Xception, 64x64x1, int8)
-// with random weights: per-layer-kind microseconds and the total per inference (median of runs),
-// then, for the fastest table, the mean microseconds of each layer.
+// Times each kernel table on the layer sequence of the default model (mini-Xception, 64x64x1, int8
+// activations, or int16 activations with int8 weights: the `_s16` ops) with random weights:
+// per-layer-kind microseconds and the total per inference (median of runs), then, for the fastest
+// table, the mean microseconds of each layer.
 // A quick way to see where kernel time goes; the end-to-end figure against LiteRT is tools/bench-cnn.
 //
-// usage: kernel_bench [runs]
+// usage: kernel_bench [runs [s8|s16]]
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -81,12 +82,21 @@ static int compare_double(const void *a, const void *b) {
 
 int main(int argc, char **argv) {
     const int runs = argc > 1 ? atoi(argv[1]) : 200;
+    const int s16 = argc > 2 && strcmp(argv[2], "s16") == 0;
     build_model();
     for (int i = 0; i < 256; ++i) multiplier[i] = (1 << 30) + rand() % (1 << 29), shift_[i] = 7 + rand() % 3;
-    static int8_t a[64 * 64 * 64], b[64 * 64 * 64], out[64 * 64 * 64];
-    for (size_t i = 0; i < sizeof a; ++i) a[i] = (int8_t)rand(), b[i] = (int8_t)rand();
-    const edge_requant_params rq = {-5, 3, -128, 127, multiplier, shift_};
-    const edge_add_params ap = {20, 1, 1 << 30, 1, -2, 1 << 30, 1, 4, 1 << 30, 10, -128, 127};
+    enum { ELEMENTS = 64 * 64 * 64 };
+    static int8_t a[ELEMENTS], b[ELEMENTS], out[ELEMENTS];
+    static int16_t a16[ELEMENTS], b16[ELEMENTS], out16[ELEMENTS];
+    for (size_t i = 0; i < ELEMENTS; ++i) {
+        a[i] = (int8_t)rand(), b[i] = (int8_t)rand();
+        a16[i] = (int16_t)(rand() % 8192 - 4096), b16[i] = (int16_t)(rand() % 8192 - 4096);
+    }
+    const edge_requant_params rq = s16 ? (edge_requant_params){0, 0, -32768, 32767, multiplier, shift_}
+                                       : (edge_requant_params){-5, 3, -128, 127, multiplier, shift_};
+    const edge_add_params ap = s16 ? (edge_add_params){15, 0, 1 << 30, 1, 0, 1 << 30, 1, 0, 1 << 30, 10, -32768, 32767}
+                                   : (edge_add_params){20, 1, 1 << 30, 1, -2, 1 << 30, 1, 4, 1 << 30, 10, -128, 127};
+    printf("kernel_bench: %s activations\n", s16 ? "int16 (_s16 ops)" : "int8");
     const edge_kernel_table *tables[8];
     const size_t count = edge_kernels_supported(tables, 8);
     double *samples = malloc(sizeof(double) * (size_t)runs);
@@ -94,12 +104,15 @@ int main(int argc, char **argv) {
         for (int i = 0; i < layer_count; ++i) {
             layer *l = &layers[i];
             size_t bytes = 0;
-            if (l->kind == CONV) bytes = tables[t]->conv2d_pack(&l->w, &rq, l->filter, l->bias, NULL);
-            if (l->kind == DEPTHWISE) bytes = tables[t]->depthwise_conv2d_pack(&l->w, 1, &rq, l->filter, l->bias, NULL);
+            const edge_conv2d_s8_pack_fn conv_pack = s16 ? tables[t]->conv2d_s16_pack : tables[t]->conv2d_pack;
+            const edge_depthwise_conv2d_s8_pack_fn depthwise_pack =
+                s16 ? tables[t]->depthwise_conv2d_s16_pack : tables[t]->depthwise_conv2d_pack;
+            if (l->kind == CONV) bytes = conv_pack(&l->w, &rq, l->filter, l->bias, NULL);
+            if (l->kind == DEPTHWISE) bytes = depthwise_pack(&l->w, 1, &rq, l->filter, l->bias, NULL);
             if (bytes == 0) continue;
             l->packed[t] = aligned_alloc(64, (bytes + 63) / 64 * 64);
-            if (l->kind == CONV) tables[t]->conv2d_pack(&l->w, &rq, l->filter, l->bias, l->packed[t]);
-            if (l->kind == DEPTHWISE) tables[t]->depthwise_conv2d_pack(&l->w, 1, &rq, l->filter, l->bias, l->packed[t]);
+            if (l->kind == CONV) conv_pack(&l->w, &rq, l->filter, l->bias, l->packed[t]);
+            if (l->kind == DEPTHWISE) depthwise_pack(&l->w, 1, &rq, l->filter, l->bias, l->packed[t]);
         }
     for (size_t t = 0; t < count; ++t) {
         const edge_kernel_table *k = tables[t];
@@ -111,13 +124,27 @@ int main(int argc, char **argv) {
             for (int i = 0; i < layer_count; ++i) {
                 const layer *l = &layers[i];
                 const double s = now_us();
-                switch (l->kind) {
+                const size_t elements = (size_t)l->w.input_height * l->w.input_width * l->w.input_channels;
+                if (s16) {
+                    switch (l->kind) {
+                        case CONV:
+                            k->conv2d_s16(&l->w, &rq, a16, l->filter, l->bias, l->packed[t], 0, l->w.output_height, out16);
+                            break;
+                        case DEPTHWISE:
+                            k->depthwise_conv2d_s16(&l->w, 1, &rq, a16, l->filter, l->bias, l->packed[t], 0,
+                                                    l->w.output_height, out16);
+                            break;
+                        case MAXPOOL: k->max_pool_s16(&l->w, -32768, 32767, a16, 0, l->w.output_height, out16); break;
+                        case ADD: k->add_s16(elements, &ap, a16, b16, out16); break;
+                        case AVGPOOL: k->average_pool_s16(&l->w, -32768, 32767, a16, 0, l->w.output_height, out16); break;
+                    }
+                } else switch (l->kind) {
                     case CONV: k->conv2d(&l->w, &rq, a, l->filter, l->bias, l->packed[t], 0, l->w.output_height, out); break;
                     case DEPTHWISE:
                         k->depthwise_conv2d(&l->w, 1, &rq, a, l->filter, l->bias, l->packed[t], 0, l->w.output_height, out);
                         break;
                     case MAXPOOL: k->max_pool(&l->w, -128, 127, a, 0, l->w.output_height, out); break;
-                    case ADD: k->add((size_t)l->w.input_height * l->w.input_width * l->w.input_channels, &ap, a, b, out); break;
+                    case ADD: k->add(elements, &ap, a, b, out); break;
                     case AVGPOOL: k->average_pool(&l->w, -128, 127, a, 0, l->w.output_height, out); break;
                 }
                 if (r >= 0) {

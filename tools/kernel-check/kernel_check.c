@@ -1,8 +1,8 @@
-// Bit-exactness check of every kernel table this CPU can run against the scalar reference, on
-// randomized shapes and quantization parameters (odd channel counts, partial tiles, strides 1 and
-// 2, VALID and SAME padding, extreme zero points, multipliers and shifts, every activation clamp)
-// plus the layer shapes of the default model. Plain C so that the same check runs natively and
-// under qemu-aarch64 (tools/test.d/10-arm-kernels).
+// Bit-exactness check of every kernel table this CPU can run (the int8 ops and the int16-activation
+// `_s16` ops) against the scalar reference, on randomized shapes and quantization parameters (odd
+// channel counts, partial tiles, strides 1 and 2, VALID and SAME padding, extreme zero points,
+// multipliers and shifts, every activation clamp) plus the layer shapes of the default model.
+// Plain C so that the same check runs natively and under qemu-aarch64 (tools/test.d/10-arm-kernels).
 //
 // usage: kernel_check [cases-per-op [seed]]   exit status 0 when every output byte matches.
 #include <stdio.h>
@@ -249,9 +249,227 @@ static void check_add(const edge_kernel_table *table, tally *t, size_t count) {
     free(a), free(b), free(expected), free(got);
 }
 
+// ---- Int16 activations (the _s16 ops): |x - zero_point| <= 32768, int8 weights, int32 conv sums ----
+
+enum { S16_PRODUCT = 32768 * 127 };  // the largest |(x - zero_point) * w|: 4,161,536
+
+static int32_t zero_point16(void) {
+    const int mode = uniform(0, 9);
+    if (mode <= 3) return 0;              // the quantizer's symmetric int16 tensors
+    if (mode <= 5) return -128;           // a model input holding pixel - 128
+    if (mode == 6) return -32768;         // the extremes the contract allows
+    if (mode == 7) return 32767;
+    return uniform(-1000, 1000);
+}
+// Values within `amplitude` of the zero point (and inside int16), at one extreme in some cases.
+static void fill_input16(int16_t *p, size_t n, int32_t zp, int32_t amplitude) {
+    const int32_t lo = zp - amplitude < -32768 ? -32768 : zp - amplitude;
+    const int32_t hi = zp + amplitude > 32767 ? 32767 : zp + amplitude;
+    const int mode = uniform(0, 9);
+    for (size_t i = 0; i < n; ++i) p[i] = (int16_t)(mode == 0 ? lo : mode == 1 ? hi : uniform(lo, hi));
+}
+// Amplitude of inputs with zero point `zp`: pixel-like inputs for zero point -128 in a third of the
+// cases, else the whole range the contract allows.
+static int32_t amplitude16(int32_t zp) { return zp == -128 && chance(33) ? 255 : 32768; }
+static void activation16(int32_t output_zero_point, int32_t *lo, int32_t *hi) {
+    switch (uniform(0, 3)) {
+        case 0: *lo = -32768, *hi = 32767; break;
+        case 1: *lo = output_zero_point, *hi = 32767; break;
+        case 2: *lo = output_zero_point, *hi = uniform(output_zero_point, 32767); break;
+        default: *lo = uniform(-32768, 32767), *hi = uniform(*lo, 32767); break;
+    }
+}
+
+// Quantization of a conv or depthwise conv summing `taps` products: the largest |bias| keeps
+// taps * 4,161,536 + |bias| below 2^31 (the int32 bound the model validator enforces), and when
+// taps alone exceed it (a layer the validator would refuse at full range) the inputs' amplitude
+// is reduced instead so that the same bound holds.
+static int32_t make_quantization16(quantization *q, int32_t channels, int32_t taps, int32_t *amplitude) {
+    make_quantization(q, channels);
+    q->rq.input_zero_point = zero_point16();
+    q->rq.output_zero_point = chance(60) ? 0 : chance(50) ? -128 : uniform(-2000, 2000);
+    activation16(q->rq.output_zero_point, &q->rq.activation_min, &q->rq.activation_max);
+    *amplitude = amplitude16(q->rq.input_zero_point);
+    const int64_t limit = ((int64_t)1 << 31) - 1, products = limit - (1 << 20);  // at least 2^20 left for the bias
+    if ((int64_t)taps * S16_PRODUCT > products) *amplitude = (int32_t)(products / ((int64_t)taps * 127));
+    const int64_t room = limit - (int64_t)taps * 127 * *amplitude;  // >= 2^20
+    const int64_t bias_limit = room < (1 << 29) ? room : (1 << 29);
+    for (int32_t c = 0; c < channels; ++c)
+        q->bias[c] = chance(5) ? (int32_t)(chance(50) ? bias_limit : -bias_limit)
+                               : uniform(-(int32_t)bias_limit, (int32_t)bias_limit);
+    return *amplitude;
+}
+
+static int compare16(tally *t, const int16_t *expected, const int16_t *got, size_t n, const char *shape) {
+    ++t->cases;
+    for (size_t i = 0; i < n; ++i) {
+        if (expected[i] != got[i]) {
+            if (++t->failures <= 5)
+                fprintf(stderr, "MISMATCH %s %s %s: element %zu of %zu: expected %d, got %d\n", t->table, t->op, shape,
+                        i, n, expected[i], got[i]);
+            return 0;
+        }
+    }
+    return 1;
+}
+
+static void check_conv16(const edge_kernel_table *table, tally *t, edge_window_params w) {
+    quantization q;
+    int32_t amplitude;
+    make_quantization16(&q, w.output_channels, w.kernel_height * w.kernel_width * w.input_channels, &amplitude);
+    const size_t in_n = (size_t)w.input_height * w.input_width * w.input_channels;
+    const size_t f_n = (size_t)w.output_channels * w.kernel_height * w.kernel_width * w.input_channels;
+    const size_t out_n = window_output_size(&w);
+    int16_t *in = malloc(in_n * 2), *expected = malloc(out_n * 2), *got = malloc(out_n * 2);
+    int8_t *f = malloc(f_n);
+    fill_input16(in, in_n, q.rq.input_zero_point, amplitude), fill_weights(f, f_n);
+    edge_s16_conv2d_ref(&w, &q.rq, in, f, q.bias, NULL, 0, w.output_height, expected);
+    memset(got, 0x5a, out_n * 2);
+    void *packed = packed_buffer(table->conv2d_s16_pack(&w, &q.rq, f, q.bias, NULL));
+    if (packed) table->conv2d_s16_pack(&w, &q.rq, f, q.bias, packed);
+    const row_split split = random_split(w.output_height);
+    for (int32_t i = 0; i < split.count; ++i)
+        table->conv2d_s16(&w, &q.rq, in, f, q.bias, packed, split.bounds[i], split.bounds[i + 1], got);
+    free(packed);
+    char shape[160];
+    snprintf(shape, sizeof shape, "%dx%dx%d->%dx%dx%d k%dx%d s%d pad%d,%d zp%d,%d", w.input_height, w.input_width,
+             w.input_channels, w.output_height, w.output_width, w.output_channels, w.kernel_height, w.kernel_width,
+             w.stride_height, w.pad_top, w.pad_left, q.rq.input_zero_point, q.rq.output_zero_point);
+    compare16(t, expected, got, out_n, shape);
+    free(in), free(f), free(expected), free(got);
+}
+
+static void check_depthwise16(const edge_kernel_table *table, tally *t, edge_window_params w, int32_t multiplier) {
+    quantization q;
+    int32_t amplitude;
+    make_quantization16(&q, w.output_channels, w.kernel_height * w.kernel_width, &amplitude);
+    const size_t in_n = (size_t)w.input_height * w.input_width * w.input_channels;
+    const size_t f_n = (size_t)w.kernel_height * w.kernel_width * w.output_channels;
+    const size_t out_n = window_output_size(&w);
+    int16_t *in = malloc(in_n * 2), *expected = malloc(out_n * 2), *got = malloc(out_n * 2);
+    int8_t *f = malloc(f_n);
+    fill_input16(in, in_n, q.rq.input_zero_point, amplitude), fill_weights(f, f_n);
+    edge_s16_depthwise_conv2d_ref(&w, multiplier, &q.rq, in, f, q.bias, NULL, 0, w.output_height, expected);
+    memset(got, 0x5a, out_n * 2);
+    void *packed = packed_buffer(table->depthwise_conv2d_s16_pack(&w, multiplier, &q.rq, f, q.bias, NULL));
+    if (packed) table->depthwise_conv2d_s16_pack(&w, multiplier, &q.rq, f, q.bias, packed);
+    const row_split split = random_split(w.output_height);
+    for (int32_t i = 0; i < split.count; ++i)
+        table->depthwise_conv2d_s16(&w, multiplier, &q.rq, in, f, q.bias, packed, split.bounds[i],
+                                    split.bounds[i + 1], got);
+    free(packed);
+    char shape[160];
+    snprintf(shape, sizeof shape, "%dx%dx%d->%dx%dx%d k%dx%d s%d pad%d,%d m%d zp%d", w.input_height, w.input_width,
+             w.input_channels, w.output_height, w.output_width, w.output_channels, w.kernel_height, w.kernel_width,
+             w.stride_height, w.pad_top, w.pad_left, multiplier, q.rq.input_zero_point);
+    compare16(t, expected, got, out_n, shape);
+    free(in), free(f), free(expected), free(got);
+}
+
+// Fully connected sums in int64 and saturates: long inputs at full amplitude reach the saturation.
+static void check_fully_connected16(const edge_kernel_table *table, tally *t, int32_t inputs, int32_t outputs) {
+    quantization q;
+    int32_t amplitude;
+    make_quantization16(&q, outputs, 1, &amplitude);
+    int16_t *in = malloc((size_t)inputs * 2), *expected = malloc((size_t)outputs * 2), *got = malloc((size_t)outputs * 2);
+    int8_t *f = malloc((size_t)inputs * outputs);
+    fill_input16(in, (size_t)inputs, q.rq.input_zero_point, amplitude), fill_weights(f, (size_t)inputs * outputs);
+    edge_s16_fully_connected_ref(inputs, outputs, &q.rq, in, f, q.bias, NULL, expected);
+    void *packed = packed_buffer(table->fully_connected_s16_pack(inputs, outputs, &q.rq, f, q.bias, NULL));
+    if (packed) table->fully_connected_s16_pack(inputs, outputs, &q.rq, f, q.bias, packed);
+    table->fully_connected_s16(inputs, outputs, &q.rq, in, f, q.bias, packed, got);
+    free(packed);
+    char shape[64];
+    snprintf(shape, sizeof shape, "%d->%d zp%d", inputs, outputs, q.rq.input_zero_point);
+    compare16(t, expected, got, (size_t)outputs, shape);
+    free(in), free(f), free(expected), free(got);
+}
+
+static void check_pool16(const edge_kernel_table *table, tally *t, edge_window_params w, int average) {
+    int32_t lo, hi;
+    const int32_t zp = zero_point16();
+    activation16(zp, &lo, &hi);
+    const size_t in_n = (size_t)w.input_height * w.input_width * w.input_channels, out_n = window_output_size(&w);
+    int16_t *in = malloc(in_n * 2), *expected = malloc(out_n * 2), *got = malloc(out_n * 2);
+    fill_input16(in, in_n, zp, amplitude16(zp));
+    (average ? edge_s16_average_pool_ref : edge_s16_max_pool_ref)(&w, lo, hi, in, 0, w.output_height, expected);
+    memset(got, 0x5a, out_n * 2);
+    const row_split split = random_split(w.output_height);
+    for (int32_t i = 0; i < split.count; ++i)
+        (average ? table->average_pool_s16 : table->max_pool_s16)(&w, lo, hi, in, split.bounds[i],
+                                                                  split.bounds[i + 1], got);
+    char shape[128];
+    snprintf(shape, sizeof shape, "%dx%dx%d k%dx%d s%d pad%d,%d", w.input_height, w.input_width, w.input_channels,
+             w.kernel_height, w.kernel_width, w.stride_height, w.pad_top, w.pad_left);
+    compare16(t, expected, got, out_n, shape);
+    free(in), free(expected), free(got);
+}
+
+static void check_add16(const edge_kernel_table *table, tally *t, size_t count) {
+    edge_add_params p;
+    p.left_shift = chance(80) ? 15 : uniform(0, 15);
+    p.a_zero_point = zero_point16(), p.b_zero_point = zero_point16();
+    p.output_zero_point = chance(60) ? 0 : uniform(-2000, 2000);
+    p.a_multiplier = multiplier(), p.b_multiplier = multiplier(), p.output_multiplier = multiplier();
+    p.a_shift = uniform(0, 31), p.b_shift = uniform(0, 31), p.output_shift = shift();  // contract: input shifts >= 0
+    activation16(p.output_zero_point, &p.activation_min, &p.activation_max);
+    int16_t *a = malloc(count * 2), *b = malloc(count * 2), *expected = malloc(count * 2), *got = malloc(count * 2);
+    fill_input16(a, count, p.a_zero_point, amplitude16(p.a_zero_point));
+    fill_input16(b, count, p.b_zero_point, amplitude16(p.b_zero_point));
+    edge_s16_add_ref(count, &p, a, b, expected);
+    table->add_s16(count, &p, a, b, got);
+    char shape[96];
+    snprintf(shape, sizeof shape, "n%zu ls%d shifts %d,%d,%d", count, p.left_shift, p.a_shift, p.b_shift,
+             p.output_shift);
+    compare16(t, expected, got, count, shape);
+    free(a), free(b), free(expected), free(got);
+}
+
 static int report(tally *t) {
-    printf("%-13s %-17s %4d cases %s\n", t->table, t->op, t->cases, t->failures ? "FAILED" : "bit-exact");
+    printf("%-13s %-20s %4d cases %s\n", t->table, t->op, t->cases, t->failures ? "FAILED" : "bit-exact");
     return t->failures == 0;
+}
+
+// The _s16 ops on the default model's layer shapes and random ones: 1x1 pointwise and 3x3 convs
+// (strides 1 and 2, VALID and SAME, odd channel counts, partial tiles), depthwise 3x3 with depth
+// multipliers 1 and 2, and the other ops.
+static int check_table16(const edge_kernel_table *table, int cases) {
+    tally conv = {table->name, "conv2d_s16", 0, 0}, dw = {table->name, "depthwise_conv2d_s16", 0, 0};
+    tally fc = {table->name, "fully_connected_s16", 0, 0}, maxp = {table->name, "max_pool_s16", 0, 0};
+    tally avgp = {table->name, "average_pool_s16", 0, 0}, add = {table->name, "add_s16", 0, 0};
+    check_conv16(table, &conv, make_window(64, 64, 1, 8, 3, 3, 1, 0));
+    check_conv16(table, &conv, make_window(62, 62, 8, 8, 3, 3, 1, 0));
+    check_conv16(table, &conv, make_window(60, 60, 8, 16, 1, 1, 1, 0));
+    check_conv16(table, &conv, make_window(60, 60, 16, 16, 1, 1, 2, 1));
+    check_conv16(table, &conv, make_window(15, 15, 64, 128, 1, 1, 1, 1));
+    check_conv16(table, &conv, make_window(8, 8, 128, 128, 1, 1, 1, 0));
+    check_conv16(table, &conv, make_window(4, 4, 128, 7, 3, 3, 1, 1));
+    check_depthwise16(table, &dw, make_window(60, 60, 8, 8, 3, 3, 1, 1), 1);
+    check_depthwise16(table, &dw, make_window(60, 60, 16, 16, 3, 3, 1, 1), 1);
+    check_depthwise16(table, &dw, make_window(15, 15, 64, 64, 3, 3, 1, 1), 1);
+    check_depthwise16(table, &dw, make_window(8, 8, 128, 128, 3, 3, 1, 1), 1);
+    check_pool16(table, &maxp, make_window(60, 60, 16, 16, 3, 3, 2, 1), 0);
+    check_pool16(table, &maxp, make_window(15, 15, 64, 64, 3, 3, 2, 1), 0);
+    check_pool16(table, &avgp, make_window(4, 4, 7, 7, 4, 4, 1, 0), 1);
+    check_fully_connected16(table, &fc, 2000, 7);
+    check_add16(table, &add, 30 * 30 * 16);
+    for (int i = 0; i < cases; ++i) {
+        const int32_t ic = chance(30) ? uniform(1, 4) : uniform(1, 70), oc = uniform(1, 40);
+        check_conv16(table, &conv, random_window(ic, oc));
+        if (chance(40)) check_conv16(table, &conv, make_window(uniform(1, 9), uniform(1, 9), uniform(1, 140),
+                                                               uniform(1, 140), 1, 1, uniform(1, 2), chance(50)));
+        const int32_t channels = chance(50) ? uniform(1, 20) : chance(50) ? 8 * uniform(1, 16) : uniform(1, 150);
+        const int32_t depth_multiplier = chance(80) ? 1 : 2;
+        check_depthwise16(table, &dw, random_window(channels, channels * depth_multiplier), depth_multiplier);
+        check_fully_connected16(table, &fc, chance(10) ? uniform(300, 3000) : uniform(1, 300), uniform(1, 40));
+        check_pool16(table, &maxp, random_window(channels, channels), 0);
+        check_pool16(table, &avgp, random_window(channels, channels), 1);
+        check_add16(table, &add, (size_t)uniform(1, 200));
+    }
+    int ok = 1;
+    ok &= report(&conv), ok &= report(&dw), ok &= report(&fc), ok &= report(&maxp), ok &= report(&avgp);
+    ok &= report(&add);
+    return ok;
 }
 
 static int check_table(const edge_kernel_table *table, int cases) {
@@ -287,7 +505,7 @@ static int check_table(const edge_kernel_table *table, int cases) {
     }
     ok &= report(&conv), ok &= report(&dw), ok &= report(&fc), ok &= report(&maxp), ok &= report(&avgp);
     ok &= report(&add);
-    return ok;
+    return ok & check_table16(table, cases);
 }
 
 int main(int argc, char **argv) {

@@ -4,7 +4,10 @@ Compiles the NEON kernel files for baseline armv8-a (clang --target=aarch64-linu
 takes the innermost loop of each kernel that holds the multiply-accumulates (clang marks loop
 headers "This Inner Loop Header"), runs llvm-mca on it for Cortex-A53, A72 and A76, and
 derives MACs per cycle = int8 MACs per loop iteration / cycles per iteration. MACs per
-instruction: SDOT .4s 16, SMULL/SMLAL(2) .8h 8, SMLAL(2) .4s 4.
+instruction: SDOT .4s 16, SMULL/SMLAL(2) .8h 8, SMLAL(2) .4s 4. "neon s16" is the int16-activation
+model's conv and depthwise (int16 x int16 SMLAL, 4 MACs per instruction; the depthwise is also the
+neon-dotprod table's); "neon-dotprod s16" its SDOT conv, where an SDOT's 16 int8 products are 8
+int16 MACs (each int16 x is split into two bytes): its MACs are counted as such.
 
 The per-inference estimate charges each op class of the default model (mini-Xception, 64x64x1;
 MAC counts from its layer shapes) at its inner loop's rate: a lower bound on time (requantization,
@@ -28,6 +31,10 @@ LOOPS = [
     ("neon", "arm/s8_conv2d_4x4k16_neon.c", "edge_s8_conv2d_4x4k16_neon", "conv", "loop"),
     ("neon-dotprod", "arm/s8_conv2d_4x8k4_neondot.c", "edge_s8_conv2d_4x8k4_neondot", "conv", "loop"),
     ("neon", "arm/s8_depthwise_conv2d_c8_neon.c", "edge_s8_depthwise_conv2d_c8_neon", "depthwise", "block"),
+    # int16 activations (a16w8 models), the same in both NEON tables
+    ("neon s16", "arm/s16_conv2d_4x8_neon.c", "edge_s16_conv2d_4x8_neon", "conv", "loop"),
+    ("neon s16", "arm/s16_depthwise_conv2d_c8_neon.c", "edge_s16_depthwise_conv2d_c8_neon", "depthwise", "block"),
+    ("neon-dotprod s16", "arm/s16_conv2d_4x8k4_neondot.c", "edge_s16_conv2d_4x8k4_neondot", "conv", "loop"),
 ]
 
 
@@ -133,9 +140,11 @@ def main():
         bodies = inner_loops(asm, function) if unit == "loop" else basic_blocks(asm, function)
         loops = [(sum(macs_of(l) for l in body), body) for body in bodies]
         per_iter, body = max(loops, key=lambda item: item[0])
+        if table == "neon-dotprod s16":
+            per_iter //= 2  # two int8 products (high and low byte) per int16 MAC
         cells = []
         for cpu, _ in CPUS:
-            if table == "neon-dotprod" and cpu != "cortex-a76":
+            if table.startswith("neon-dotprod") and cpu != "cortex-a76":
                 cells.append("n/a (no SDOT)")
                 continue
             cycles = mca_cycles(body, cpu, mca)
@@ -152,11 +161,13 @@ def main():
     print("|---|---|---|---|---|")
     for cpu, board in CPUS:
         ghz = CLOCK_GHZ[cpu]
-        for table in ("neon", "neon-dotprod"):
-            if table == "neon-dotprod" and cpu != "cortex-a76":
+        for table in ("neon", "neon-dotprod", "neon s16", "neon-dotprod s16"):
+            if table.startswith("neon-dotprod") and cpu != "cortex-a76":
                 continue
-            cycles = sum(macs[op] / rates[(table if op == "conv" else "neon", op, cpu)] for op in macs)
-            limit_rate = 32 if table == "neon-dotprod" else 8
+            depthwise_table = "neon s16" if table.endswith("s16") else "neon"
+            cycles = sum(macs[op] / rates[(table if op == "conv" else depthwise_table, op, cpu)] for op in macs)
+            # s16: SMLAL .4s does 4 MACs, SDOT on split bytes 8
+            limit_rate = {"neon": 8, "neon-dotprod": 32, "neon s16": 4, "neon-dotprod s16": 16}[table]
             print(f"| {cpu} ({board}, {ghz} GHz) | {table} | {total / cycles:.1f} | {cycles / (ghz * 1e3):.0f} | "
                   f"{total / limit_rate / (ghz * 1e3):.0f} (at {limit_rate} MACs/cycle) |")
 

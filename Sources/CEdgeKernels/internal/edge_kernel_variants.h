@@ -39,6 +39,23 @@ void edge_s8_max_pool_c32_avx2(const edge_window_params *window, int32_t activat
                                const int8_t *input, int32_t row_begin, int32_t row_end, int8_t *output);
 void edge_s8_add_c8_avx2(size_t count, const edge_add_params *params, const int8_t *a, const int8_t *b,
                          int8_t *output);
+// Int16 activations on AVX2 (x86/s16_*_avx2.c).
+size_t edge_s16_conv2d_pack_avx2(const edge_window_params *window, const edge_requant_params *requant,
+                                 const int8_t *filter, const int32_t *bias, void *packed);
+void edge_s16_conv2d_4x8_avx2(const edge_window_params *window, const edge_requant_params *requant,
+                              const int16_t *input, const int8_t *filter, const int32_t *bias,
+                              const void *packed, int32_t row_begin, int32_t row_end, int16_t *output);
+size_t edge_s16_depthwise_conv2d_pack_avx2(const edge_window_params *window, int32_t depth_multiplier,
+                                           const edge_requant_params *requant, const int8_t *filter,
+                                           const int32_t *bias, void *packed);
+void edge_s16_depthwise_conv2d_c16_avx2(const edge_window_params *window, int32_t depth_multiplier,
+                                        const edge_requant_params *requant, const int16_t *input,
+                                        const int8_t *filter, const int32_t *bias, const void *packed,
+                                        int32_t row_begin, int32_t row_end, int16_t *output);
+void edge_s16_max_pool_c16_avx2(const edge_window_params *window, int32_t activation_min, int32_t activation_max,
+                                const int16_t *input, int32_t row_begin, int32_t row_end, int16_t *output);
+void edge_s16_add_c16_avx2(size_t count, const edge_add_params *params, const int16_t *a, const int16_t *b,
+                           int16_t *output);
 // AVX-512 (x86/*_avx512vnni.c, *_avx512bw.c): also built with EDGE_KERNELS_SIMDE (SIMDe emulation).
 size_t edge_s8_conv2d_pack_avx512vnni(const edge_window_params *window, const edge_requant_params *requant,
                                       const int8_t *filter, const int32_t *bias, void *packed);
@@ -96,6 +113,29 @@ void edge_s8_depthwise_conv2d_c8_neon(const edge_window_params *window, int32_t 
                                       const edge_requant_params *requant, const int8_t *input,
                                       const int8_t *filter, const int32_t *bias,
                                       const void *packed, int32_t row_begin, int32_t row_end, int8_t *output);
+// Int16 activations on NEON (arm/s16_*_neon.c, baseline, in both NEON tables; the SDOT conv
+// arm/s16_conv2d_4x8k4_neondot.c in the neon-dotprod table).
+size_t edge_s16_conv2d_pack_neon(const edge_window_params *window, const edge_requant_params *requant,
+                                 const int8_t *filter, const int32_t *bias, void *packed);
+void edge_s16_conv2d_4x8_neon(const edge_window_params *window, const edge_requant_params *requant,
+                              const int16_t *input, const int8_t *filter, const int32_t *bias,
+                              const void *packed, int32_t row_begin, int32_t row_end, int16_t *output);
+size_t edge_s16_depthwise_conv2d_pack_neon(const edge_window_params *window, int32_t depth_multiplier,
+                                           const edge_requant_params *requant, const int8_t *filter,
+                                           const int32_t *bias, void *packed);
+void edge_s16_depthwise_conv2d_c8_neon(const edge_window_params *window, int32_t depth_multiplier,
+                                       const edge_requant_params *requant, const int16_t *input,
+                                       const int8_t *filter, const int32_t *bias, const void *packed,
+                                       int32_t row_begin, int32_t row_end, int16_t *output);
+size_t edge_s16_conv2d_pack_4x8k4_neondot(const edge_window_params *window, const edge_requant_params *requant,
+                                          const int8_t *filter, const int32_t *bias, void *packed);
+void edge_s16_conv2d_4x8k4_neondot(const edge_window_params *window, const edge_requant_params *requant,
+                                   const int16_t *input, const int8_t *filter, const int32_t *bias,
+                                   const void *packed, int32_t row_begin, int32_t row_end, int16_t *output);
+void edge_s16_max_pool_c8_neon(const edge_window_params *window, int32_t activation_min, int32_t activation_max,
+                               const int16_t *input, int32_t row_begin, int32_t row_end, int16_t *output);
+void edge_s16_add_c8_neon(size_t count, const edge_add_params *params, const int16_t *a, const int16_t *b,
+                          int16_t *output);
 void edge_s8_max_pool_c16_neon(const edge_window_params *window, int32_t activation_min, int32_t activation_max,
                                const int8_t *input, int32_t row_begin, int32_t row_end, int8_t *output);
 void edge_s8_add_c8_neon(size_t count, const edge_add_params *params, const int8_t *a, const int8_t *b,

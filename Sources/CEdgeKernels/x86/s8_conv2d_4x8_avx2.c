@@ -10,27 +10,9 @@
 #if defined(__x86_64__)
 #include <string.h>
 
-#include "requantize_avx2.h"
+#include "conv_pairs_avx2.h"
 
 enum { MAX_WIDENED = 16384 };  // int16 entries of the widened rows of one output row
-
-// Weights re-laid out once (edge_s8_conv2d_pack_avx2): [channel block of 8][pair p][lane][2], where
-// the reduction index runs over kernel rows of `segment` entries (kernel_width * input_channels
-// rounded up to even; the extra entry has weight 0).
-EDGE_AVX2 static void pack_pairs(const edge_window_params *w, const int8_t *filter, int32_t segment, int16_t *packed) {
-    const int32_t channels = w->output_channels, blocks = (channels + 7) / 8, row = w->kernel_width * w->input_channels;
-    const int32_t pairs = w->kernel_height * segment / 2, reduction = w->kernel_height * row;
-    memset(packed, 0, sizeof(int16_t) * (size_t)blocks * pairs * 16);
-    for (int32_t oc = 0; oc < channels; ++oc) {
-        int16_t *dst = packed + (size_t)(oc / 8) * pairs * 16 + (oc % 8) * 2;
-        const int8_t *src = filter + (size_t)oc * reduction;
-        for (int32_t ky = 0; ky < w->kernel_height; ++ky)
-            for (int32_t kx = 0; kx < row; ++kx) {
-                const int32_t k = ky * segment + kx;  // position in the padded reduction
-                dst[(k / 2) * 16 + (k & 1)] = src[ky * row + kx];
-            }
-    }
-}
 
 typedef struct {
     edge_requant_avx2 requant;
@@ -174,16 +156,10 @@ EDGE_AVX2 __attribute__((always_inline)) static inline void conv(const edge_wind
     }
 }
 
-// Widened columns: the padded input width, enough for the last window, at least 1.
-static int32_t widened_columns(const edge_window_params *w) {
-    const int32_t last = (w->output_width - 1) * w->stride_width + w->kernel_width;
-    return w->pad_left + w->input_width > last ? w->pad_left + w->input_width : last;
-}
-
 EDGE_AVX2 size_t edge_s8_conv2d_pack_avx2(const edge_window_params *w, const edge_requant_params *rq,
                                           const int8_t *filter, const int32_t *bias, void *packed) {
     const int32_t ic = w->input_channels, channels = w->output_channels, blocks = (channels + 7) / 8;
-    const int32_t segment = (w->kernel_width * ic + 1) & ~1, columns = widened_columns(w);
+    const int32_t segment = (w->kernel_width * ic + 1) & ~1, columns = edge_conv_padded_columns(w);
     const int simd = (size_t)w->kernel_height * ((size_t)columns * ic + 2) <= MAX_WIDENED;
     const size_t bytes = simd ? weights_offset(blocks) + sizeof(int16_t) * (size_t)blocks * w->kernel_height * segment * 8
                               : sizeof(conv_header);
@@ -206,7 +182,7 @@ EDGE_AVX2 size_t edge_s8_conv2d_pack_avx2(const edge_window_params *w, const edg
         cb[b].requant = edge_requant_avx2_make(m, s);
         cb[b].bias = _mm256_loadu_si256((const __m256i *)bi);
     }
-    pack_pairs(w, filter, segment, (int16_t *)((char *)packed + weights_offset(blocks)));
+    edge_conv_pack_pairs_avx2(w, filter, segment, (int16_t *)((char *)packed + weights_offset(blocks)));
     return bytes;
 }
 
