@@ -16,7 +16,7 @@ struct FrameBenchCommand: ParsableCommand {
     var frames: String
 
     @Option(help: "Int8 emotion model file.")
-    var model: String = "models/emotion_int8.edgemodel"
+    var model: String = "models/emotion_a16w8.edgemodel"
 
     @Option(help: "Haar cascade (OpenCV XML or the project's binary cascade).")
     var cascade: String = "models/face_frontal.edgecascade"
