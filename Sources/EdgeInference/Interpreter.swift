@@ -2,11 +2,12 @@ import CEdgeKernels
 import EdgeModel
 import Foundation
 
-/// Runs an int8 model (int8 or int16 activations, int8 weights) through a kernel table. Everything is prepared at init: one arena for all
+/// Runs a quantized model (int8 weights; int8 or int16 activations, each op through the table's
+/// int8 or `_s16` kernel) through a kernel table. Everything is prepared at init: one arena for all
 /// activations (`ArenaPlan`), one 64-byte aligned block for all weights, biases, multipliers and
 /// shifts, one for every layer's bytes from the table's pack functions (weights in the table's
 /// layout, folded biases, requantization constants), the kernel parameter structs, and a
-/// 256-entry pixel-to-int8 table. An inference then allocates nothing, takes no lock and logs
+/// 256-entry pixel-to-code table. An inference then allocates nothing, takes no lock and logs
 /// nothing (use `classify(pixels:into:)`; `classify(pixels:)` allocates its result).
 ///
 /// `threads` > 1 makes `threads - 1` worker threads here (`WorkerPool`) and runs each large layer
@@ -254,7 +255,7 @@ public final class Interpreter {
     public var outputQuantization: (scale: Float, zeroPoint: Int32) { (outputTensor.scale, outputTensor.zeroPoint) }
 
     /// The float logits of the last full `invoke` when the model has `logitScales` (computed from
-    /// the final layer's int32 accumulators); nil otherwise.
+    /// the final layer's exact sums); nil otherwise.
     public var logits: UnsafeBufferPointer<Float>? { finalLogits.map { UnsafeBufferPointer($0.logits) } }
 
     /// The stored values (int8 or int16) of tensor `id` after the last `invoke`. With memory reuse

@@ -101,7 +101,7 @@ public struct QuantizationReport: Sendable {
                          + pad(layer.sqnr.isFinite ? String(format: "%.1f", layer.sqnr) : "exact", 9)
                          + String(format: "%.5f", layer.cosine))
         }
-        lines.append(String(format: "top-1 agreement int8 vs float: %.2f %% (%d of %d images)",
+        lines.append(String(format: "top-1 agreement quantized vs float: %.2f %% (%d of %d images)",
                             agreement * 100, agreeingImages, imageCount))
         return lines
     }
