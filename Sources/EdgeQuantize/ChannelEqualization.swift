@@ -13,12 +13,11 @@ import EdgeGraph
 /// are left alone.
 ///
 /// int16 activations have steps to spare, so there the move goes the other way
-/// (`equalizeWeightColumns`):
-/// for producers read by convs (and depthwise convs, whose per-channel weights take any factor),
-/// channel c is scaled by t_c = m_c / m_max, where m_c is the largest |weight| reading input
-/// channel c in those convs, so every input column of their
-/// per-output-channel int8 weights spans the same range (the column of a weak channel no longer
-/// rounds to a few levels); t_c is at least 1 / `maximumFactor`.
+/// (`equalizeWeightColumns`): for the same producers, channel c is scaled by t_c = m_c / m_max,
+/// where m_c is the largest |weight| reading input channel c in the reading convs (depthwise
+/// readers take any factor for free), so every input column of those convs' per-output-channel
+/// int8 weights spans the same range (a weak channel's column no longer rounds to a few levels);
+/// t_c is at least 1 / `maximumFactor`.
 public enum ChannelEqualization {
     public static let maximumFactor: Float = 16
 
@@ -26,22 +25,7 @@ public enum ChannelEqualization {
     /// calibration images (from `CalibrationStatistics.channelMaxima`).
     public static func equalize(_ graph: Graph, channelRanges: [[Float]]) -> Graph {
         var graph = graph
-        for (id, node) in graph.nodes.enumerated() where id != graph.output {
-            let activation: FusedActivation
-            switch node.operation {
-            case .conv2D(let conv): activation = conv.activation
-            case .depthwiseConv2D(let conv): activation = conv.activation
-            default: continue
-            }
-            guard activation != .relu6 else { continue }
-            let readers = graph.consumers(of: id)
-            guard !readers.isEmpty, readers.allSatisfy({ reader in
-                switch graph.nodes[reader].operation {
-                case .conv2D: return true
-                case .depthwiseConv2D: return true
-                default: return false
-                }
-            }) else { continue }
+        for (id, readers) in rescalableProducers(graph) {
             let ranges = channelRanges[id]
             guard let widest = ranges.max(), widest > 0 else { continue }
             let onlyDepthwise = readers.allSatisfy {
@@ -52,10 +36,7 @@ public enum ChannelEqualization {
                 let full = widest / range
                 return min(onlyDepthwise ? full : full.squareRoot(), maximumFactor)
             }
-            scaleOutputs(of: &graph.nodes[id].operation, by: factors)
-            for reader in readers {
-                scaleInputs(of: &graph.nodes[reader].operation, by: factors.map { 1 / $0 })
-            }
+            rescale(&graph, producer: id, readers: readers, by: factors)
         }
         return graph
     }
@@ -63,37 +44,50 @@ public enum ChannelEqualization {
     /// The int16 variant: the readers' weight columns balanced (no calibration images needed).
     public static func equalizeWeightColumns(_ graph: Graph) -> Graph {
         var graph = graph
-        for (id, node) in graph.nodes.enumerated() where id != graph.output {
-            let activation: FusedActivation
-            switch node.operation {
-            case .conv2D(let conv): activation = conv.activation
-            case .depthwiseConv2D(let conv): activation = conv.activation
-            default: continue
-            }
-            guard activation != .relu6 else { continue }
-            let readers = graph.consumers(of: id)
-            let channels = node.outputShape.channels
+        for (id, readers) in rescalableProducers(graph) {
+            let channels = graph.nodes[id].outputShape.channels
             var columns = [Float](repeating: 0, count: channels)
-            guard !readers.isEmpty else { continue }
             for reader in readers {
-                switch graph.nodes[reader].operation {
-                case .conv2D(let conv):
-                    for (index, weight) in conv.weights.enumerated() {
-                        columns[index % channels] = max(columns[index % channels], abs(weight))
-                    }
-                case .depthwiseConv2D: continue  // per-channel weights: any factor is free
-                default: columns = []
+                // Depthwise readers have per-channel weights: any factor is free for them.
+                guard case .conv2D(let conv) = graph.nodes[reader].operation else { continue }
+                for (index, weight) in conv.weights.enumerated() {
+                    columns[index % channels] = max(columns[index % channels], abs(weight))
                 }
-                if columns.isEmpty { break }
             }
             guard let widest = columns.max(), widest > 0 else { continue }
-            let factors = columns.map { max($0 / widest, 1 / maximumFactor) }
-            scaleOutputs(of: &graph.nodes[id].operation, by: factors)
-            for reader in readers {
-                scaleInputs(of: &graph.nodes[reader].operation, by: factors.map { 1 / $0 })
-            }
+            rescale(&graph, producer: id, readers: readers, by: columns.map { max($0 / widest, 1 / maximumFactor) })
         }
         return graph
+    }
+
+    /// Convs and depthwise convs (not the output) whose activation commutes with a positive
+    /// factor (none, ReLU) and whose readers are all convs or depthwise convs, with those readers.
+    private static func rescalableProducers(_ graph: Graph) -> [(NodeID, [NodeID])] {
+        graph.nodes.indices.compactMap { id in
+            guard id != graph.output else { return nil }
+            let activation: FusedActivation
+            switch graph.nodes[id].operation {
+            case .conv2D(let conv): activation = conv.activation
+            case .depthwiseConv2D(let conv): activation = conv.activation
+            default: return nil
+            }
+            let readers = graph.consumers(of: id)
+            guard activation != .relu6, !readers.isEmpty, readers.allSatisfy({ reader in
+                switch graph.nodes[reader].operation {
+                case .conv2D, .depthwiseConv2D: return true
+                default: return false
+                }
+            }) else { return nil }
+            return (id, readers)
+        }
+    }
+
+    /// Output channel c of `producer` times factors[c], input channel c of every reader divided by it.
+    private static func rescale(_ graph: inout Graph, producer: NodeID, readers: [NodeID], by factors: [Float]) {
+        scaleOutputs(of: &graph.nodes[producer].operation, by: factors)
+        for reader in readers {
+            scaleInputs(of: &graph.nodes[reader].operation, by: factors.map { 1 / $0 })
+        }
     }
 
     private static func scaleOutputs(of operation: inout Operation, by factors: [Float]) {
