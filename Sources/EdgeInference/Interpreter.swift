@@ -96,7 +96,7 @@ public final class Interpreter {
             return UnsafePointer(pointer)
         }
 
-        func tensor(_ id: TensorID) -> UnsafeMutableRawPointer { arena + plan.offsets[id] }
+        func tensor(_ id: TensorID) -> Activations { Activations(bytes: arena + plan.offsets[id]) }
         func window(_ geometry: WindowGeometry, _ input: TensorID, _ output: TensorID) -> edge_window_params {
             let i = model.tensors[input].shape, o = model.tensors[output].shape
             return edge_window_params(
@@ -173,7 +173,7 @@ public final class Interpreter {
             model.inputEncoding.quantize(pixel: UInt8($0), preprocessing: model.preprocessing,
                                          scale: input.scale, zeroPoint: input.zeroPoint, elementType: input.elementType)
         }
-        inputPointer = tensor(model.inputTensor)
+        inputPointer = tensor(model.inputTensor).bytes
         inputType = input.elementType
         inputCount = input.shape.elementCount
         outputTensor = model.tensors[model.outputTensor]
@@ -182,7 +182,7 @@ public final class Interpreter {
             logits.initialize(repeating: 0)
             finalLogits = FinalLogits(
                 inputCount: Int32(model.tensors[op.input].shape.elementCount), outputCount: Int32(scales.count),
-                inputZeroPoint: model.tensors[op.input].zeroPoint, input: UnsafeRawPointer(tensor(op.input)),
+                inputZeroPoint: model.tensors[op.input].zeroPoint, input: UnsafeRawPointer(tensor(op.input).bytes),
                 int16: model.tensors[op.input].elementType == .int16,
                 filter: store(op.weights), bias: store(op.bias), scale: store(scales), logits: logits)
         } else {
@@ -522,18 +522,7 @@ public final class Interpreter {
         /// int16 activations (the table's `_s16` ops).
         let int16: Bool
         /// The table's packed bytes for this layer (set once at init).
-        var packed: UnsafeRawPointer?
-
-        init(window: edge_window_params, requant: edge_requant_params, input: UnsafeMutableRawPointer,
-             filter: UnsafePointer<Int8>, bias: UnsafePointer<Int32>, output: UnsafeMutableRawPointer, int16: Bool) {
-            self.window = window
-            self.requant = requant
-            self.input = Activations(bytes: input)
-            self.filter = filter
-            self.bias = bias
-            self.output = Activations(bytes: output)
-            self.int16 = int16
-        }
+        var packed: UnsafeRawPointer? = nil
     }
 
     private struct FinalLogits {
@@ -555,16 +544,6 @@ public final class Interpreter {
         let input: Activations
         let output: Activations
         let int16: Bool
-
-        init(window: edge_window_params, activationMin: Int32, activationMax: Int32, input: UnsafeMutableRawPointer,
-             output: UnsafeMutableRawPointer, int16: Bool) {
-            self.window = window
-            self.activationMin = activationMin
-            self.activationMax = activationMax
-            self.input = Activations(bytes: input)
-            self.output = Activations(bytes: output)
-            self.int16 = int16
-        }
     }
 
     private struct AddStep {
@@ -574,16 +553,6 @@ public final class Interpreter {
         let b: Activations
         let output: Activations
         let int16: Bool
-
-        init(count: Int, params: edge_add_params, a: UnsafeMutableRawPointer, b: UnsafeMutableRawPointer,
-             output: UnsafeMutableRawPointer, int16: Bool) {
-            self.count = count
-            self.params = params
-            self.a = Activations(bytes: a)
-            self.b = Activations(bytes: b)
-            self.output = Activations(bytes: output)
-            self.int16 = int16
-        }
     }
 
     private enum Step {
