@@ -1,6 +1,6 @@
 import Foundation
 
-/// The int8 model file (`.edgemodel`), format version 3 (version 2 files are version 3 with every
+/// The quantized model file (`.edgemodel`), format version 3 (version 2 files are version 3 with every
 /// tensor int8, version 1 files are version 2 without the float logit scales; the writer writes
 /// version 2 when every tensor is int8, so such files read with older builds). All integers little-endian.
 ///
@@ -52,14 +52,14 @@ public enum ModelFile {
     public static let int8FormatVersion: UInt32 = 2
     /// Older versions the reader still accepts.
     public static let readableVersions: ClosedRange<UInt32> = 1...3
+    public static let headerLength = 64
+    public static let alignment = 64
+    static let checksumOffset = 56
 
     /// The version `model` is written in.
     public static func version(of model: QuantizedModel) -> UInt32 {
         model.tensors.allSatisfy { $0.elementType == .int8 } ? int8FormatVersion : formatVersion
     }
-    public static let headerLength = 64
-    public static let alignment = 64
-    static let checksumOffset = 56
 
     /// The file's bytes. Throws when the model breaks the format or the kernel contract.
     public static func encode(_ model: QuantizedModel) throws(ModelValidationError) -> [UInt8] {

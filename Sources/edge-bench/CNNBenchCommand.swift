@@ -11,7 +11,7 @@ struct CNNBenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cnn", abstract: "Time int8 CNN inference (one line of results on standard output).")
 
-    @Option(help: "Int8 model file (.edgemodel).")
+    @Option(help: "Model file (.edgemodel).")
     var model: String
 
     @Option(help: "Raw 8-bit pixels: N images of the model's input size (HWC), back to back.")

@@ -15,7 +15,7 @@ struct FrameBenchCommand: ParsableCommand {
     @Argument(help: "Folder of PNG/JPEG frames.")
     var frames: String
 
-    @Option(help: "Int8 emotion model file.")
+    @Option(help: "Emotion model file (.edgemodel).")
     var model: String = "models/emotion_a16w8.edgemodel"
 
     @Option(help: "Haar cascade (OpenCV XML or the project's binary cascade).")

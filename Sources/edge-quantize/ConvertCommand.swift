@@ -8,12 +8,13 @@ import Foundation
 struct ConvertCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "convert",
-        abstract: "Quantize a trained model to an int8 model file, calibrating on a folder of images.",
+        abstract: "Quantize a trained model (int8 weights; int8 or int16 activations), calibrating on a folder of images.",
         discussion: """
-            Weights become symmetric per-channel int8, activations asymmetric int8 with ranges chosen \
-            on the calibration images (class subfolders or a flat folder of PNG, JPEG or PGM files, \
-            resized bilinearly to the model input). Prints a per-layer report (SQNR and cosine of int8 \
-            against float) and the top-1 agreement on the calibration images.
+            Weights become symmetric per-channel int8, activations asymmetric int8 (or, with \
+            --activations int16, symmetric int16) with ranges chosen on the calibration images (class \
+            subfolders or a flat folder of PNG, JPEG or PGM files, resized bilinearly to the model \
+            input). Prints a per-layer report (SQNR and cosine of the quantized tensors against float) \
+            and the top-1 agreement on the calibration images.
             """)
 
     @Argument(help: "Trained model: Keras .h5/.hdf5/.keras or ONNX .onnx.")
@@ -22,7 +23,7 @@ struct ConvertCommand: ParsableCommand {
     @Option(name: .long, help: "Folder of calibration images.")
     var calibration: String
 
-    @Option(name: .shortAndLong, help: "The int8 model file to write (.edgemodel).")
+    @Option(name: .shortAndLong, help: "The model file to write (.edgemodel).")
     var output: String
 
     @Option(name: .long, help: "Calibration method: \(CalibrationMethod.allCases.map(\.rawValue).joined(separator: ", ")) (default: \(CalibrationMethod.defaultMethod.rawValue) for int8 activations, \(CalibrationMethod.minMax.rawValue) for int16).")
