@@ -3,8 +3,9 @@
 #include "requantize_neon.h"
 #include "../internal/pool_window.h"
 
-void edge_s8_max_pool_c16_neon(const edge_window_params *w, int32_t activation_min, int32_t activation_max,
+void edge_s8_max_pool_c16_neon(const edge_window_params *window, int32_t activation_min, int32_t activation_max,
                                const int8_t *input, int32_t row_begin, int32_t row_end, int8_t *output) {
+    const edge_window_params local = *window, *w = &local;  // see edge_pool_window
     const int32_t channels = w->output_channels;
     const int8x16_t lo = vdupq_n_s8((int8_t)activation_min), hi = vdupq_n_s8((int8_t)activation_max);
     for (int32_t oy = row_begin; oy < row_end; ++oy) {
@@ -16,18 +17,18 @@ void edge_s8_max_pool_c16_neon(const edge_window_params *w, int32_t activation_m
                 int8x16_t best = vdupq_n_s8(-128);
                 for (int32_t ky = p.ky_begin; ky < p.ky_end; ++ky)
                     for (int32_t kx = p.kx_begin; kx < p.kx_end; ++kx)
-                        best = vmaxq_s8(best, vld1q_s8(input + edge_pool_tap(w, &p, ky, kx) + c));
+                        best = vmaxq_s8(best, vld1q_s8(input + edge_pool_tap(&p, ky, kx) + c));
                 vst1q_s8(out + c, vminq_s8(vmaxq_s8(best, lo), hi));
             }
             for (; c + 8 <= channels; c += 8) {
                 int8x8_t best = vdup_n_s8(-128);
                 for (int32_t ky = p.ky_begin; ky < p.ky_end; ++ky)
                     for (int32_t kx = p.kx_begin; kx < p.kx_end; ++kx)
-                        best = vmax_s8(best, vld1_s8(input + edge_pool_tap(w, &p, ky, kx) + c));
+                        best = vmax_s8(best, vld1_s8(input + edge_pool_tap(&p, ky, kx) + c));
                 vst1_s8(out + c, vmin_s8(vmax_s8(best, vget_low_s8(lo)), vget_low_s8(hi)));
             }
             for (; c < channels; ++c) {
-                const int32_t best = edge_max_pool_channel_s8(w, &p, input, c);
+                const int32_t best = edge_max_pool_channel_s8(&p, input, c);
                 out[c] = edge_clamp_s8(best, activation_min, activation_max);
             }
         }

@@ -5,25 +5,35 @@
 #ifndef EDGE_POOL_WINDOW_H
 #define EDGE_POOL_WINDOW_H
 
+#include <stddef.h>
+
 #include "edge_kernel_variants.h"
 
-// Taps [ky_begin, ky_end) x [kx_begin, kx_end) of the window at input origin (iy0, ix0) are valid.
+// Taps [ky_begin, ky_end) x [kx_begin, kx_end) of the window are valid; tap (ky, kx) starts at
+// index origin + ky * row_step + kx * tap_step of the NHWC input (output_channels channels a pixel;
+// origin alone may lie before the input, a valid tap never does). Plain locals, so that the walk
+// keeps them in registers. The pools pass a local copy of their edge_window_params for the same
+// reason: int8 output stores may alias anything reachable through a pointer, which would reload
+// the parameters after every store (about 10% of the pool's time).
 typedef struct {
-    int32_t iy0, ix0, ky_begin, ky_end, kx_begin, kx_end;
+    int32_t ky_begin, ky_end, kx_begin, kx_end;
+    ptrdiff_t origin, row_step, tap_step;
 } edge_pool_window;
 
 static inline edge_pool_window edge_pool_window_at(const edge_window_params *w, int32_t oy, int32_t ox) {
     edge_pool_window p;
-    p.iy0 = oy * w->stride_height - w->pad_top;
-    p.ix0 = ox * w->stride_width - w->pad_left;
-    edge_valid_taps(p.iy0, w->kernel_height, w->input_height, &p.ky_begin, &p.ky_end);
-    edge_valid_taps(p.ix0, w->kernel_width, w->input_width, &p.kx_begin, &p.kx_end);
+    const int32_t iy0 = oy * w->stride_height - w->pad_top, ix0 = ox * w->stride_width - w->pad_left;
+    edge_valid_taps(iy0, w->kernel_height, w->input_height, &p.ky_begin, &p.ky_end);
+    edge_valid_taps(ix0, w->kernel_width, w->input_width, &p.kx_begin, &p.kx_end);
+    p.tap_step = w->output_channels;
+    p.row_step = (ptrdiff_t)w->input_width * p.tap_step;
+    p.origin = (ptrdiff_t)iy0 * p.row_step + (ptrdiff_t)ix0 * p.tap_step;
     return p;
 }
 
-// Index of channel 0 of valid tap (ky, kx) in the NHWC input (output_channels channels a pixel).
-static inline size_t edge_pool_tap(const edge_window_params *w, const edge_pool_window *p, int32_t ky, int32_t kx) {
-    return ((size_t)(p->iy0 + ky) * w->input_width + p->ix0 + kx) * w->output_channels;
+// Index of channel 0 of valid tap (ky, kx).
+static inline ptrdiff_t edge_pool_tap(const edge_pool_window *p, int32_t ky, int32_t kx) {
+    return p->origin + ky * p->row_step + kx * p->tap_step;
 }
 
 // Index of channel 0 of output pixel (oy, ox).
@@ -32,23 +42,21 @@ static inline size_t edge_pool_output(const edge_window_params *w, int32_t oy, i
 }
 
 // The max of channel c over the valid taps of p (before the activation clamp).
-static inline int32_t edge_max_pool_channel_s8(const edge_window_params *w, const edge_pool_window *p,
-                                               const int8_t *input, int32_t c) {
+static inline int32_t edge_max_pool_channel_s8(const edge_pool_window *p, const int8_t *input, int32_t c) {
     int32_t best = INT8_MIN;
     for (int32_t ky = p->ky_begin; ky < p->ky_end; ++ky)
         for (int32_t kx = p->kx_begin; kx < p->kx_end; ++kx) {
-            const int32_t x = input[edge_pool_tap(w, p, ky, kx) + c];
+            const int32_t x = input[edge_pool_tap(p, ky, kx) + c];
             if (x > best) best = x;
         }
     return best;
 }
 
-static inline int32_t edge_max_pool_channel_s16(const edge_window_params *w, const edge_pool_window *p,
-                                                const int16_t *input, int32_t c) {
+static inline int32_t edge_max_pool_channel_s16(const edge_pool_window *p, const int16_t *input, int32_t c) {
     int32_t best = INT16_MIN;
     for (int32_t ky = p->ky_begin; ky < p->ky_end; ++ky)
         for (int32_t kx = p->kx_begin; kx < p->kx_end; ++kx) {
-            const int32_t x = input[edge_pool_tap(w, p, ky, kx) + c];
+            const int32_t x = input[edge_pool_tap(p, ky, kx) + c];
             if (x > best) best = x;
         }
     return best;

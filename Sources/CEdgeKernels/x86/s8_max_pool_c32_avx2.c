@@ -4,8 +4,9 @@
 #include "requantize_avx2.h"
 #include "../internal/pool_window.h"
 
-EDGE_AVX2 void edge_s8_max_pool_c32_avx2(const edge_window_params *w, int32_t activation_min, int32_t activation_max,
+EDGE_AVX2 void edge_s8_max_pool_c32_avx2(const edge_window_params *window, int32_t activation_min, int32_t activation_max,
                                          const int8_t *input, int32_t row_begin, int32_t row_end, int8_t *output) {
+    const edge_window_params local = *window, *w = &local;  // see edge_pool_window
     const int32_t channels = w->output_channels;
     const __m256i lo = _mm256_set1_epi8((int8_t)activation_min), hi = _mm256_set1_epi8((int8_t)activation_max);
     for (int32_t oy = row_begin; oy < row_end; ++oy) {
@@ -18,7 +19,7 @@ EDGE_AVX2 void edge_s8_max_pool_c32_avx2(const edge_window_params *w, int32_t ac
                 for (int32_t ky = p.ky_begin; ky < p.ky_end; ++ky)
                     for (int32_t kx = p.kx_begin; kx < p.kx_end; ++kx)
                         best = _mm256_max_epi8(best, _mm256_loadu_si256((const __m256i *)(
-                            input + edge_pool_tap(w, &p, ky, kx) + c)));
+                            input + edge_pool_tap(&p, ky, kx) + c)));
                 _mm256_storeu_si256((__m256i *)(out + c), _mm256_min_epi8(_mm256_max_epi8(best, lo), hi));
             }
             for (; c + 16 <= channels; c += 16) {
@@ -26,12 +27,12 @@ EDGE_AVX2 void edge_s8_max_pool_c32_avx2(const edge_window_params *w, int32_t ac
                 for (int32_t ky = p.ky_begin; ky < p.ky_end; ++ky)
                     for (int32_t kx = p.kx_begin; kx < p.kx_end; ++kx)
                         best = _mm_max_epi8(best, _mm_loadu_si128((const __m128i *)(
-                            input + edge_pool_tap(w, &p, ky, kx) + c)));
+                            input + edge_pool_tap(&p, ky, kx) + c)));
                 _mm_storeu_si128((__m128i *)(out + c),
                                  _mm_min_epi8(_mm_max_epi8(best, _mm256_castsi256_si128(lo)), _mm256_castsi256_si128(hi)));
             }
             for (; c < channels; ++c) {
-                const int32_t best = edge_max_pool_channel_s8(w, &p, input, c);
+                const int32_t best = edge_max_pool_channel_s8(&p, input, c);
                 out[c] = edge_clamp_s8(best, activation_min, activation_max);
             }
         }

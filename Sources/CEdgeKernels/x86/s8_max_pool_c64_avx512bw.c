@@ -5,9 +5,10 @@
 #include "intrinsics_avx512.h"
 #include "../internal/pool_window.h"
 
-EDGE_AVX512BW void edge_s8_max_pool_c64_avx512bw(const edge_window_params *w, int32_t activation_min,
+EDGE_AVX512BW void edge_s8_max_pool_c64_avx512bw(const edge_window_params *window, int32_t activation_min,
                                                  int32_t activation_max, const int8_t *input, int32_t row_begin,
                                                  int32_t row_end, int8_t *output) {
+    const edge_window_params local = *window, *w = &local;  // see edge_pool_window
     const int32_t channels = w->output_channels;
     const __m512i lo = _mm512_set1_epi8((char)activation_min), hi = _mm512_set1_epi8((char)activation_max);
     for (int32_t oy = row_begin; oy < row_end; ++oy) {
@@ -19,7 +20,7 @@ EDGE_AVX512BW void edge_s8_max_pool_c64_avx512bw(const edge_window_params *w, in
                 __m512i best = _mm512_set1_epi8(-128);
                 for (int32_t ky = p.ky_begin; ky < p.ky_end; ++ky)
                     for (int32_t kx = p.kx_begin; kx < p.kx_end; ++kx)
-                        best = _mm512_max_epi8(best, _mm512_maskz_loadu_epi8(mask, input + edge_pool_tap(w, &p, ky, kx) + c));
+                        best = _mm512_max_epi8(best, _mm512_maskz_loadu_epi8(mask, input + edge_pool_tap(&p, ky, kx) + c));
                 _mm512_mask_storeu_epi8(out + c, mask, _mm512_min_epi8(_mm512_max_epi8(best, lo), hi));
             }
         }
