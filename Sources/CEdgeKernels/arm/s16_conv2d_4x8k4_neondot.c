@@ -159,13 +159,7 @@ EDGE_DOTPROD void edge_s16_conv2d_4x8k4_neondot(const edge_window_params *w, con
                 const int16x8_t q = vcombine_s16(y0, y1);
                 const int32_t valid = channels - b * 4 < 4 * pair ? channels - b * 4 : 4 * pair;
                 int16_t *dst = output + (size_t)(p + i) * channels + b * 4;
-                if (valid == 8) {
-                    vst1q_s16(dst, q);
-                } else {
-                    int16_t tmp[8];
-                    vst1q_s16(tmp, q);
-                    memcpy(dst, tmp, sizeof(int16_t) * (size_t)valid);
-                }
+                edge_store_s16x8_neon(dst, q, valid);
             }
         }
     }

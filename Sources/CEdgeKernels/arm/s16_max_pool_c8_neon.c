@@ -23,7 +23,7 @@ void edge_s16_max_pool_c8_neon(const edge_window_params *window, int32_t activat
                 vst1q_s16(out + c, vminq_s16(vmaxq_s16(best, lo), hi));
             }
             for (; c < channels; ++c) {
-                const int32_t best = edge_max_pool_channel_s16(&p, input, c);
+                const int32_t best = edge_max_pool_channel(&p, input, 2, c);
                 out[c] = (int16_t)(best < activation_min ? activation_min : best > activation_max ? activation_max : best);
             }
         }

@@ -28,7 +28,7 @@ void edge_s8_max_pool_c16_neon(const edge_window_params *window, int32_t activat
                 vst1_s8(out + c, vmin_s8(vmax_s8(best, vget_low_s8(lo)), vget_low_s8(hi)));
             }
             for (; c < channels; ++c) {
-                const int32_t best = edge_max_pool_channel_s8(&p, input, c);
+                const int32_t best = edge_max_pool_channel(&p, input, 1, c);
                 out[c] = edge_clamp_s8(best, activation_min, activation_max);
             }
         }

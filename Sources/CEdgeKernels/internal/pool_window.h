@@ -41,22 +41,16 @@ static inline size_t edge_pool_output(const edge_window_params *w, int32_t oy, i
     return ((size_t)oy * w->output_width + ox) * w->output_channels;
 }
 
-// The max of channel c over the valid taps of p (before the activation clamp).
-static inline int32_t edge_max_pool_channel_s8(const edge_pool_window *p, const int8_t *input, int32_t c) {
-    int32_t best = INT8_MIN;
+// The max of channel c over the valid taps of p (before the activation clamp), for int8
+// (element_bytes 1) or int16 (2) activations; callers pass a constant, so each inlined copy reads
+// one type only.
+static inline int32_t edge_max_pool_channel(const edge_pool_window *p, const void *input, int element_bytes,
+                                            int32_t c) {
+    int32_t best = element_bytes == 1 ? INT8_MIN : INT16_MIN;
     for (int32_t ky = p->ky_begin; ky < p->ky_end; ++ky)
         for (int32_t kx = p->kx_begin; kx < p->kx_end; ++kx) {
-            const int32_t x = input[edge_pool_tap(p, ky, kx) + c];
-            if (x > best) best = x;
-        }
-    return best;
-}
-
-static inline int32_t edge_max_pool_channel_s16(const edge_pool_window *p, const int16_t *input, int32_t c) {
-    int32_t best = INT16_MIN;
-    for (int32_t ky = p->ky_begin; ky < p->ky_end; ++ky)
-        for (int32_t kx = p->kx_begin; kx < p->kx_end; ++kx) {
-            const int32_t x = input[edge_pool_tap(p, ky, kx) + c];
+            const ptrdiff_t i = edge_pool_tap(p, ky, kx) + c;
+            const int32_t x = element_bytes == 1 ? ((const int8_t *)input)[i] : ((const int16_t *)input)[i];
             if (x > best) best = x;
         }
     return best;

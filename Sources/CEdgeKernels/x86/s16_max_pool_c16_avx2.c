@@ -32,7 +32,7 @@ EDGE_AVX2 void edge_s16_max_pool_c16_avx2(const edge_window_params *window, int3
                                                                      _mm256_castsi256_si128(hi)));
             }
             for (; c < channels; ++c) {
-                const int32_t best = edge_max_pool_channel_s16(&p, input, c);
+                const int32_t best = edge_max_pool_channel(&p, input, 2, c);
                 out[c] = (int16_t)(best < activation_min ? activation_min : best > activation_max ? activation_max : best);
             }
         }

@@ -32,7 +32,7 @@ EDGE_AVX2 void edge_s8_max_pool_c32_avx2(const edge_window_params *window, int32
                                  _mm_min_epi8(_mm_max_epi8(best, _mm256_castsi256_si128(lo)), _mm256_castsi256_si128(hi)));
             }
             for (; c < channels; ++c) {
-                const int32_t best = edge_max_pool_channel_s8(&p, input, c);
+                const int32_t best = edge_max_pool_channel(&p, input, 1, c);
                 out[c] = edge_clamp_s8(best, activation_min, activation_max);
             }
         }
