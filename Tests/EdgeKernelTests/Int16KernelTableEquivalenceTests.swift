@@ -130,7 +130,7 @@ import Testing
 /// Requantization of an int16-activation layer summing `taps` products of at most 32768 * 127:
 /// |bias| and the input amplitude keep taps * amplitude * 127 + |bias| below 2^31, the int32 bound
 /// the model validator enforces.
-struct Quantization16 {
+struct Quantization16: LayerRequantization {
     var multiplier: [Int32], shift: [Int32], bias: [Int32]
     var inputZeroPoint: Int32, outputZeroPoint: Int32, activationMin: Int32, activationMax: Int32
     var amplitude: Int32
@@ -148,24 +148,6 @@ struct Quantization16 {
             bias: (0..<channels).map { _ in Int32(rng.next(in: -biasLimit...biasLimit)) },
             inputZeroPoint: inputZeroPoint, outputZeroPoint: outputZeroPoint, activationMin: lo, activationMax: hi,
             amplitude: Int32(amplitude))
-    }
-
-    func run(_ window: Window,
-             _ kernel: (UnsafePointer<edge_window_params>, UnsafePointer<edge_requant_params>, UnsafePointer<Int32>,
-                        UnsafeMutablePointer<Int16>) -> Void) -> [Int16] {
-        var output = [Int16](repeating: 0x5A5A, count: window.outputCount)
-        var params = window.params
-        multiplier.withUnsafeBufferPointer { m in
-            shift.withUnsafeBufferPointer { s in
-                var rq = edge_requant_params(input_zero_point: inputZeroPoint, output_zero_point: outputZeroPoint,
-                                             activation_min: activationMin, activation_max: activationMax,
-                                             multiplier: m.baseAddress, shift: s.baseAddress)
-                bias.withUnsafeBufferPointer { b in
-                    output.withUnsafeMutableBufferPointer { out in kernel(&params, &rq, b.baseAddress!, out.baseAddress!) }
-                }
-            }
-        }
-        return output
     }
 }
 

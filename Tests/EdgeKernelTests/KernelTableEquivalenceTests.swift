@@ -169,7 +169,7 @@ struct Window: CustomStringConvertible {
     }
 }
 
-struct Quantization {
+struct Quantization: LayerRequantization {
     var multiplier: [Int32], shift: [Int32], bias: [Int32]
     var inputZeroPoint: Int32, outputZeroPoint: Int32, activationMin: Int32, activationMax: Int32
 
@@ -181,24 +181,6 @@ struct Quantization {
             bias: (0..<channels).map { _ in Int32(rng.next(in: -(1 << 20)...(1 << 20))) },
             inputZeroPoint: rng.zeroPoint(), outputZeroPoint: outputZeroPoint, activationMin: lo,
             activationMax: Int32(rng.next(in: Int(lo)...127)))
-    }
-
-    func run(_ window: Window,
-             _ kernel: (UnsafePointer<edge_window_params>, UnsafePointer<edge_requant_params>, UnsafePointer<Int32>,
-                        UnsafeMutablePointer<Int8>) -> Void) -> [Int8] {
-        var output = [Int8](repeating: 0x5A, count: window.outputCount)
-        var params = window.params
-        multiplier.withUnsafeBufferPointer { m in
-            shift.withUnsafeBufferPointer { s in
-                var rq = edge_requant_params(input_zero_point: inputZeroPoint, output_zero_point: outputZeroPoint,
-                                             activation_min: activationMin, activation_max: activationMax,
-                                             multiplier: m.baseAddress, shift: s.baseAddress)
-                bias.withUnsafeBufferPointer { b in
-                    output.withUnsafeMutableBufferPointer { out in kernel(&params, &rq, b.baseAddress!, out.baseAddress!) }
-                }
-            }
-        }
-        return output
     }
 }
 

@@ -102,17 +102,28 @@ typedef struct {
     int cases, failures;
 } tally;
 
-static int compare(tally *t, const int8_t *expected, const int8_t *got, size_t n, const char *shape) {
+// Counts a case and reports its first mismatching element, if any: `expected` and `got` hold `n`
+// elements of `bytes` (1: int8, 2: int16) each.
+static int compare(tally *t, const void *expected, const void *got, size_t n, size_t bytes, const char *shape) {
     ++t->cases;
     for (size_t i = 0; i < n; ++i) {
-        if (expected[i] != got[i]) {
+        const int32_t e = bytes == 1 ? ((const int8_t *)expected)[i] : ((const int16_t *)expected)[i];
+        const int32_t g = bytes == 1 ? ((const int8_t *)got)[i] : ((const int16_t *)got)[i];
+        if (e != g) {
             if (++t->failures <= 5)
-                fprintf(stderr, "MISMATCH %s %s %s: byte %zu of %zu: expected %d, got %d\n", t->table, t->op, shape,
-                        i, n, expected[i], got[i]);
+                fprintf(stderr, "MISMATCH %s %s %s: element %zu of %zu: expected %d, got %d\n", t->table, t->op, shape,
+                        i, n, e, g);
             return 0;
         }
     }
     return 1;
+}
+
+// Writes the window's shape ("HxWxC->HxWxC kKxK sS padT,L") to dst and returns its length.
+static int window_shape(char *dst, size_t size, const edge_window_params *w) {
+    return snprintf(dst, size, "%dx%dx%d->%dx%dx%d k%dx%d s%d pad%d,%d", w->input_height, w->input_width,
+                    w->input_channels, w->output_height, w->output_width, w->output_channels, w->kernel_height,
+                    w->kernel_width, w->stride_height, w->pad_top, w->pad_left);
 }
 
 static size_t window_output_size(const edge_window_params *w) {
@@ -166,10 +177,9 @@ static void check_conv(const edge_kernel_table *table, tally *t, edge_window_par
         table->conv2d(&w, &q.rq, in, f, q.bias, packed, split.bounds[i], split.bounds[i + 1], got);
     free(packed);
     char shape[160];
-    snprintf(shape, sizeof shape, "%dx%dx%d->%dx%dx%d k%dx%d s%d pad%d,%d zp%d,%d", w.input_height, w.input_width,
-             w.input_channels, w.output_height, w.output_width, w.output_channels, w.kernel_height, w.kernel_width,
-             w.stride_height, w.pad_top, w.pad_left, q.rq.input_zero_point, q.rq.output_zero_point);
-    compare(t, expected, got, out_n, shape);
+    const int n = window_shape(shape, sizeof shape, &w);
+    snprintf(shape + n, sizeof shape - (size_t)n, " zp%d,%d", q.rq.input_zero_point, q.rq.output_zero_point);
+    compare(t, expected, got, out_n, 1, shape);
     free(in), free(f), free(expected), free(got);
 }
 
@@ -190,10 +200,9 @@ static void check_depthwise(const edge_kernel_table *table, tally *t, edge_windo
         table->depthwise_conv2d(&w, multiplier, &q.rq, in, f, q.bias, packed, split.bounds[i], split.bounds[i + 1], got);
     free(packed);
     char shape[160];
-    snprintf(shape, sizeof shape, "%dx%dx%d->%dx%dx%d k%dx%d s%d pad%d,%d m%d", w.input_height, w.input_width,
-             w.input_channels, w.output_height, w.output_width, w.output_channels, w.kernel_height, w.kernel_width,
-             w.stride_height, w.pad_top, w.pad_left, multiplier);
-    compare(t, expected, got, out_n, shape);
+    const int n = window_shape(shape, sizeof shape, &w);
+    snprintf(shape + n, sizeof shape - (size_t)n, " m%d", multiplier);
+    compare(t, expected, got, out_n, 1, shape);
     free(in), free(f), free(expected), free(got);
 }
 
@@ -210,7 +219,7 @@ static void check_fully_connected(const edge_kernel_table *table, tally *t, int3
     free(packed);
     char shape[64];
     snprintf(shape, sizeof shape, "%d->%d", inputs, outputs);
-    compare(t, expected, got, (size_t)outputs, shape);
+    compare(t, expected, got, (size_t)outputs, 1, shape);
     free(in), free(f), free(expected), free(got);
 }
 
@@ -225,9 +234,8 @@ static void check_pool(const edge_kernel_table *table, tally *t, edge_window_par
     for (int32_t i = 0; i < split.count; ++i)
         (average ? table->average_pool : table->max_pool)(&w, lo, hi, in, split.bounds[i], split.bounds[i + 1], got);
     char shape[128];
-    snprintf(shape, sizeof shape, "%dx%dx%d k%dx%d s%d pad%d,%d", w.input_height, w.input_width, w.input_channels,
-             w.kernel_height, w.kernel_width, w.stride_height, w.pad_top, w.pad_left);
-    compare(t, expected, got, out_n, shape);
+    window_shape(shape, sizeof shape, &w);
+    compare(t, expected, got, out_n, 1, shape);
     free(in), free(expected), free(got);
 }
 
@@ -245,7 +253,7 @@ static void check_add(const edge_kernel_table *table, tally *t, size_t count) {
     char shape[96];
     snprintf(shape, sizeof shape, "n%zu ls%d shifts %d,%d,%d", count, p.left_shift, p.a_shift, p.b_shift,
              p.output_shift);
-    compare(t, expected, got, count, shape);
+    compare(t, expected, got, count, 1, shape);
     free(a), free(b), free(expected), free(got);
 }
 
@@ -300,19 +308,6 @@ static int32_t make_quantization16(quantization *q, int32_t channels, int32_t ta
     return *amplitude;
 }
 
-static int compare16(tally *t, const int16_t *expected, const int16_t *got, size_t n, const char *shape) {
-    ++t->cases;
-    for (size_t i = 0; i < n; ++i) {
-        if (expected[i] != got[i]) {
-            if (++t->failures <= 5)
-                fprintf(stderr, "MISMATCH %s %s %s: element %zu of %zu: expected %d, got %d\n", t->table, t->op, shape,
-                        i, n, expected[i], got[i]);
-            return 0;
-        }
-    }
-    return 1;
-}
-
 static void check_conv16(const edge_kernel_table *table, tally *t, edge_window_params w) {
     quantization q;
     int32_t amplitude;
@@ -332,10 +327,9 @@ static void check_conv16(const edge_kernel_table *table, tally *t, edge_window_p
         table->conv2d_s16(&w, &q.rq, in, f, q.bias, packed, split.bounds[i], split.bounds[i + 1], got);
     free(packed);
     char shape[160];
-    snprintf(shape, sizeof shape, "%dx%dx%d->%dx%dx%d k%dx%d s%d pad%d,%d zp%d,%d", w.input_height, w.input_width,
-             w.input_channels, w.output_height, w.output_width, w.output_channels, w.kernel_height, w.kernel_width,
-             w.stride_height, w.pad_top, w.pad_left, q.rq.input_zero_point, q.rq.output_zero_point);
-    compare16(t, expected, got, out_n, shape);
+    const int n = window_shape(shape, sizeof shape, &w);
+    snprintf(shape + n, sizeof shape - (size_t)n, " zp%d,%d", q.rq.input_zero_point, q.rq.output_zero_point);
+    compare(t, expected, got, out_n, 2, shape);
     free(in), free(f), free(expected), free(got);
 }
 
@@ -359,10 +353,9 @@ static void check_depthwise16(const edge_kernel_table *table, tally *t, edge_win
                                     split.bounds[i + 1], got);
     free(packed);
     char shape[160];
-    snprintf(shape, sizeof shape, "%dx%dx%d->%dx%dx%d k%dx%d s%d pad%d,%d m%d zp%d", w.input_height, w.input_width,
-             w.input_channels, w.output_height, w.output_width, w.output_channels, w.kernel_height, w.kernel_width,
-             w.stride_height, w.pad_top, w.pad_left, multiplier, q.rq.input_zero_point);
-    compare16(t, expected, got, out_n, shape);
+    const int n = window_shape(shape, sizeof shape, &w);
+    snprintf(shape + n, sizeof shape - (size_t)n, " m%d zp%d", multiplier, q.rq.input_zero_point);
+    compare(t, expected, got, out_n, 2, shape);
     free(in), free(f), free(expected), free(got);
 }
 
@@ -381,7 +374,7 @@ static void check_fully_connected16(const edge_kernel_table *table, tally *t, in
     free(packed);
     char shape[64];
     snprintf(shape, sizeof shape, "%d->%d zp%d", inputs, outputs, q.rq.input_zero_point);
-    compare16(t, expected, got, (size_t)outputs, shape);
+    compare(t, expected, got, (size_t)outputs, 2, shape);
     free(in), free(f), free(expected), free(got);
 }
 
@@ -399,9 +392,8 @@ static void check_pool16(const edge_kernel_table *table, tally *t, edge_window_p
         (average ? table->average_pool_s16 : table->max_pool_s16)(&w, lo, hi, in, split.bounds[i],
                                                                   split.bounds[i + 1], got);
     char shape[128];
-    snprintf(shape, sizeof shape, "%dx%dx%d k%dx%d s%d pad%d,%d", w.input_height, w.input_width, w.input_channels,
-             w.kernel_height, w.kernel_width, w.stride_height, w.pad_top, w.pad_left);
-    compare16(t, expected, got, out_n, shape);
+    window_shape(shape, sizeof shape, &w);
+    compare(t, expected, got, out_n, 2, shape);
     free(in), free(expected), free(got);
 }
 
@@ -421,7 +413,7 @@ static void check_add16(const edge_kernel_table *table, tally *t, size_t count) 
     char shape[96];
     snprintf(shape, sizeof shape, "n%zu ls%d shifts %d,%d,%d", count, p.left_shift, p.a_shift, p.b_shift,
              p.output_shift);
-    compare16(t, expected, got, count, shape);
+    compare(t, expected, got, count, 2, shape);
     free(a), free(b), free(expected), free(got);
 }
 

@@ -6,6 +6,7 @@
 #if defined(__aarch64__)
 
 #include <arm_neon.h>
+#include <string.h>
 
 #include "../internal/edge_kernel_variants.h"
 
@@ -47,6 +48,25 @@ static inline int16x4_t edge_output_neon_s16(int32x4_t y, const edge_output_neon
 
 static inline int8x8_t edge_narrow8_neon(int32x4_t y0, int32x4_t y1, const edge_output_neon *o) {
     return vqmovn_s16(vcombine_s16(edge_output_neon_s16(y0, o), edge_output_neon_s16(y1, o)));
+}
+
+// Eight int32 sums of one channel block (lo: lanes 0-3, hi: lanes 4-7) requantized (q[0], q[1])
+// and through the output step as int16; exact when [lo, hi] of `o` lies inside int16.
+static inline int16x8_t edge_output8_s16_neon(int32x4_t lo, int32x4_t hi, const edge_requant_neon q[2],
+                                              const edge_output_neon *o) {
+    return vcombine_s16(edge_output_neon_s16(edge_requantize_neon(lo, &q[0]), o),
+                        edge_output_neon_s16(edge_requantize_neon(hi, &q[1]), o));
+}
+
+// Stores the first `count` (all 8 when count >= 8) int16 lanes of v.
+static inline void edge_store_s16x8_neon(int16_t *dst, int16x8_t v, int32_t count) {
+    if (count >= 8) {
+        vst1q_s16(dst, v);
+    } else {
+        int16_t tmp[8];
+        vst1q_s16(tmp, v);
+        memcpy(dst, tmp, sizeof(int16_t) * (size_t)count);
+    }
 }
 
 #endif

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "requantize_neon.h"
+#include "../internal/s16_zero_point.h"
 
 enum { MAX_ROWS = 16384, SLACK = 8 };  // int16 entries of the padded rows of one output row
 
@@ -32,17 +33,12 @@ typedef struct {
 
 static size_t weights_offset(int32_t blocks) { return sizeof(conv_header) + sizeof(channel_block) * (size_t)blocks; }
 
-static int32_t padded_columns(const edge_window_params *w) {
-    const int32_t last = (w->output_width - 1) * w->stride_width + w->kernel_width;
-    return w->pad_left + w->input_width > last ? w->pad_left + w->input_width : last;
-}
-
 size_t edge_s16_conv2d_pack_neon(const edge_window_params *w, const edge_requant_params *rq, const int8_t *filter,
                                  const int32_t *bias, void *packed) {
     const int32_t ic = w->input_channels, channels = w->output_channels, blocks = (channels + 7) / 8;
-    const int32_t row = w->kernel_width * ic, segment = (row + 7) & ~7, columns = padded_columns(w);
+    const int32_t row = w->kernel_width * ic, segment = (row + 7) & ~7, columns = edge_conv_padded_columns(w);
     const int simd = (size_t)w->kernel_height * ((size_t)columns * ic + SLACK) <= MAX_ROWS &&
-                     rq->input_zero_point >= INT16_MIN && rq->input_zero_point <= INT16_MAX;
+                     edge_s16_zero_point_fits(rq->input_zero_point);
     const size_t weight_count = (size_t)blocks * w->kernel_height * segment * 8;
     const size_t bytes = simd ? weights_offset(blocks) + sizeof(int16_t) * weight_count : sizeof(conv_header);
     if (packed == NULL) return bytes;
@@ -69,27 +65,12 @@ size_t edge_s16_conv2d_pack_neon(const edge_window_params *w, const edge_requant
                     sum += v;
                 }
             m[lane] = rq->multiplier[oc], s[lane] = rq->shift[oc];
-            folded[lane] = (int32_t)((uint32_t)bias[oc] - (uint32_t)((int64_t)rq->input_zero_point * sum));
+            folded[lane] = edge_s16_zero_point_fold(bias[oc], rq->input_zero_point, sum);
         }
         cb[b].bias[0] = vld1q_s32(folded), cb[b].bias[1] = vld1q_s32(folded + 4);
         cb[b].requant[0] = edge_requant_neon_make(m, s), cb[b].requant[1] = edge_requant_neon_make(m + 4, s + 4);
     }
     return bytes;
-}
-
-static inline int16x8_t output8(int32x4_t lo, int32x4_t hi, const channel_block *cb, const edge_output_neon *o) {
-    return vcombine_s16(edge_output_neon_s16(edge_requantize_neon(lo, &cb->requant[0]), o),
-                        edge_output_neon_s16(edge_requantize_neon(hi, &cb->requant[1]), o));
-}
-
-static inline void store8(int16_t *dst, int16x8_t v, int32_t count) {
-    if (count >= 8) {
-        vst1q_s16(dst, v);
-    } else {
-        int16_t tmp[8];
-        vst1q_s16(tmp, v);
-        memcpy(dst, tmp, sizeof(int16_t) * (size_t)count);
-    }
 }
 
 // One reduction entry j (0..7) of the current 8: every pixel's x lane j times the weights of the
@@ -133,8 +114,8 @@ __attribute__((always_inline)) static inline void tile(const int16_t *const x[4]
     const int32x4_t acc[4][4] = {{a0l, a0h, b0l, b0h}, {a1l, a1h, b1l, b1h}, {a2l, a2h, b2l, b2h}, {a3l, a3h, b3l, b3h}};
     for (int32_t i = 0; i < pixels; ++i) {
         int16_t *dst = out + (size_t)i * out_stride;
-        store8(dst, output8(acc[i][0], acc[i][1], &cb[0], o), channels);
-        if (blocks > 1) store8(dst + 8, output8(acc[i][2], acc[i][3], &cb[1], o), channels - 8);
+        edge_store_s16x8_neon(dst, edge_output8_s16_neon(acc[i][0], acc[i][1], cb[0].requant, o), channels);
+        if (blocks > 1) edge_store_s16x8_neon(dst + 8, edge_output8_s16_neon(acc[i][2], acc[i][3], cb[1].requant, o), channels - 8);
     }
 }
 #undef MAC_ENTRY
@@ -166,18 +147,7 @@ void edge_s16_conv2d_4x8_neon(const edge_window_params *w, const edge_requant_pa
             row_stride = (size_t)w->input_width * ic;
             base = input + (size_t)iy0 * row_stride;
         } else {
-            const size_t left = (size_t)w->pad_left * ic, n = (size_t)w->input_width * ic;
-            for (int32_t ky = 0; ky < w->kernel_height; ++ky) {
-                int16_t *dst = rows + ky * row_stride;
-                const int32_t iy = iy0 + ky;
-                if (iy < 0 || iy >= w->input_height) {
-                    for (size_t i = 0; i < row_stride; ++i) dst[i] = zero_point;
-                    continue;
-                }
-                for (size_t i = 0; i < left; ++i) dst[i] = zero_point;
-                memcpy(dst + left, input + (size_t)iy * n, sizeof(int16_t) * n);
-                for (size_t i = left + n; i < row_stride; ++i) dst[i] = zero_point;
-            }
+            edge_s16_zero_point_rows(w, input, iy0, (size_t)ic, zero_point, row_stride, rows);
         }
         int16_t *out_row = output + (size_t)oy * w->output_width * channels;
         for (int32_t ox = 0; ox < w->output_width; ox += 4) {

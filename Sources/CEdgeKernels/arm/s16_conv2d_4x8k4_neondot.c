@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "conv_packing_neon.h"
+#include "../internal/s16_zero_point.h"
 
 #define EDGE_DOTPROD __attribute__((target("arch=armv8.2-a+dotprod")))
 
@@ -100,7 +101,7 @@ size_t edge_s16_conv2d_pack_4x8k4_neondot(const edge_window_params *w, const edg
     if (prepared == NULL) return bytes;
     edge_conv_header_neon *h = prepared;
     if (!h->simd) return bytes;
-    if (rq->input_zero_point < INT16_MIN || rq->input_zero_point > INT16_MAX) {
+    if (!edge_s16_zero_point_fits(rq->input_zero_point)) {
         h->simd = 0;  // padding could not hold the zero point: run the reference
         return bytes;
     }
@@ -113,7 +114,7 @@ size_t edge_s16_conv2d_pack_4x8k4_neondot(const edge_window_params *w, const edg
             if (oc >= channels) continue;
             int64_t sum = 0;
             for (int32_t k = 0; k < reduction; ++k) sum += filter[(size_t)oc * reduction + k];
-            folded[lane] = (int32_t)((uint32_t)bias[oc] - (uint32_t)((int64_t)(rq->input_zero_point - 128) * sum));
+            folded[lane] = edge_s16_zero_point_fold(bias[oc], rq->input_zero_point - 128, sum);
         }
         cb[b].bias = vld1q_s32(folded);
     }
@@ -158,13 +159,7 @@ EDGE_DOTPROD void edge_s16_conv2d_4x8k4_neondot(const edge_window_params *w, con
                 const int16x8_t q = vcombine_s16(y0, y1);
                 const int32_t valid = channels - b * 4 < 4 * pair ? channels - b * 4 : 4 * pair;
                 int16_t *dst = output + (size_t)(p + i) * channels + b * 4;
-                if (valid == 8) {
-                    vst1q_s16(dst, q);
-                } else {
-                    int16_t tmp[8];
-                    vst1q_s16(tmp, q);
-                    memcpy(dst, tmp, sizeof(int16_t) * (size_t)valid);
-                }
+                edge_store_s16x8_neon(dst, q, valid);
             }
         }
     }

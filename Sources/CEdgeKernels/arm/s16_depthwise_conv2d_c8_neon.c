@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "requantize_neon.h"
+#include "../internal/s16_zero_point.h"
 
 enum { MAX_TAPS = 25, MAX_ROWS = 16384, SLACK = 8 };  // int16 entries of the padded rows of one output row
 
@@ -30,11 +31,6 @@ typedef struct {
     int32_t reserved[12];  // 64 bytes
 } depthwise_header;
 
-static int32_t padded_columns(const edge_window_params *w) {
-    const int32_t last = (w->output_width - 1) * w->stride_width + w->kernel_width;
-    return w->pad_left + w->input_width > last ? w->pad_left + w->input_width : last;
-}
-
 static size_t row_stride(const edge_window_params *w, int32_t columns) {
     return (size_t)columns * w->output_channels + SLACK;
 }
@@ -46,9 +42,8 @@ static size_t weights_offset(int32_t patterns) {
 size_t edge_s16_depthwise_conv2d_pack_neon(const edge_window_params *w, int32_t depth_multiplier,
                                            const edge_requant_params *rq, const int8_t *filter, const int32_t *bias,
                                            void *packed) {
-    const int32_t channels = w->output_channels, taps = w->kernel_height * w->kernel_width, columns = padded_columns(w);
-    const int simd = depth_multiplier == 1 && taps <= MAX_TAPS && rq->input_zero_point >= INT16_MIN &&
-                     rq->input_zero_point <= INT16_MAX &&
+    const int32_t channels = w->output_channels, taps = w->kernel_height * w->kernel_width, columns = edge_conv_padded_columns(w);
+    const int simd = depth_multiplier == 1 && taps <= MAX_TAPS && edge_s16_zero_point_fits(rq->input_zero_point) &&
                      (size_t)w->kernel_height * row_stride(w, columns) <= MAX_ROWS;
     const int flat = w->stride_width == 1 && channels % 8 == 0;
     const int32_t patterns = (channels + 7) / 8;  // flat: step q uses pattern q mod (channels / 8)
@@ -74,7 +69,7 @@ size_t edge_s16_depthwise_conv2d_pack_neon(const edge_window_params *w, int32_t 
                 sum += k;
             }
             m[lane] = valid ? rq->multiplier[c] : 0, sh[lane] = valid ? rq->shift[c] : 0;
-            b[lane] = valid ? (int32_t)((uint32_t)bias[c] - (uint32_t)(rq->input_zero_point * sum)) : 0;
+            b[lane] = valid ? edge_s16_zero_point_fold(bias[c], rq->input_zero_point, sum) : 0;
         }
         constants[p].bias[0] = vld1q_s32(b), constants[p].bias[1] = vld1q_s32(b + 4);
         constants[p].requant[0] = edge_requant_neon_make(m, sh), constants[p].requant[1] = edge_requant_neon_make(m + 4, sh + 4);
@@ -111,20 +106,8 @@ __attribute__((always_inline)) static inline void step16(const int16_t *x0, cons
         lo1 = vmlal_s16(lo1, vget_low_s16(v1), vget_low_s16(kv1));
         hi1 = vmlal_high_s16(hi1, v1, kv1);
     }
-    *y0 = vcombine_s16(edge_output_neon_s16(edge_requantize_neon(lo0, &k0->requant[0]), o),
-                       edge_output_neon_s16(edge_requantize_neon(hi0, &k0->requant[1]), o));
-    *y1 = vcombine_s16(edge_output_neon_s16(edge_requantize_neon(lo1, &k1->requant[0]), o),
-                       edge_output_neon_s16(edge_requantize_neon(hi1, &k1->requant[1]), o));
-}
-
-static inline void store8(int16_t *dst, int16x8_t v, int32_t count) {
-    if (count >= 8) {
-        vst1q_s16(dst, v);
-    } else {
-        int16_t tmp[8];
-        vst1q_s16(tmp, v);
-        memcpy(dst, tmp, sizeof(int16_t) * (size_t)count);
-    }
+    *y0 = edge_output8_s16_neon(lo0, hi0, k0->requant, o);
+    *y1 = edge_output8_s16_neon(lo1, hi1, k1->requant, o);
 }
 
 __attribute__((always_inline)) static inline void depthwise(const edge_window_params *w, const edge_requant_params *rq,
@@ -141,20 +124,9 @@ __attribute__((always_inline)) static inline void depthwise(const edge_window_pa
     const edge_output_neon o = edge_output_neon_make(rq->output_zero_point, rq->activation_min, rq->activation_max);
     const int16_t zero_point = (int16_t)rq->input_zero_point;
     int16_t rows[MAX_ROWS];
-    const size_t left = (size_t)w->pad_left * channels, n = (size_t)w->input_width * channels;
     for (int32_t oy = row_begin; oy < row_end; ++oy) {
         const int32_t iy0 = oy * w->stride_height - w->pad_top;
-        for (int32_t ky = 0; ky < w->kernel_height; ++ky) {
-            int16_t *dst = rows + ky * stride;
-            const int32_t iy = iy0 + ky;
-            if (iy < 0 || iy >= w->input_height) {
-                for (size_t i = 0; i < stride; ++i) dst[i] = zero_point;
-                continue;
-            }
-            for (size_t i = 0; i < left; ++i) dst[i] = zero_point;
-            memcpy(dst + left, input + (size_t)iy * n, sizeof(int16_t) * n);
-            for (size_t i = left + n; i < stride; ++i) dst[i] = zero_point;
-        }
+        edge_s16_zero_point_rows(w, input, iy0, (size_t)channels, zero_point, stride, rows);
         int16_t *out = output + (size_t)oy * w->output_width * channels;
         if (h->flat) {
             const int32_t elements = w->output_width * channels;
@@ -189,10 +161,10 @@ __attribute__((always_inline)) static inline void depthwise(const edge_window_pa
                     step16(x + 8 * p, x + 8 * p + 8, offset, taps, weights + (size_t)p * taps * 8,
                            weights + (size_t)(p + 1) * taps * 8, &constants[p], &constants[p + 1], &o, &y0, &y1);
                     vst1q_s16(out + (size_t)ox * channels + 8 * p, y0);
-                    store8(out + (size_t)ox * channels + 8 * p + 8, y1, channels - 8 * p - 8);
+                    edge_store_s16x8_neon(out + (size_t)ox * channels + 8 * p + 8, y1, channels - 8 * p - 8);
                 }
                 for (; p < patterns; ++p)
-                    store8(out + (size_t)ox * channels + 8 * p,
+                    edge_store_s16x8_neon(out + (size_t)ox * channels + 8 * p,
                            step8(x + 8 * p, offset, taps, weights + (size_t)p * taps * 8, &constants[p], &o),
                            channels - 8 * p);
             }

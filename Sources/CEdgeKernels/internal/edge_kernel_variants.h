@@ -163,6 +163,12 @@ static inline void edge_valid_taps(int32_t origin, int32_t kernel, int32_t size,
     *end = origin + kernel > size ? size - origin : kernel;
 }
 
+// Columns of a padded input row (convs and depthwise convs that stage rows): the padded input width, enough for the last window, at least 1.
+static inline int32_t edge_conv_padded_columns(const edge_window_params *w) {
+    const int32_t last = (w->output_width - 1) * w->stride_width + w->kernel_width;
+    return w->pad_left + w->input_width > last ? w->pad_left + w->input_width : last;
+}
+
 static inline int32_t edge_conv_reduction(const edge_window_params *w) {
     return w->kernel_height * w->kernel_width * w->input_channels;
 }

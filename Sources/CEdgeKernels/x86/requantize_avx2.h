@@ -114,10 +114,41 @@ EDGE_AVX2 static inline __m128i edge_narrow16_s8_avx2(__m256i a, __m256i b, cons
     return _mm_min_epi8(_mm_max_epi8(s8, o->lo8), o->hi8);
 }
 
+// The output step on 8 int32 lanes before any narrowing: clamp to [lo - zero_point, hi - zero_point]
+// and add the zero point (no overflow); the result lies inside [lo, hi].
+EDGE_AVX2 static inline __m256i edge_output_lanes_avx2(__m256i y, const edge_output_avx2 *o) {
+    return _mm256_add_epi32(_mm256_min_epi32(_mm256_max_epi32(y, o->lo), o->hi), o->zero_point);
+}
+
+// Two vectors of 8 int32 as 16 int16 in order (a's, then b's); exact for values inside int16.
+EDGE_AVX2 static inline __m256i edge_narrow16_s16_avx2(__m256i a, __m256i b) {
+    return _mm256_permute4x64_epi64(_mm256_packs_epi32(a, b), 0xD8);
+}
+
 EDGE_AVX2 static inline __m128i edge_narrow_s8_avx2(__m256i y, const edge_output_avx2 *o) {
-    y = _mm256_add_epi32(_mm256_min_epi32(_mm256_max_epi32(y, o->lo), o->hi), o->zero_point);
+    y = edge_output_lanes_avx2(y, o);
     const __m128i s16 = _mm_packs_epi32(_mm256_castsi256_si128(y), _mm256_extracti128_si256(y, 1));
     return _mm_packs_epi16(s16, s16);
+}
+
+// The constants of an elementwise add (edge_add_params) on 8 int32 lanes: the two input and the
+// output requantizations, the input zero points, the common left shift and the output step.
+typedef struct {
+    edge_requant_avx2 a, b, out;
+    __m256i a_zero_point, b_zero_point;
+    __m128i left_shift;
+    edge_output_avx2 output;
+} edge_add_avx2;
+
+EDGE_AVX2 static inline edge_add_avx2 edge_add_avx2_make(const edge_add_params *p) {
+    edge_add_avx2 k;
+    k.a = edge_requant_avx2_uniform(p->a_multiplier, p->a_shift);
+    k.b = edge_requant_avx2_uniform(p->b_multiplier, p->b_shift);
+    k.out = edge_requant_avx2_uniform(p->output_multiplier, p->output_shift);
+    k.a_zero_point = _mm256_set1_epi32(p->a_zero_point), k.b_zero_point = _mm256_set1_epi32(p->b_zero_point);
+    k.left_shift = _mm_cvtsi32_si128(p->left_shift);
+    k.output = edge_output_avx2_make(p->output_zero_point, p->activation_min, p->activation_max);
+    return k;
 }
 
 #endif

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "requantize_avx2.h"
+#include "../internal/s16_zero_point.h"
 
 enum { MAX_TAPS = 25, MAX_ROWS = 16384, SLACK = 16 };  // int16 entries of the padded rows of one output row
 
@@ -36,11 +37,6 @@ typedef struct {
     int32_t reserved[10];  // 64 bytes
 } depthwise_header;
 
-static int32_t padded_columns(const edge_window_params *w) {
-    const int32_t last = (w->output_width - 1) * w->stride_width + w->kernel_width;
-    return w->pad_left + w->input_width > last ? w->pad_left + w->input_width : last;
-}
-
 static size_t row_stride(const edge_window_params *w, int32_t columns) {
     return (size_t)columns * w->output_channels + SLACK;
 }
@@ -52,9 +48,8 @@ static size_t weights_offset(int32_t patterns) {
 EDGE_AVX2 size_t edge_s16_depthwise_conv2d_pack_avx2(const edge_window_params *w, int32_t depth_multiplier,
                                                      const edge_requant_params *rq, const int8_t *filter,
                                                      const int32_t *bias, void *packed) {
-    const int32_t channels = w->output_channels, taps = w->kernel_height * w->kernel_width, columns = padded_columns(w);
-    const int simd = depth_multiplier == 1 && taps <= MAX_TAPS && rq->input_zero_point >= INT16_MIN &&
-                     rq->input_zero_point <= INT16_MAX &&
+    const int32_t channels = w->output_channels, taps = w->kernel_height * w->kernel_width, columns = edge_conv_padded_columns(w);
+    const int simd = depth_multiplier == 1 && taps <= MAX_TAPS && edge_s16_zero_point_fits(rq->input_zero_point) &&
                      (size_t)w->kernel_height * row_stride(w, columns) <= MAX_ROWS;
     const int flat = w->stride_width == 1 && channels % 8 == 0;
     // Flat: step q starts at channel 16 q % channels, so patterns repeat every lcm(16, channels) / 16 steps.
@@ -87,7 +82,7 @@ EDGE_AVX2 size_t edge_s16_depthwise_conv2d_pack_avx2(const edge_window_params *w
                         sum += k;
                     }
                 m[lane] = valid ? rq->multiplier[c] : 0, sh[lane] = valid ? rq->shift[c] : 0;
-                b[lane] = valid ? (int32_t)((uint32_t)bias[c] - (uint32_t)(rq->input_zero_point * sum)) : 0;
+                b[lane] = valid ? edge_s16_zero_point_fold(bias[c], rq->input_zero_point, sum) : 0;
             }
             constants[p].bias[half] = _mm256_load_si256((const __m256i *)b);
             constants[p].requant[half] = edge_requant_avx2_make(m, sh);
@@ -111,8 +106,8 @@ EDGE_AVX2 __attribute__((always_inline)) static inline __m256i step16(const int1
     }
     lo = edge_requantize_avx2_shifting(lo, &k->requant[0], left_shifts);
     hi = edge_requantize_avx2_shifting(hi, &k->requant[1], left_shifts);
-    lo = _mm256_add_epi32(_mm256_min_epi32(_mm256_max_epi32(lo, o->lo), o->hi), o->zero_point);
-    hi = _mm256_add_epi32(_mm256_min_epi32(_mm256_max_epi32(hi, o->lo), o->hi), o->zero_point);
+    lo = edge_output_lanes_avx2(lo, o);
+    hi = edge_output_lanes_avx2(hi, o);
     return _mm256_packs_epi32(lo, hi);  // exact: the values lie inside int16
 }
 
@@ -145,20 +140,9 @@ EDGE_AVX2 __attribute__((always_inline)) static inline void depthwise(const edge
     const edge_output_avx2 o = edge_output_avx2_make(rq->output_zero_point, rq->activation_min, rq->activation_max);
     const int16_t zero_point = (int16_t)rq->input_zero_point;
     _Alignas(32) int16_t rows[MAX_ROWS];
-    const size_t left = (size_t)w->pad_left * channels, n = (size_t)w->input_width * channels;
     for (int32_t oy = row_begin; oy < row_end; ++oy) {
         const int32_t iy0 = oy * w->stride_height - w->pad_top;
-        for (int32_t ky = 0; ky < w->kernel_height; ++ky) {
-            int16_t *dst = rows + ky * stride;
-            const int32_t iy = iy0 + ky;
-            if (iy < 0 || iy >= w->input_height) {
-                for (size_t i = 0; i < stride; ++i) dst[i] = zero_point;
-                continue;
-            }
-            for (size_t i = 0; i < left; ++i) dst[i] = zero_point;
-            memcpy(dst + left, input + (size_t)iy * n, sizeof(int16_t) * n);
-            for (size_t i = left + n; i < stride; ++i) dst[i] = zero_point;
-        }
+        edge_s16_zero_point_rows(w, input, iy0, (size_t)channels, zero_point, stride, rows);
         int16_t *out = output + (size_t)oy * w->output_width * channels;
         if (h->flat) {
             const int32_t elements = w->output_width * channels;

@@ -5,33 +5,28 @@
 
 EDGE_AVX2 __attribute__((always_inline)) static inline void add(size_t count, const edge_add_params *p, const int8_t *a,
                                                                  const int8_t *b, int8_t *output, int left_shifts) {
-    const edge_requant_avx2 qa = edge_requant_avx2_uniform(p->a_multiplier, p->a_shift);
-    const edge_requant_avx2 qb = edge_requant_avx2_uniform(p->b_multiplier, p->b_shift);
-    const edge_requant_avx2 qo = edge_requant_avx2_uniform(p->output_multiplier, p->output_shift);
-    const __m256i za = _mm256_set1_epi32(p->a_zero_point), zb = _mm256_set1_epi32(p->b_zero_point);
-    const __m128i left = _mm_cvtsi32_si128(p->left_shift);
-    const edge_output_avx2 o = edge_output_avx2_make(p->output_zero_point, p->activation_min, p->activation_max);
+    const edge_add_avx2 k = edge_add_avx2_make(p);
     size_t i = 0;
     for (; i + 16 <= count; i += 16) {  // two groups of 8, narrowed together
         __m256i y[2];
         for (int h = 0; h < 2; ++h) {
             const __m256i x = _mm256_sll_epi32(
-                _mm256_sub_epi32(_mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i *)(a + i + 8 * h))), za), left);
+                _mm256_sub_epi32(_mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i *)(a + i + 8 * h))), k.a_zero_point), k.left_shift);
             const __m256i z = _mm256_sll_epi32(
-                _mm256_sub_epi32(_mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i *)(b + i + 8 * h))), zb), left);
-            const __m256i sum = _mm256_add_epi32(edge_requantize_avx2_shifting(x, &qa, left_shifts),
-                                                 edge_requantize_avx2_shifting(z, &qb, left_shifts));
-            y[h] = edge_requantize_avx2_shifting(sum, &qo, left_shifts);
+                _mm256_sub_epi32(_mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i *)(b + i + 8 * h))), k.b_zero_point), k.left_shift);
+            const __m256i sum = _mm256_add_epi32(edge_requantize_avx2_shifting(x, &k.a, left_shifts),
+                                                 edge_requantize_avx2_shifting(z, &k.b, left_shifts));
+            y[h] = edge_requantize_avx2_shifting(sum, &k.out, left_shifts);
         }
-        _mm_storeu_si128((__m128i *)(output + i), edge_narrow16_s8_avx2(y[0], y[1], &o));
+        _mm_storeu_si128((__m128i *)(output + i), edge_narrow16_s8_avx2(y[0], y[1], &k.output));
     }
     for (; i + 8 <= count; i += 8) {
         const __m256i x = _mm256_sll_epi32(
-            _mm256_sub_epi32(_mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i *)(a + i))), za), left);
+            _mm256_sub_epi32(_mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i *)(a + i))), k.a_zero_point), k.left_shift);
         const __m256i y = _mm256_sll_epi32(
-            _mm256_sub_epi32(_mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i *)(b + i))), zb), left);
-        const __m256i sum = _mm256_add_epi32(edge_requantize_avx2_shifting(x, &qa, left_shifts), edge_requantize_avx2_shifting(y, &qb, left_shifts));
-        _mm_storel_epi64((__m128i *)(output + i), edge_narrow_s8_avx2(edge_requantize_avx2_shifting(sum, &qo, left_shifts), &o));
+            _mm256_sub_epi32(_mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i *)(b + i))), k.b_zero_point), k.left_shift);
+        const __m256i sum = _mm256_add_epi32(edge_requantize_avx2_shifting(x, &k.a, left_shifts), edge_requantize_avx2_shifting(y, &k.b, left_shifts));
+        _mm_storel_epi64((__m128i *)(output + i), edge_narrow_s8_avx2(edge_requantize_avx2_shifting(sum, &k.out, left_shifts), &k.output));
     }
     if (i < count) edge_s8_add_ref(count - i, p, a + i, b + i, output + i);
 }

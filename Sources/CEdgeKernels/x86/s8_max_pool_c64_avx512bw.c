@@ -3,28 +3,24 @@
 // Padding taps are skipped, as in the reference; a window always holds a valid tap.
 #if defined(__x86_64__) || defined(EDGE_KERNELS_SIMDE)
 #include "intrinsics_avx512.h"
-#include "../internal/edge_kernel_variants.h"
+#include "../internal/pool_window.h"
 
-EDGE_AVX512BW void edge_s8_max_pool_c64_avx512bw(const edge_window_params *w, int32_t activation_min,
+EDGE_AVX512BW void edge_s8_max_pool_c64_avx512bw(const edge_window_params *window, int32_t activation_min,
                                                  int32_t activation_max, const int8_t *input, int32_t row_begin,
                                                  int32_t row_end, int8_t *output) {
+    const edge_window_params local = *window, *w = &local;  // see edge_pool_window
     const int32_t channels = w->output_channels;
     const __m512i lo = _mm512_set1_epi8((char)activation_min), hi = _mm512_set1_epi8((char)activation_max);
     for (int32_t oy = row_begin; oy < row_end; ++oy) {
-        const int32_t iy0 = oy * w->stride_height - w->pad_top;
-        int32_t ky_begin, ky_end;
-        edge_valid_taps(iy0, w->kernel_height, w->input_height, &ky_begin, &ky_end);
         for (int32_t ox = 0; ox < w->output_width; ++ox) {
-            const int32_t ix0 = ox * w->stride_width - w->pad_left;
-            int32_t kx_begin, kx_end;
-            edge_valid_taps(ix0, w->kernel_width, w->input_width, &kx_begin, &kx_end);
-            int8_t *out = output + ((size_t)oy * w->output_width + ox) * channels;
+            const edge_pool_window p = edge_pool_window_at(w, oy, ox);
+            int8_t *out = output + edge_pool_output(w, oy, ox);
             for (int32_t c = 0; c < channels; c += 64) {
                 const uint64_t mask = edge_low_lanes(channels - c);
                 __m512i best = _mm512_set1_epi8(-128);
-                for (int32_t ky = ky_begin; ky < ky_end; ++ky)
-                    for (int32_t kx = kx_begin; kx < kx_end; ++kx)
-                        best = _mm512_max_epi8(best, _mm512_maskz_loadu_epi8(mask, input + ((size_t)(iy0 + ky) * w->input_width + ix0 + kx) * channels + c));
+                for (int32_t ky = p.ky_begin; ky < p.ky_end; ++ky)
+                    for (int32_t kx = p.kx_begin; kx < p.kx_end; ++kx)
+                        best = _mm512_max_epi8(best, _mm512_maskz_loadu_epi8(mask, input + edge_pool_tap(&p, ky, kx) + c));
                 _mm512_mask_storeu_epi8(out + c, mask, _mm512_min_epi8(_mm512_max_epi8(best, lo), hi));
             }
         }
