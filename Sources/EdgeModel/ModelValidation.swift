@@ -19,9 +19,15 @@ extension QuantizedModel {
     /// an int16 conv or depthwise conv what its int32 sum leaves, taps x 32768 x 127 + |bias| < 2^31
     /// (edge_kernels.h; negative when nothing is left).
     public func largestBias(_ operation: WeightedOperation, taps: Int?) -> Int64 {
-        let limit = Int64(Self.maximumBiasMagnitude) - 1
-        guard tensors[operation.output].elementType == .int16, let taps else { return limit }
-        return min(limit, Int64(Int32.max) - 1 - Int64(taps) * Self.maximumInt16Product)
+        Self.largestBias(taps: taps, elementType: tensors[operation.output].elementType)
+    }
+
+    /// The same for an operation writing `elementType` whose int32 sums have `taps` terms (nil: no
+    /// int32 sum of int16 inputs, e.g. fully connected).
+    public static func largestBias(taps: Int?, elementType: ActivationType) -> Int64 {
+        let limit = Int64(maximumBiasMagnitude) - 1
+        guard elementType == .int16, let taps else { return limit }
+        return min(limit, Int64(Int32.max) - 1 - Int64(taps) * maximumInt16Product)
     }
 
     public func validate() throws(ModelValidationError) {

@@ -247,16 +247,16 @@ public struct Quantizer {
     /// The largest |bias| the kernel contract allows for `node` (`QuantizedModel.largestBias`); an
     /// int16 conv summing too many terms for int32 is an error naming the layer.
     private func biasLimit(_ node: Node, window: Window?, channels: Int, weightCount: Int) throws(QuantizeError) -> Double {
-        let limit = Double(QuantizedModel.maximumBiasMagnitude - 1)
-        guard activationType == .int16, let window else { return limit }  // dense sums in int64
-        let taps: Int
-        if case .depthwiseConv2D = node.operation { taps = window.kernelHeight * window.kernelWidth } else { taps = weightCount / channels }
-        let room = Double(Int32.max) - 1 - Double(Int64(taps) * QuantizedModel.maximumInt16Product)
-        guard room >= Double(1 << 20) else {
-            throw .unsupported(node.name, node.operation.kind,
-                               "it sums \(taps) terms, too many for int16 activations with int32 sums (at most 515); convert with int8 activations")
+        var taps: Int?  // nil for dense layers, which sum in int64
+        if case .depthwiseConv2D = node.operation, let window {
+            taps = window.kernelHeight * window.kernelWidth
+        } else if window != nil {
+            taps = weightCount / channels
         }
-        return min(limit, room)
+        let limit = QuantizedModel.largestBias(taps: taps, elementType: activationType)
+        guard let taps, limit < 1 << 20 else { return Double(limit) }
+        throw .unsupported(node.name, node.operation.kind,
+                           "it sums \(taps) terms, too many for int16 activations with int32 sums (at most 515); convert with int8 activations")
     }
 
     /// Biases are multiples of this many accumulator units: 1/64 of an output step (at least 1).
