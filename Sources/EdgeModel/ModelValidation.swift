@@ -176,8 +176,8 @@ extension QuantizedModel {
             }
             try clampRange(rq.activationMin, rq.activationMax)
         }
-        func int16Accumulator(_ op: WeightedOperation, taps: Int) throws(ModelValidationError) {
-            guard type == .int16 else { return }
+        func int16Accumulator(_ op: WeightedOperation) throws(ModelValidationError) {
+            guard type == .int16, let taps = operation.taps else { return }
             let bias = op.bias.map { Int64($0).magnitude }.max() ?? 0
             guard Int64(bias) <= largestBias(op, taps: taps) else {
                 throw fail("int16 sum over \(taps) taps with biases up to \(bias) could overflow int32 (taps x 32768 x 127 + |bias| must stay below 2^31)")
@@ -192,7 +192,7 @@ extension QuantizedModel {
             try weighted(op, reduction: w.kernelHeight * w.kernelWidth * input.channels,
                          weightCount: output.channels * w.kernelHeight * w.kernelWidth * input.channels,
                          channels: output.channels)
-            try int16Accumulator(op, taps: w.kernelHeight * w.kernelWidth * input.channels)
+            try int16Accumulator(op)
         case .depthwiseConv2D(let op, let depthMultiplier):
             let input = tensors[op.input].shape, output = tensors[op.output].shape
             guard (1...Self.maximumDimension).contains(depthMultiplier), output.channels == input.channels * depthMultiplier else {
@@ -202,7 +202,7 @@ extension QuantizedModel {
             let w = op.window
             try weighted(op, reduction: w.kernelHeight * w.kernelWidth,
                          weightCount: w.kernelHeight * w.kernelWidth * output.channels, channels: output.channels)
-            try int16Accumulator(op, taps: w.kernelHeight * w.kernelWidth)
+            try int16Accumulator(op)
         case .fullyConnected(let op):
             let inputCount = tensors[op.input].shape.elementCount, output = tensors[op.output].shape
             guard output.height == 1, output.width == 1 else { throw fail("output \(output) is not a vector") }

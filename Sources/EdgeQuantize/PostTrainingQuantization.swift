@@ -17,9 +17,10 @@ public struct PostTrainingQuantization {
     public let activationType: ActivationType
     public let foldedSeparable: Bool
 
-    /// Rewrites the graph (`PoolingFolding`; `SeparableFolding` when `foldSeparable`; then
-    /// `ChannelEqualization` on up to 200 of the images when `equalizeChannels`) and runs it on
-    /// `images` (8-bit pixels at the graph's input size).
+    /// Rewrites the graph (`PoolingFolding`; `SeparableFolding` when `foldSeparable`; then, when
+    /// `equalizeChannels`, `ChannelEqualization`: of the weight columns for int16 activations, of
+    /// the activation ranges on up to 200 of the images for int8) and runs it on `images` (8-bit
+    /// pixels at the graph's input size).
     public init(
         graph: Graph, images: [[UInt8]], calibrationSource: String, activationType: ActivationType = .int8,
         equalizeChannels: Bool = true, foldSeparable: Bool = false, progress: (Int, Int) -> Void = { _, _ in }
@@ -30,13 +31,13 @@ public struct PostTrainingQuantization {
         }
         var graph = PoolingFolding.fold(graph)
         if foldSeparable { graph = SeparableFolding.fold(graph) }
+        if equalizeChannels, activationType == .int16 {
+            graph = ChannelEqualization.equalizeWeightColumns(graph)  // needs no images
+        }
         var executor: FloatExecutor
         do {
             executor = try FloatExecutor(graph: graph)
-            if equalizeChannels, activationType == .int16 {
-                graph = ChannelEqualization.equalizeWeightColumns(graph)
-                executor = try FloatExecutor(graph: graph)
-            } else if equalizeChannels {
+            if equalizeChannels, activationType == .int8 {
                 let sample = Swift.stride(from: 0, to: images.count, by: max(1, images.count / 200)).map { images[$0] }
                 graph = ChannelEqualization.equalize(
                     graph, channelRanges: CalibrationStatistics.channelMaxima(executor: executor, images: sample))
@@ -74,12 +75,13 @@ public struct PostTrainingQuantization {
         return ranges
     }
 
-    /// The int8 model with `method`'s ranges and `activationType` activations, then
-    /// `BiasCorrection` on the calibration images when `biasCorrection` is set. With `refineRanges`, `RangeRefinement` then re-chooses the
-    /// ranges against the float logits (on the graph carrying the bias corrections), and the
-    /// model is quantized again with them and bias-corrected once more (the second correction
-    /// only removes what the new ranges shifted). `refinement` receives the refinement's outcome.
-    /// Refinement trades clipping against int8 steps, so int16 models skip it.
+    /// The quantized model with `method`'s ranges and `activationType` activations, then
+    /// `BiasCorrection` on the calibration images when `biasCorrection` is set. With
+    /// `refineRanges`, `RangeRefinement` then re-chooses the ranges against the float logits (on
+    /// the graph carrying the bias corrections), and the model is quantized again with them and
+    /// bias-corrected once more (the second correction only removes what the new ranges shifted).
+    /// `refinement` receives the refinement's outcome. Refinement trades clipping against int8
+    /// steps, so int16 models skip it.
     public func model(
         method: CalibrationMethod, biasCorrection: Bool = true, refineRanges: Bool = true,
         kernels: KernelTable = .reference, threads: Int = 1,
