@@ -11,6 +11,8 @@ final class CascadeKernelLayout: Sendable {
     private let nodes: [edge_haar_node]
     private let features: [edge_haar_feature]
     private let leaves: [Int64]
+    /// The stumps in 32-bit lane form when their bounds hold (haar_kernels.h), else empty.
+    private let laneStumps: [edge_haar_lane_stump]
     private let normOffsets: (Int32, Int32, Int32, Int32)
     private let normArea: Int64
     private let thresholdShift: Int32
@@ -72,33 +74,49 @@ final class CascadeKernelLayout: Sendable {
         self.nodes = nodes
         self.features = features
         self.leaves = leaves
+        var laneStumps = [edge_haar_lane_stump](repeating: edge_haar_lane_stump(), count: stumps.count)
+        var cascade = edge_haar_cascade()
+        cascade.stage_count = Int32(stages.count)
+        cascade.norm_area = normArea
+        cascade.threshold_shift = thresholdShift
+        let proven = stumpBased && !stumps.isEmpty && stages.withUnsafeBufferPointer { stagePointer in
+            stumps.withUnsafeBufferPointer { stumpPointer in
+                cascade.stages = stagePointer.baseAddress
+                cascade.stumps = stumpPointer.baseAddress
+                return edge_haar_lane_stumps_make(&cascade, Int32(stride), &laneStumps) == 1
+            }
+        }
+        self.laneStumps = proven ? laneStumps : []
     }
 
     /// Scans window origins of one pyramid level; returns accepted (x, y) origins.
     func scan(sum: UnsafePointer<Int32>, squareSum: UnsafePointer<UInt32>, columns: Int, rows: Int, step: Int,
-              hits: inout [Int32]) -> Int {
+              kernels: HaarKernels, hits: inout [Int32]) -> Int {
         stages.withUnsafeBufferPointer { stagePointer in
             stumps.withUnsafeBufferPointer { stumpPointer in
                 trees.withUnsafeBufferPointer { treePointer in
                     nodes.withUnsafeBufferPointer { nodePointer in
                         features.withUnsafeBufferPointer { featurePointer in
                             leaves.withUnsafeBufferPointer { leafPointer in
+                              laneStumps.withUnsafeBufferPointer { lanePointer in
                                 var cascade = edge_haar_cascade(
                                     stage_count: Int32(stages.count), stages: stagePointer.baseAddress,
                                     stumps: stumps.isEmpty ? nil : stumpPointer.baseAddress,
                                     trees: treePointer.baseAddress, nodes: nodePointer.baseAddress,
                                     features: featurePointer.baseAddress, leaves: leafPointer.baseAddress,
                                     norm_offsets: normOffsets, norm_area: normArea,
-                                    min_variance_term: 100 * normArea * normArea, threshold_shift: thresholdShift)
+                                    min_variance_term: 100 * normArea * normArea, threshold_shift: thresholdShift,
+                                    lane_stumps: laneStumps.isEmpty ? nil : lanePointer.baseAddress)
                                 while true {
                                     let capacity = hits.count / 2
                                     let found = hits.withUnsafeMutableBufferPointer { buffer in
-                                        edge_haar_scan(&cascade, sum, squareSum, Int32(stride), Int32(columns), Int32(rows),
-                                                       Int32(step), buffer.baseAddress, capacity)
+                                        kernels.scan(&cascade, sum: sum, squareSum: squareSum, stride: stride, columns: columns,
+                                                     rows: rows, step: step, hits: buffer.baseAddress, capacity: capacity)
                                     }
                                     if found <= capacity { return found }
                                     hits = [Int32](repeating: 0, count: 2 * found)
                                 }
+                              }
                             }
                         }
                     }

@@ -19,12 +19,15 @@ public final class FaceDetector {
     public let cascade: HaarCascade
     /// Pyramid levels are shared among this many workers (each with its own buffers); 1 scans in the caller.
     public let threads: Int
+    /// The scan implementation (every variant finds the same windows).
+    public let kernels: HaarKernels
     private var layout: CascadeKernelLayout?
     private let scanners: [LevelScanner]
 
-    public init(cascade: HaarCascade, threads: Int = 1) {
+    public init(cascade: HaarCascade, threads: Int = 1, kernels: HaarKernels = .standard) {
         self.cascade = cascade
         self.threads = max(1, threads)
+        self.kernels = kernels
         scanners = (0..<max(1, threads)).map { _ in LevelScanner() }
     }
 
@@ -86,10 +89,11 @@ public final class FaceDetector {
         var perLevel = [[Box]](repeating: [], count: levels.count)
         if threads == 1 || levels.count == 1 {
             for (index, level) in levels.enumerated() {
-                perLevel[index] = scanners[0].scan(image, level: level, first: first, layout: layout, window: window)
+                perLevel[index] = scanners[0].scan(image, level: level, first: first, layout: layout, kernels: kernels, window: window)
             }
         } else {
             let scanners = self.scanners
+            let kernels = self.kernels
             let workers = min(threads, levels.count)
             perLevel.withUnsafeMutableBufferPointer { buffer in
                 let results = LevelResults(slots: buffer)
@@ -97,7 +101,7 @@ public final class FaceDetector {
                 DispatchQueue.concurrentPerform(iterations: workers) { worker in
                     for index in Swift.stride(from: worker, to: levels.count, by: workers) {
                         results.slots[index] = scanners[worker].scan(
-                            image, level: levels[index], first: first, layout: layout, window: window)
+                            image, level: levels[index], first: first, layout: layout, kernels: kernels, window: window)
                     }
                 }
             }
@@ -137,7 +141,7 @@ private final class LevelScanner: @unchecked Sendable {
     }
 
     func scan(_ image: GrayImage, level: FaceDetector.Level, first: FaceDetector.Level, layout: CascadeKernelLayout,
-              window: (width: Int, height: Int)) -> [Box] {
+              kernels: HaarKernels, window: (width: Int, height: Int)) -> [Box] {
         let columns = max(level.width + 1 - window.width, 0)
         let rows = max(level.height + 1 - window.height, 0)
         if columns == 0 || rows == 0 { return [] }
@@ -176,7 +180,7 @@ private final class LevelScanner: @unchecked Sendable {
         let found = sum.withUnsafeBufferPointer { sumBuffer in
             squareSum.withUnsafeBufferPointer { squareBuffer in
                 layout.scan(sum: sumBuffer.baseAddress!, squareSum: squareBuffer.baseAddress!, columns: columns,
-                            rows: rows, step: level.step, hits: &hits)
+                            rows: rows, step: level.step, kernels: kernels, hits: &hits)
             }
         }
         let windowWidth = Int((Float(window.width) * level.factor).rounded(.toNearestOrEven))

@@ -15,6 +15,24 @@
 //   sum of at most a few thousand leaves of magnitude < 2^16 stays far inside int64.
 // - Integral images: `sum` is int32 (callers keep 255 * pixels < 2^31), `sqsum` is uint32 and wraps:
 //   four-corner differences are exact modulo 2^32 and a window's square sum (<= A * 255^2 < 2^32) fits.
+//   Both are integral images of 8-bit pixels (the SIMD variants' bounds below rely on it).
+//
+// SIMD variants (`edge_haar_kernels`, haar_dispatch.c) return exactly the reference's hits. They run
+// stump cascades on 32-bit lanes with the lane stumps `edge_haar_lane_stumps_make` derives at layout time,
+// which hold only when that function proves, for every stump:
+// - |v| <= 2^31 - 2: v = sum_i w_i * S_i with 0 <= S_i <= 255 * area_i, bounded by 255 * (sum of the positive
+//   w_i * area_i) above and 255 * (sum of the negative ones) below, so v and every partial sum is an exact
+//   int32 (products and sums computed modulo 2^32 are then exact);
+// - the decision v < (T * N) >> s (s = threshold_shift + NORM_SHIFT - WEIGHT_SHIFT, floor shift) becomes
+//   v' < q with q = (|T| * N + r) >> s computed on unsigned 64-bit products of 32-bit factors: for T >= 0,
+//   v' = v, r = 0; for T < 0, floor(-P / 2^s) = -ceil(P / 2^s), so v < -ceil(P / 2^s) iff
+//   NOT(-v < ceil(P / 2^s) + 1), i.e. v' = -v (negated weights), r = 2^(s+1) - 1 and the leaves swapped;
+// - q <= 2^31 - 2 for the largest N of any window: nf <= A^2 * 255^2 / 4 (the largest variance of 8-bit
+//   pixels) and N <= 1.02 * sqrt(nf * 2^(2*NORM_SHIFT)) (the sqrt guess is within 2^-6 from above), so
+//   N < A * 131 * 2^NORM_SHIFT < 2^32 is used as the bound; q then is an exact non-negative int32.
+// Otherwise (tree cascades, or a stump outside the bounds) `lane_stumps` is NULL and every variant runs
+// the reference. Stage sums stay int64 (64-bit lanes), the window norm N is computed by the reference's
+// scalar code (edge_haar_window_norm) once per window.
 #ifndef EDGE_HAAR_KERNELS_H
 #define EDGE_HAAR_KERNELS_H
 
@@ -65,6 +83,16 @@ typedef struct {
     int64_t right;
 } edge_haar_stump;
 
+// A stump rewritten for 32-bit lanes (see the contract): left when v' < (|T| * N + rounding) >> s.
+typedef struct {
+    int32_t offsets[3][4];
+    int32_t weights[3];  // negated when T < 0
+    uint32_t threshold;  // |T|
+    uint64_t rounding;   // 0 when T >= 0, else 2^(s+1) - 1
+    int64_t left;        // swapped with right when T < 0
+    int64_t right;
+} edge_haar_lane_stump;
+
 typedef struct {
     int32_t stage_count;
     const edge_haar_stage *stages;
@@ -78,6 +106,8 @@ typedef struct {
     int64_t norm_area;
     int64_t min_variance_term;
     int32_t threshold_shift;
+    // The stumps in lane form, or NULL (tree cascade or bounds not proven): SIMD variants run the reference.
+    const edge_haar_lane_stump *lane_stumps;
 } edge_haar_cascade;
 
 // Writes the (width + 1) x (height + 1) integral and squared integral images of `image` (row stride
@@ -90,9 +120,29 @@ void edge_haar_integral(const uint8_t *image, int32_t width, int32_t height, int
 // stage the next origin in the row is skipped too (a window rejected by the variance test is not).
 // Accepted origins are written as (x, y) pairs to `hits` up to `capacity` pairs; returns how many
 // windows were accepted (call again with more room when that exceeds `capacity`).
-size_t edge_haar_scan(const edge_haar_cascade *cascade, const int32_t *sum, const uint32_t *sqsum,
-                      int32_t stride, int32_t columns, int32_t rows, int32_t step, int32_t *hits,
-                      size_t capacity);
+typedef size_t (*edge_haar_scan_fn)(const edge_haar_cascade *cascade, const int32_t *sum, const uint32_t *sqsum,
+                                    int32_t stride, int32_t columns, int32_t rows, int32_t step, int32_t *hits,
+                                    size_t capacity);
+
+// The scalar reference: one window at a time, every stage in int64.
+size_t edge_haar_scan_ref(const edge_haar_cascade *cascade, const int32_t *sum, const uint32_t *sqsum,
+                          int32_t stride, int32_t columns, int32_t rows, int32_t step, int32_t *hits,
+                          size_t capacity);
+
+// Fills `lane_stumps` (one per stump of `cascade->stumps`, in order) for integral images of row stride
+// `stride`; returns 1 when every bound of the contract holds (then the SIMD variants may use them), else 0.
+int edge_haar_lane_stumps_make(const edge_haar_cascade *cascade, int32_t stride, edge_haar_lane_stump *lane_stumps);
+
+// One implementation of the scan. Tables: "reference" (everywhere), "avx2" (x86-64), "neon" (aarch64).
+typedef struct {
+    const char *name;
+    edge_haar_scan_fn scan;
+} edge_haar_kernels;
+
+// The tables this CPU can run, fastest first, the reference last; returns how many (may exceed capacity).
+size_t edge_haar_kernels_supported(const edge_haar_kernels **tables, size_t capacity);
+// The table named `name` (NULL or "" for the fastest), or NULL when unknown or not supported here.
+const edge_haar_kernels *edge_haar_kernels_select(const char *name);
 
 #ifdef __cplusplus
 }

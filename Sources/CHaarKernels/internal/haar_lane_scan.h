@@ -1,0 +1,31 @@
+// The SIMD scan's shape, shared by the variants. Per row of windows: each window's norm (scalar, the
+// reference's code); stage 0 on lane blocks of consecutive windows (contiguous loads, no gathers);
+// a sequential pass applying OpenCV's rule (a window rejected by stage 0 skips the next one, a variance
+// rejection does not); then stage by stage, a block with at least two live windows is evaluated on lanes
+// and a lone live window with the scalar code, until no window of the row is live.
+#ifndef EDGE_HAAR_LANE_SCAN_H
+#define EDGE_HAAR_LANE_SCAN_H
+
+#include "haar_kernels.h"
+
+typedef struct {
+    int32_t lanes;  // windows per block
+    // Stage `stage` on the `lanes` windows origin + k * step (step 1 or 2; every one of them a window, as are
+    // the odd origins in between for step 2); passes[k] = 1 when the stage accepts window k.
+    void (*block_stage)(const edge_haar_cascade *cascade, int32_t stage, const int32_t *origin, int32_t step,
+                        const uint32_t *norms, uint8_t *passes);
+} edge_haar_lane_ops;
+
+// The scan with a variant's lane operations; the reference when the cascade has no lane stumps.
+size_t edge_haar_lane_scan(const edge_haar_lane_ops *ops, const edge_haar_cascade *cascade, const int32_t *sum,
+                           const uint32_t *sqsum, int32_t stride, int32_t columns, int32_t rows, int32_t step,
+                           int32_t *hits, size_t capacity);
+
+// Sum of the right leaves of a stage's lane stumps: the stage total when no stump goes left.
+static inline int64_t edge_haar_lane_stage_base(const edge_haar_cascade *cascade, const edge_haar_stage *stage) {
+    int64_t base = 0;
+    for (int32_t i = 0; i < stage->tree_count; i++) base += cascade->lane_stumps[stage->first_tree + i].right;
+    return base;
+}
+
+#endif

@@ -1,0 +1,79 @@
+// The Haar scan on AVX2: 8 windows per lane group (int32 feature values, int64 stage sums), the
+// contract's lane stumps (haar_kernels.h). A block of 8 consecutive windows loads the integral images
+// directly (step 1) or evaluates 16 origins and keeps the even ones (step 2): no gathers.
+#if defined(__x86_64__)
+#include <immintrin.h>
+
+#include "../internal/haar_lane_scan.h"
+#include "../internal/haar_window.h"
+
+#define EDGE_AVX2 __attribute__((target("avx2")))
+
+// q = (|T| * N + rounding) >> s on 8 lanes (N even lanes in `norms`, odd ones in `norms_odd`).
+EDGE_AVX2 static inline __m256i lane_thresholds(const edge_haar_lane_stump *stump, __m256i norms, __m256i norms_odd,
+                                                __m128i shift) {
+    const __m256i magnitude = _mm256_set1_epi64x(stump->threshold);
+    const __m256i rounding = _mm256_set1_epi64x((int64_t)stump->rounding);
+    const __m256i even = _mm256_srl_epi64(_mm256_add_epi64(_mm256_mul_epu32(norms, magnitude), rounding), shift);
+    const __m256i odd = _mm256_srl_epi64(_mm256_add_epi64(_mm256_mul_epu32(norms_odd, magnitude), rounding), shift);
+    return _mm256_blend_epi32(even, _mm256_slli_epi64(odd, 32), 0xAA);
+}
+
+// Adds the stump's left - right to the lanes going left (v < q).
+EDGE_AVX2 static inline void accumulate(const edge_haar_lane_stump *stump, __m256i values, __m256i thresholds,
+                                        __m256i *low, __m256i *high) {
+    const __m256i left = _mm256_cmpgt_epi32(thresholds, values);
+    const __m256i delta = _mm256_set1_epi64x(stump->left - stump->right);
+    *low = _mm256_add_epi64(*low, _mm256_and_si256(delta, _mm256_cvtepi32_epi64(_mm256_castsi256_si128(left))));
+    *high = _mm256_add_epi64(*high, _mm256_and_si256(delta, _mm256_cvtepi32_epi64(_mm256_extracti128_si256(left, 1))));
+}
+
+// passes[i] = total_i >= stage threshold.
+// `threshold`: the stage threshold minus the stage's base (edge_haar_lane_stage_base).
+EDGE_AVX2 static inline void decide(__m256i threshold, __m256i low, __m256i high, uint8_t *passes) {
+    const int fails = _mm256_movemask_pd(_mm256_castsi256_pd(_mm256_cmpgt_epi64(threshold, low))) |
+                      _mm256_movemask_pd(_mm256_castsi256_pd(_mm256_cmpgt_epi64(threshold, high))) << 4;
+    for (int k = 0; k < 8; k++) passes[k] = (uint8_t)!((fails >> k) & 1);
+}
+
+EDGE_AVX2 static inline __m256i rectangles8(const int32_t *origin, const edge_haar_lane_stump *stump) {
+    __m256i value = _mm256_setzero_si256();
+    for (int r = 0; r < 3; r++) {
+        if (stump->weights[r] == 0) continue;
+        const int32_t *c = stump->offsets[r];
+        const __m256i area = _mm256_add_epi32(
+            _mm256_sub_epi32(_mm256_loadu_si256((const __m256i *)(origin + c[0])), _mm256_loadu_si256((const __m256i *)(origin + c[1]))),
+            _mm256_sub_epi32(_mm256_loadu_si256((const __m256i *)(origin + c[3])), _mm256_loadu_si256((const __m256i *)(origin + c[2]))));
+        value = _mm256_add_epi32(value, _mm256_mullo_epi32(area, _mm256_set1_epi32(stump->weights[r])));
+    }
+    return value;
+}
+
+EDGE_AVX2 static void block_stage_avx2(const edge_haar_cascade *cascade, int32_t index, const int32_t *origin,
+                                       int32_t step, const uint32_t *norms, uint8_t *passes) {
+    const edge_haar_stage *stage = &cascade->stages[index];
+    const edge_haar_lane_stump *stumps = cascade->lane_stumps + stage->first_tree;
+    const __m128i shift = _mm_cvtsi32_si128(edge_haar_decision_shift(cascade));
+    const __m256i n = _mm256_loadu_si256((const __m256i *)norms), n_odd = _mm256_srli_epi64(n, 32);
+    __m256i low = _mm256_setzero_si256(), high = _mm256_setzero_si256();
+    for (int32_t j = 0; j < stage->tree_count; j++) {
+        const edge_haar_lane_stump *stump = &stumps[j];
+        __m256i values = rectangles8(origin, stump);
+        if (step == 2) {  // even origins of 16: [a0 a2 b0 b2 | a4 a6 b4 b6] -> [a0 a2 a4 a6 b0 b2 b4 b6]
+            const __m256i next = rectangles8(origin + 8, stump);
+            values = _mm256_permute4x64_epi64(
+                _mm256_castps_si256(_mm256_shuffle_ps(_mm256_castsi256_ps(values), _mm256_castsi256_ps(next), 0x88)), 0xD8);
+        }
+        accumulate(stump, values, lane_thresholds(stump, n, n_odd, shift), &low, &high);
+    }
+    decide(_mm256_set1_epi64x(stage->threshold - edge_haar_lane_stage_base(cascade, stage)), low, high, passes);
+}
+
+static const edge_haar_lane_ops avx2_ops = {.lanes = 8, .block_stage = block_stage_avx2};
+
+size_t edge_haar_scan_8x_avx2(const edge_haar_cascade *cascade, const int32_t *sum, const uint32_t *sqsum,
+                              int32_t stride, int32_t columns, int32_t rows, int32_t step, int32_t *hits,
+                              size_t capacity) {
+    return edge_haar_lane_scan(&avx2_ops, cascade, sum, sqsum, stride, columns, rows, step, hits, capacity);
+}
+#endif

@@ -1,0 +1,216 @@
+// Exactness check of every Haar scan table this CPU can run against the scalar reference: random
+// cascades in both layouts the importer produces (stumps with their features inlined; trees of up to
+// three nodes over a feature table), random window sizes (odd ones too), random 8-bit images (noise,
+// gradients, flat patches that fail the variance test, 0/255 extremes), integral row strides with
+// padding, steps 1, 2 and 3. Every table must return the same count and the same (x, y) hits in the
+// same order. Plain C so that it runs natively and under qemu-aarch64 (tools/test.d/13-haar-kernels).
+//
+// usage: haar_check [cases [seed]]   exit status 0 when every table matches the reference.
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "haar_kernels.h"
+
+static uint64_t rng_state;
+static int stress;  // this cascade may break the lane bounds (huge thresholds and weights)
+static int ties;    // this cascade has tiny weights and thresholds: v == threshold happens often
+static uint32_t next_u32(void) {
+    rng_state ^= rng_state << 13, rng_state ^= rng_state >> 7, rng_state ^= rng_state << 17;
+    return (uint32_t)(rng_state >> 11);
+}
+static int32_t uniform(int32_t lo, int32_t hi) {
+    return (int32_t)((int64_t)lo + (int64_t)(next_u32() % (uint32_t)((int64_t)hi - lo + 1)));
+}
+static int chance(int percent) { return uniform(0, 99) < percent; }
+
+enum { MAX_STUMPS = 400, MAX_SIDE = 160 };
+
+typedef struct {
+    edge_haar_cascade cascade;
+    edge_haar_stage stages[12];
+    edge_haar_stump stumps[MAX_STUMPS];
+    edge_haar_tree trees[MAX_STUMPS];
+    edge_haar_node nodes[3 * MAX_STUMPS];
+    edge_haar_feature features[3 * MAX_STUMPS];
+    int64_t leaves[4 * MAX_STUMPS];
+    edge_haar_lane_stump lane_stumps[MAX_STUMPS];
+} random_cascade;
+
+static void corners(int32_t stride, int x, int y, int w, int h, int32_t out[4]) {
+    out[0] = y * stride + x, out[1] = y * stride + x + w, out[2] = (y + h) * stride + x, out[3] = (y + h) * stride + x + w;
+}
+
+// A Haar feature as OpenCV's training makes them (a rectangle at -1 and one or two at +2/+3 inside it,
+// weights with EDGE_HAAR_WEIGHT_SHIFT fractional bits) or, sometimes, arbitrary rectangles and weights.
+static void random_feature(int32_t stride, int ww, int wh, int32_t offsets[3][4], int32_t weights[3]) {
+    memset(offsets, 0, sizeof(int32_t) * 12);
+    memset(weights, 0, sizeof(int32_t) * 3);
+    const int one = 1 << EDGE_HAAR_WEIGHT_SHIFT;
+    int w = uniform(1, ww), h = uniform(1, wh), x = uniform(0, ww - w), y = uniform(0, wh - h);
+    corners(stride, x, y, w, h, offsets[0]);
+    weights[0] = -one;
+    const int parts = chance(70) ? 2 : 3;
+    if (w >= parts && chance(50)) {
+        int part = w / parts;
+        corners(stride, x + part, y, part, h, offsets[1]);
+    } else if (h >= parts) {
+        int part = h / parts;
+        corners(stride, x, y + part, w, part, offsets[1]);
+    } else {
+        corners(stride, x, y, w, h, offsets[1]);
+    }
+    weights[1] = parts * one;
+    if (ties) weights[0] = -uniform(1, 3), weights[1] = parts * -weights[0];
+    if (chance(20)) {  // a third rectangle, arbitrary weights (large ones may fail the lane bounds)
+        int w2 = uniform(1, ww), h2 = uniform(1, wh);
+        corners(stride, uniform(0, ww - w2), uniform(0, wh - h2), w2, h2, offsets[2]);
+        weights[2] = ties ? uniform(-3, 3) : uniform(-3 * one, 3 * one) | 1;
+        if (stress && chance(30)) weights[0] = uniform(-40 * one, 40 * one) | 1;
+    }
+}
+
+static int64_t random_leaf(void) { return (int64_t)uniform(-(1 << 30), 1 << 30) * (chance(50) ? 2 : 1); }
+
+// Node threshold T = rint(t * 2^threshold_shift) for a t of the size OpenCV's cascades have.
+static int64_t random_threshold(int32_t threshold_shift) {
+    if (chance(5)) return 0;
+    if (ties) return uniform(-3, 3) << uniform(0, threshold_shift - 16);
+    const int64_t limit = ((int64_t)1 << threshold_shift) / 8;  // |t| < 1/8
+    int64_t t = ((int64_t)next_u32() << 31 ^ next_u32()) % (limit + 1);
+    t = chance(30) ? t : t / 16;
+    if (stress && chance(3)) t = (int64_t)UINT32_MAX;  // the largest |T| the contract allows
+    return chance(50) ? -t : t;
+}
+
+static void make_cascade(random_cascade *r, int stumps, int32_t stride, int ww, int wh) {
+    memset(r, 0, sizeof *r);
+    stress = chance(15);
+    ties = !stress && chance(25);
+    edge_haar_cascade *c = &r->cascade;
+    c->stage_count = uniform(1, 8);
+    c->threshold_shift = uniform(20, 36);
+    int trees = 0, nodes = 0, leaves = 0, features = 0;
+    for (int s = 0; s < c->stage_count; s++) {
+        edge_haar_stage *stage = &r->stages[s];
+        stage->first_tree = trees;
+        stage->tree_count = (s == 0 && chance(20)) || ties ? uniform(1, 3) : uniform(1, stumps ? 40 : 12);
+        int64_t middle = 0;
+        for (int t = 0; t < stage->tree_count; t++, trees++) {
+            if (stumps) {
+                edge_haar_stump *stump = &r->stumps[trees];
+                random_feature(stride, ww, wh, stump->offsets, stump->weights);
+                stump->threshold = random_threshold(c->threshold_shift);
+                stump->left = random_leaf(), stump->right = random_leaf();
+                middle += (stump->left + stump->right) / 2;
+            } else {
+                const int count = uniform(1, 3);
+                r->trees[trees].first_node = nodes, r->trees[trees].first_leaf = leaves;
+                // A chain as OpenCV's trees are: node n has node n + 1 on one side and leaf n on the
+                // other; the last node has leaves count - 1 and count.
+                for (int n = 0; n < count; n++) {
+                    edge_haar_node *node = &r->nodes[nodes + n];
+                    random_feature(stride, ww, wh, r->features[features].offsets, r->features[features].weights);
+                    node->feature = features++;
+                    node->threshold = random_threshold(c->threshold_shift);
+                    const int left_goes_on = chance(50);
+                    if (n + 1 == count) node->left = -n, node->right = -(n + 1);
+                    else if (left_goes_on) node->left = n + 1, node->right = -n;
+                    else node->left = -n, node->right = n + 1;
+                }
+                for (int l = 0; l <= count; l++) r->leaves[leaves + l] = random_leaf();
+                middle += r->leaves[leaves];
+                nodes += count, leaves += count + 1;
+            }
+        }
+        // Around the typical total: some stages pass most windows, some reject most.
+        // (With ties, a one-stump stage passes exactly when its stump picks the larger leaf.)
+        stage->threshold = middle + (ties ? 0 : (int64_t)uniform(-(1 << 30), 1 << 30) * uniform(0, 2 * stage->tree_count) / 2);
+    }
+    c->stages = r->stages;
+    if (stumps) {
+        c->stumps = r->stumps;
+    } else {
+        c->trees = r->trees, c->nodes = r->nodes, c->features = r->features, c->leaves = r->leaves;
+    }
+    corners(stride, 1, 1, ww - 2, wh - 2, c->norm_offsets);
+    c->norm_area = (int64_t)(ww - 2) * (wh - 2);
+    c->min_variance_term = 100 * c->norm_area * c->norm_area;
+    c->lane_stumps = stumps && edge_haar_lane_stumps_make(c, stride, r->lane_stumps) ? r->lane_stumps : NULL;
+}
+
+static void make_image(uint8_t *image, int w, int h) {
+    const int mode = uniform(0, 5);
+    const int base = uniform(0, 255), gx = uniform(-8, 8), gy = uniform(-8, 8), noise = uniform(0, 120);
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++) {
+            int v;
+            switch (mode) {
+                case 0: v = uniform(0, 255); break;                                   // noise
+                case 1: v = chance(50) ? 0 : 255; break;                              // extremes
+                case 2: v = base + gx * x + gy * y + uniform(-noise, noise) / 4; break;  // gradient
+                case 3: v = ((x / 7 + y / 5) & 1) ? base : 255 - base; break;          // blocks
+                default: v = (x < w / 3 || y > 2 * h / 3) ? base : uniform(0, 255); break;  // flat patches
+            }
+            image[y * w + x] = (uint8_t)(v < 0 ? 0 : v > 255 ? 255 : v);
+        }
+}
+
+int main(int argc, char **argv) {
+    const int cases = argc > 1 ? atoi(argv[1]) : 200;
+    rng_state = argc > 2 ? strtoull(argv[2], NULL, 10) : 0x9E3779B97F4A7C15ull;
+    const edge_haar_kernels *tables[4];
+    const size_t table_count = edge_haar_kernels_supported(tables, 4);
+    static const char *known[] = {"reference", "avx2", "neon"};
+    for (size_t k = 0; k < sizeof known / sizeof *known; k++) {
+        int present = 0;
+        for (size_t t = 0; t < table_count; t++) present |= strcmp(tables[t]->name, known[k]) == 0;
+        if (!present) printf("%-10s skipped: not supported by this CPU or not built\n", known[k]);
+    }
+    static random_cascade cascade;
+    static uint8_t image[MAX_SIDE * MAX_SIDE];
+    static int32_t sum[(MAX_SIDE + 4) * (MAX_SIDE + 1)];
+    static uint32_t sqsum[(MAX_SIDE + 4) * (MAX_SIDE + 1)];
+    static int32_t expected[2 * MAX_SIDE * MAX_SIDE], found[2 * MAX_SIDE * MAX_SIDE];
+    int ok = 1;
+    for (size_t t = 0; t < table_count; t++) {
+        if (strcmp(tables[t]->name, "reference") == 0) continue;
+        int failures = 0, lane_cases = 0, hits = 0;
+        for (int layout = 0; layout < 2; layout++) {
+            const int stumps = layout == 0;
+            for (int n = 0; n < cases; n++) {
+                const int ww = chance(50) ? 24 : uniform(5, 31), wh = chance(50) ? ww : uniform(5, 31);
+                const int w = uniform(ww, MAX_SIDE), h = uniform(wh, chance(70) ? wh + 30 : MAX_SIDE);
+                const int32_t stride = w + 1 + uniform(0, 3);
+                make_cascade(&cascade, stumps, stride, ww, wh);
+                lane_cases += cascade.cascade.lane_stumps != NULL;
+                make_image(image, w, h);
+                edge_haar_integral(image, w, h, w, sum, sqsum, stride);
+                const int columns = w + 1 - ww, rows = h + 1 - wh;
+                for (int step = 1; step <= 3; step++) {
+                    const size_t capacity = chance(10) ? (size_t)uniform(0, 3) : (size_t)(MAX_SIDE * MAX_SIDE);
+                    const size_t want = edge_haar_scan_ref(&cascade.cascade, sum, sqsum, stride, columns, rows, step,
+                                                           expected, capacity);
+                    const size_t got = tables[t]->scan(&cascade.cascade, sum, sqsum, stride, columns, rows, step, found,
+                                                       capacity);
+                    const size_t written = want < capacity ? want : capacity;
+                    hits += (int)want;
+                    if (got != want || memcmp(expected, found, sizeof(int32_t) * 2 * written) != 0) {
+                        if (failures++ < 5)
+                            printf("%s: %s case %d step %d window %dx%d image %dx%d: %zu hits, reference %zu\n",
+                                   tables[t]->name, stumps ? "stump" : "tree", n, step, ww, wh, w, h, got, want);
+                    }
+                }
+            }
+        }
+        printf("%-10s %d stump + %d tree cascades x steps 1-3 (%d on lanes, %d hits) %s\n", tables[t]->name, cases,
+               cases, lane_cases, hits, failures ? "MISMATCH" : "identical");
+        if (lane_cases < cases / 2) {
+            printf("%s: too few cascades on lanes (%d of %d stump cascades)\n", tables[t]->name, lane_cases, cases);
+            failures++;
+        }
+        ok &= failures == 0;
+    }
+    printf("haar_check: %s\n", ok ? "every table returns the reference's hits" : "MISMATCHES FOUND");
+    return ok ? 0 : 1;
+}
