@@ -12,13 +12,17 @@ size_t edge_haar_lane_scan(const edge_haar_lane_ops *ops, const edge_haar_cascad
     const int32_t per_row = (columns + step - 1) / step, lanes = ops->lanes;
     // Blocks [0, dense) are evaluated on lanes: step 1 or 2 and every origin they read is a window.
     const int32_t dense = step <= 2 ? columns / (lanes * step) * lanes : 0;
+    const size_t room = (size_t)per_row * (size_t)((rows + step - 1) / step) + (size_t)lanes;
     uint32_t *norms = malloc(sizeof(uint32_t) * (size_t)per_row);
-    uint8_t *live = malloc((size_t)per_row), *passes = malloc((size_t)per_row);
-    if (!norms || !live || !passes) {
-        free(norms), free(live), free(passes);
+    uint8_t *live = malloc((size_t)per_row), *passes = malloc(room);
+    int32_t *listed = malloc(sizeof(int32_t) * room);
+    uint32_t *listed_norms = malloc(sizeof(uint32_t) * room);
+    if (!norms || !live || !passes || !listed || !listed_norms) {
+        free(norms), free(live), free(passes), free(listed), free(listed_norms);
         return edge_haar_scan_ref(cascade, sum, sqsum, stride, columns, rows, step, hits, capacity);
     }
     const int32_t shift = edge_haar_decision_shift(cascade);
+    const int32_t row_stages = ops->row_stages < cascade->stage_count ? ops->row_stages : cascade->stage_count;
     size_t count = 0;
     for (int32_t y = 0; y < rows; y += step) {
         const int32_t *row = sum + (size_t)y * (size_t)stride;
@@ -27,7 +31,7 @@ size_t edge_haar_lane_scan(const edge_haar_lane_ops *ops, const edge_haar_cascad
             norms[i] = edge_haar_window_norm(cascade, row + (size_t)i * (size_t)step, row_sq + (size_t)i * (size_t)step);
         for (int32_t i = 0; i < per_row; i++) live[i] = norms[i] != 0;
         int32_t remaining = 0;
-        for (int32_t s = 0; s < cascade->stage_count; s++) {
+        for (int32_t s = 0; s < row_stages; s++) {
             const edge_haar_stage *stage = &cascade->stages[s];
             const edge_haar_stump *stumps = cascade->stumps + stage->first_tree;
             for (int32_t i = 0; i < per_row; i += lanes) {
@@ -54,11 +58,18 @@ size_t edge_haar_lane_scan(const edge_haar_lane_ops *ops, const edge_haar_cascad
             if (remaining == 0) break;
         }
         for (int32_t i = 0; i < per_row && remaining > 0; i++)
-            if (live[i]) {
-                if (count < capacity) hits[2 * count] = i * step, hits[2 * count + 1] = y;
-                count++;
-            }
+            if (live[i]) listed[count] = y * stride + i * step, listed_norms[count] = norms[i], count++;
     }
-    free(norms), free(live), free(passes);
+    for (int32_t s = row_stages; s < cascade->stage_count && count > 0; s++) {
+        const size_t padded = (count + (size_t)lanes - 1) / (size_t)lanes * (size_t)lanes;
+        for (size_t i = count; i < padded; i++) listed[i] = listed[count - 1], listed_norms[i] = listed_norms[count - 1];
+        ops->list_stage(cascade, s, sum, listed, listed_norms, (int32_t)padded, passes);
+        size_t kept = 0;
+        for (size_t i = 0; i < count; i++)
+            if (passes[i]) listed[kept] = listed[i], listed_norms[kept] = listed_norms[i], kept++;
+        count = kept;
+    }
+    for (size_t i = 0; i < count && i < capacity; i++) hits[2 * i] = listed[i] % stride, hits[2 * i + 1] = listed[i] / stride;
+    free(norms), free(live), free(passes), free(listed), free(listed_norms);
     return count;
 }

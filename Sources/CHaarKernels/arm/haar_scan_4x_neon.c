@@ -1,6 +1,7 @@
 // The Haar scan on NEON (armv8.0): 4 windows per lane group (int32 feature values, int64 stage sums),
 // the contract's lane stumps (haar_kernels.h). A block of 4 consecutive windows loads the integral
-// images directly (step 1) or de-interleaves 8 origins with LD2 (step 2): no lane-by-lane loads.
+// images directly (step 1) or de-interleaves 8 origins with LD2 (step 2); the listed survivors of later
+// stages are loaded lane by lane (NEON has no gather).
 #if defined(__aarch64__)
 #include <arm_neon.h>
 
@@ -39,7 +40,8 @@ static inline int32x4_t corners4(const int32_t *at, int32_t step) {
     return step == 1 ? vld1q_s32(at) : vld2q_s32(at).val[0];
 }
 
-static inline int32x4_t rectangles4(const int32_t *origin, int32_t step, const edge_haar_lane_stump *stump) {
+// v' of origins 0..3 (step 1) or of the even ones of 0..7 (step 2), by rectangles.
+static inline int32x4_t feature4(const int32_t *origin, int32_t step, const edge_haar_lane_stump *stump) {
     int32x4_t value = vdupq_n_s32(0);
     for (int r = 0; r < 3; r++) {
         if (stump->weights[r] == 0) continue;
@@ -51,6 +53,38 @@ static inline int32x4_t rectangles4(const int32_t *origin, int32_t step, const e
     return value;
 }
 
+static inline int32x4_t gathered4(const int32_t *sum, const int32_t *origins) {
+    int32x4_t v = vdupq_n_s32(0);
+    v = vld1q_lane_s32(sum + origins[0], v, 0);
+    v = vld1q_lane_s32(sum + origins[1], v, 1);
+    v = vld1q_lane_s32(sum + origins[2], v, 2);
+    return vld1q_lane_s32(sum + origins[3], v, 3);
+}
+
+// v' of the 4 windows at sum + origins[0..3].
+static inline int32x4_t gathered_feature4(const int32_t *sum, const int32_t *origins, const edge_haar_lane_stump *stump) {
+    int32x4_t value = vdupq_n_s32(0);
+    for (int32_t k = 0; k < stump->corner_count; k++)
+        value = vmlaq_n_s32(value, gathered4(sum + stump->corners[k], origins), stump->coefficients[k]);
+    return value;
+}
+
+static void list_stage_neon(const edge_haar_cascade *cascade, int32_t index, const int32_t *sum, const int32_t *origins,
+                            const uint32_t *norms, int32_t count, uint8_t *passes) {
+    const edge_haar_stage *stage = &cascade->stages[index];
+    const edge_haar_lane_stump *stumps = cascade->lane_stumps + stage->first_tree;
+    const int64x2_t shift = vdupq_n_s64(-edge_haar_decision_shift(cascade));
+    const int64x2_t threshold = vdupq_n_s64(stage->threshold - edge_haar_lane_stage_base(cascade, stage));
+    for (int32_t i = 0; i < count; i += 4) {
+        const uint32x4_t n = vld1q_u32(norms + i);
+        int64x2_t low = vdupq_n_s64(0), high = vdupq_n_s64(0);
+        for (int32_t j = 0; j < stage->tree_count; j++)
+            accumulate(&stumps[j], gathered_feature4(sum, origins + i, &stumps[j]), lane_thresholds(&stumps[j], n, shift),
+                       &low, &high);
+        decide(threshold, low, high, passes + i);
+    }
+}
+
 static void block_stage_neon(const edge_haar_cascade *cascade, int32_t index, const int32_t *origin, int32_t step,
                              const uint32_t *norms, uint8_t *passes) {
     const edge_haar_stage *stage = &cascade->stages[index];
@@ -59,11 +93,13 @@ static void block_stage_neon(const edge_haar_cascade *cascade, int32_t index, co
     const uint32x4_t n = vld1q_u32(norms);
     int64x2_t low = vdupq_n_s64(0), high = vdupq_n_s64(0);
     for (int32_t j = 0; j < stage->tree_count; j++)
-        accumulate(&stumps[j], rectangles4(origin, step, &stumps[j]), lane_thresholds(&stumps[j], n, shift), &low, &high);
+        accumulate(&stumps[j], feature4(origin, step, &stumps[j]), lane_thresholds(&stumps[j], n, shift), &low, &high);
     decide(vdupq_n_s64(stage->threshold - edge_haar_lane_stage_base(cascade, stage)), low, high, passes);
 }
 
-static const edge_haar_lane_ops neon_ops = {.lanes = 4, .block_stage = block_stage_neon};
+// Row blocks stay cheaper than lane-by-lane loads while live windows are dense: the first three stages.
+static const edge_haar_lane_ops neon_ops = {.lanes = 4, .block_stage = block_stage_neon, .list_stage = list_stage_neon,
+                                            .row_stages = 3};
 
 size_t edge_haar_scan_4x_neon(const edge_haar_cascade *cascade, const int32_t *sum, const uint32_t *sqsum,
                               int32_t stride, int32_t columns, int32_t rows, int32_t step, int32_t *hits,

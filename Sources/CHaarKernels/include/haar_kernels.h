@@ -26,10 +26,10 @@
 // - the decision v < (T * N) >> s (s = threshold_shift + NORM_SHIFT - WEIGHT_SHIFT, floor shift) becomes
 //   v' < q with q = (|T| * N + r) >> s computed on unsigned 64-bit products of 32-bit factors: for T >= 0,
 //   v' = v, r = 0; for T < 0, floor(-P / 2^s) = -ceil(P / 2^s), so v < -ceil(P / 2^s) iff
-//   NOT(-v < ceil(P / 2^s) + 1), i.e. v' = -v (negated weights), r = 2^(s+1) - 1 and the leaves swapped;
+//   NOT(-v < ceil(P / 2^s) + 1), i.e. v' = -v (negated coefficients), r = 2^(s+1) - 1 and the leaves swapped;
 // - q <= 2^31 - 2 for the largest N of any window: nf <= A^2 * 255^2 / 4 (the largest variance of 8-bit
 //   pixels) and N <= 1.02 * sqrt(nf * 2^(2*NORM_SHIFT)) (the sqrt guess is within 2^-6 from above), so
-//   N < A * 131 * 2^NORM_SHIFT < 2^32 is used as the bound; q then is an exact non-negative int32.
+//   N < A * 131 * 2^NORM_SHIFT (required < 2^30) is used as the bound; q then is an exact non-negative int32.
 // Otherwise (tree cascades, or a stump outside the bounds) `lane_stumps` is NULL and every variant runs
 // the reference. Stage sums stay int64 (64-bit lanes), the window norm N is computed by the reference's
 // scalar code (edge_haar_window_norm) once per window.
@@ -83,13 +83,19 @@ typedef struct {
     int64_t right;
 } edge_haar_stump;
 
-// A stump rewritten for 32-bit lanes (see the contract): left when v' < (|T| * N + rounding) >> s.
+// A stump rewritten for 32-bit lanes (see the contract): left when v' < (|T| * N + rounding) >> s, where
+// v' = sum_k coefficients[k] * I[corners[k]] over the feature's distinct integral corners (a corner shared
+// by two rectangles is loaded once), computed modulo 2^32: exact, since the true |v'| < 2^31. The same
+// v' = sum_i weights[i] * S_i by rectangles (fewer multiplies, more loads) for contiguous windows.
 typedef struct {
     int32_t offsets[3][4];
-    int32_t weights[3];  // negated when T < 0
-    uint32_t threshold;  // |T|
-    uint64_t rounding;   // 0 when T >= 0, else 2^(s+1) - 1
-    int64_t left;        // swapped with right when T < 0
+    int32_t weights[3];        // negated when T < 0; 0 for an absent rectangle
+    int32_t corners[12];
+    int32_t coefficients[12];  // summed rectangle weights (+w, -w, -w, +w per rectangle), negated when T < 0
+    int32_t corner_count;
+    uint32_t threshold;        // |T|
+    uint64_t rounding;         // 0 when T >= 0, else 2^(s+1) - 1
+    int64_t left;              // swapped with right when T < 0
     int64_t right;
 } edge_haar_lane_stump;
 

@@ -1,8 +1,9 @@
 // The SIMD scan's shape, shared by the variants. Per row of windows: each window's norm (scalar, the
 // reference's code); stage 0 on lane blocks of consecutive windows (contiguous loads, no gathers);
 // a sequential pass applying OpenCV's rule (a window rejected by stage 0 skips the next one, a variance
-// rejection does not); then stage by stage, a block with at least two live windows is evaluated on lanes
-// and a lone live window with the scalar code, until no window of the row is live.
+// rejection does not); then the first `row_stages` stages go on by blocks (a block with at least two
+// live windows on lanes, a lone live window with the scalar code). The survivors of every row then
+// form one list for the level, compacted stage by stage, each stage evaluated on full lane groups.
 #ifndef EDGE_HAAR_LANE_SCAN_H
 #define EDGE_HAAR_LANE_SCAN_H
 
@@ -14,6 +15,10 @@ typedef struct {
     // the odd origins in between for step 2); passes[k] = 1 when the stage accepts window k.
     void (*block_stage)(const edge_haar_cascade *cascade, int32_t stage, const int32_t *origin, int32_t step,
                         const uint32_t *norms, uint8_t *passes);
+    // Stage `stage` on the windows at sum + origins[i], i < count (a multiple of `lanes`).
+    void (*list_stage)(const edge_haar_cascade *cascade, int32_t stage, const int32_t *sum, const int32_t *origins,
+                       const uint32_t *norms, int32_t count, uint8_t *passes);
+    int32_t row_stages;  // stages evaluated by row blocks before the survivors are listed (>= 1)
 } edge_haar_lane_ops;
 
 // The scan with a variant's lane operations; the reference when the cascade has no lane stumps.

@@ -36,7 +36,8 @@ EDGE_AVX2 static inline void decide(__m256i threshold, __m256i low, __m256i high
     for (int k = 0; k < 8; k++) passes[k] = (uint8_t)!((fails >> k) & 1);
 }
 
-EDGE_AVX2 static inline __m256i rectangles8(const int32_t *origin, const edge_haar_lane_stump *stump) {
+// v' of 8 consecutive origins, by rectangles (one multiply per rectangle).
+EDGE_AVX2 static inline __m256i feature8(const int32_t *origin, const edge_haar_lane_stump *stump) {
     __m256i value = _mm256_setzero_si256();
     for (int r = 0; r < 3; r++) {
         if (stump->weights[r] == 0) continue;
@@ -49,6 +50,32 @@ EDGE_AVX2 static inline __m256i rectangles8(const int32_t *origin, const edge_ha
     return value;
 }
 
+// v' of the 8 windows at sum + origins.
+EDGE_AVX2 static inline __m256i gathered_feature8(const int32_t *sum, __m256i origins, const edge_haar_lane_stump *stump) {
+    __m256i value = _mm256_setzero_si256();
+    for (int32_t k = 0; k < stump->corner_count; k++)
+        value = _mm256_add_epi32(value, _mm256_mullo_epi32(_mm256_i32gather_epi32(sum + stump->corners[k], origins, 4),
+                                                           _mm256_set1_epi32(stump->coefficients[k])));
+    return value;
+}
+
+EDGE_AVX2 static void list_stage_avx2(const edge_haar_cascade *cascade, int32_t index, const int32_t *sum,
+                                      const int32_t *origins, const uint32_t *norms, int32_t count, uint8_t *passes) {
+    const edge_haar_stage *stage = &cascade->stages[index];
+    const edge_haar_lane_stump *stumps = cascade->lane_stumps + stage->first_tree;
+    const __m128i shift = _mm_cvtsi32_si128(edge_haar_decision_shift(cascade));
+    const __m256i threshold = _mm256_set1_epi64x(stage->threshold - edge_haar_lane_stage_base(cascade, stage));
+    for (int32_t i = 0; i < count; i += 8) {
+        const __m256i at = _mm256_loadu_si256((const __m256i *)(origins + i));
+        const __m256i n = _mm256_loadu_si256((const __m256i *)(norms + i)), n_odd = _mm256_srli_epi64(n, 32);
+        __m256i low = _mm256_setzero_si256(), high = _mm256_setzero_si256();
+        for (int32_t j = 0; j < stage->tree_count; j++)
+            accumulate(&stumps[j], gathered_feature8(sum, at, &stumps[j]), lane_thresholds(&stumps[j], n, n_odd, shift),
+                       &low, &high);
+        decide(threshold, low, high, passes + i);
+    }
+}
+
 EDGE_AVX2 static void block_stage_avx2(const edge_haar_cascade *cascade, int32_t index, const int32_t *origin,
                                        int32_t step, const uint32_t *norms, uint8_t *passes) {
     const edge_haar_stage *stage = &cascade->stages[index];
@@ -58,9 +85,9 @@ EDGE_AVX2 static void block_stage_avx2(const edge_haar_cascade *cascade, int32_t
     __m256i low = _mm256_setzero_si256(), high = _mm256_setzero_si256();
     for (int32_t j = 0; j < stage->tree_count; j++) {
         const edge_haar_lane_stump *stump = &stumps[j];
-        __m256i values = rectangles8(origin, stump);
+        __m256i values = feature8(origin, stump);
         if (step == 2) {  // even origins of 16: [a0 a2 b0 b2 | a4 a6 b4 b6] -> [a0 a2 a4 a6 b0 b2 b4 b6]
-            const __m256i next = rectangles8(origin + 8, stump);
+            const __m256i next = feature8(origin + 8, stump);
             values = _mm256_permute4x64_epi64(
                 _mm256_castps_si256(_mm256_shuffle_ps(_mm256_castsi256_ps(values), _mm256_castsi256_ps(next), 0x88)), 0xD8);
         }
@@ -69,7 +96,9 @@ EDGE_AVX2 static void block_stage_avx2(const edge_haar_cascade *cascade, int32_t
     decide(_mm256_set1_epi64x(stage->threshold - edge_haar_lane_stage_base(cascade, stage)), low, high, passes);
 }
 
-static const edge_haar_lane_ops avx2_ops = {.lanes = 8, .block_stage = block_stage_avx2};
+// Row blocks stay cheaper than gathers while live windows are dense, i.e. for the first three stages.
+static const edge_haar_lane_ops avx2_ops = {.lanes = 8, .block_stage = block_stage_avx2, .list_stage = list_stage_avx2,
+                                            .row_stages = 3};
 
 size_t edge_haar_scan_8x_avx2(const edge_haar_cascade *cascade, const int32_t *sum, const uint32_t *sqsum,
                               int32_t stride, int32_t columns, int32_t rows, int32_t step, int32_t *hits,
