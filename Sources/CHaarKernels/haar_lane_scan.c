@@ -63,7 +63,7 @@ size_t edge_haar_lane_scan(const edge_haar_lane_ops *ops, const edge_haar_cascad
     for (int32_t s = row_stages; s < cascade->stage_count && count > 0; s++) {
         const size_t padded = (count + (size_t)lanes - 1) / (size_t)lanes * (size_t)lanes;
         for (size_t i = count; i < padded; i++) listed[i] = listed[count - 1], listed_norms[i] = listed_norms[count - 1];
-        ops->list_stage(cascade, s, sum, listed, listed_norms, (int32_t)padded, passes);
+        ops->list_stage(cascade, s, sum, listed, listed_norms, (int32_t)padded, (rows - 1) * stride + columns - 1, passes);
         size_t kept = 0;
         for (size_t i = 0; i < count; i++)
             if (passes[i]) listed[kept] = listed[i], listed_norms[kept] = listed_norms[i], kept++;

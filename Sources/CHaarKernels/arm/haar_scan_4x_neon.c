@@ -70,7 +70,8 @@ static inline int32x4_t gathered_feature4(const int32_t *sum, const int32_t *ori
 }
 
 static void list_stage_neon(const edge_haar_cascade *cascade, int32_t index, const int32_t *sum, const int32_t *origins,
-                            const uint32_t *norms, int32_t count, uint8_t *passes) {
+                            const uint32_t *norms, int32_t count, int32_t last_origin, uint8_t *passes) {
+    (void)last_origin;
     const edge_haar_stage *stage = &cascade->stages[index];
     const edge_haar_lane_stump *stumps = cascade->lane_stumps + stage->first_tree;
     const int64x2_t shift = vdupq_n_s64(-edge_haar_decision_shift(cascade));

@@ -15,9 +15,11 @@ typedef struct {
     // the odd origins in between for step 2); passes[k] = 1 when the stage accepts window k.
     void (*block_stage)(const edge_haar_cascade *cascade, int32_t stage, const int32_t *origin, int32_t step,
                         const uint32_t *norms, uint8_t *passes);
-    // Stage `stage` on the windows at sum + origins[i], i < count (a multiple of `lanes`).
+    // Stage `stage` on the windows at sum + origins[i], i < count (a multiple of `lanes`), origins ascending.
+    // Every origin <= last_origin (the level's last window) may be read as a window's (all its corners
+    // are inside the integral images), which lets a variant load a run of nearby origins contiguously.
     void (*list_stage)(const edge_haar_cascade *cascade, int32_t stage, const int32_t *sum, const int32_t *origins,
-                       const uint32_t *norms, int32_t count, uint8_t *passes);
+                       const uint32_t *norms, int32_t count, int32_t last_origin, uint8_t *passes);
     int32_t row_stages;  // stages evaluated by row blocks before the survivors are listed (>= 1)
 } edge_haar_lane_ops;
 

@@ -50,7 +50,7 @@ EDGE_AVX2 static inline __m256i feature8(const int32_t *origin, const edge_haar_
     return value;
 }
 
-// v' of the 8 windows at sum + origins.
+// v' of the 8 windows at sum + origins (gathers).
 EDGE_AVX2 static inline __m256i gathered_feature8(const int32_t *sum, __m256i origins, const edge_haar_lane_stump *stump) {
     __m256i value = _mm256_setzero_si256();
     for (int32_t k = 0; k < stump->corner_count; k++)
@@ -59,8 +59,24 @@ EDGE_AVX2 static inline __m256i gathered_feature8(const int32_t *sum, __m256i or
     return value;
 }
 
+// v' of the 8 windows at first + runs (0 <= runs < 16: nearby windows of one row, as survivors around a
+// face are): two contiguous loads per corner and a permutation instead of a gather.
+EDGE_AVX2 static inline __m256i run_feature8(const int32_t *first, __m256i runs, __m256i upper,
+                                             const edge_haar_lane_stump *stump) {
+    __m256i value = _mm256_setzero_si256();
+    for (int32_t k = 0; k < stump->corner_count; k++) {
+        const int32_t *at = first + stump->corners[k];
+        const __m256i low = _mm256_permutevar8x32_epi32(_mm256_loadu_si256((const __m256i *)at), runs);
+        const __m256i high = _mm256_permutevar8x32_epi32(_mm256_loadu_si256((const __m256i *)(at + 8)), runs);
+        value = _mm256_add_epi32(value, _mm256_mullo_epi32(_mm256_blendv_epi8(low, high, upper),
+                                                           _mm256_set1_epi32(stump->coefficients[k])));
+    }
+    return value;
+}
+
 EDGE_AVX2 static void list_stage_avx2(const edge_haar_cascade *cascade, int32_t index, const int32_t *sum,
-                                      const int32_t *origins, const uint32_t *norms, int32_t count, uint8_t *passes) {
+                                      const int32_t *origins, const uint32_t *norms, int32_t count, int32_t last_origin,
+                                      uint8_t *passes) {
     const edge_haar_stage *stage = &cascade->stages[index];
     const edge_haar_lane_stump *stumps = cascade->lane_stumps + stage->first_tree;
     const __m128i shift = _mm_cvtsi32_si128(edge_haar_decision_shift(cascade));
@@ -69,9 +85,18 @@ EDGE_AVX2 static void list_stage_avx2(const edge_haar_cascade *cascade, int32_t 
         const __m256i at = _mm256_loadu_si256((const __m256i *)(origins + i));
         const __m256i n = _mm256_loadu_si256((const __m256i *)(norms + i)), n_odd = _mm256_srli_epi64(n, 32);
         __m256i low = _mm256_setzero_si256(), high = _mm256_setzero_si256();
-        for (int32_t j = 0; j < stage->tree_count; j++)
-            accumulate(&stumps[j], gathered_feature8(sum, at, &stumps[j]), lane_thresholds(&stumps[j], n, n_odd, shift),
-                       &low, &high);
+        const int32_t first = origins[i];
+        if (origins[i + 7] - first < 16 && first + 15 <= last_origin) {
+            const __m256i runs = _mm256_sub_epi32(at, _mm256_set1_epi32(first));
+            const __m256i upper = _mm256_cmpgt_epi32(runs, _mm256_set1_epi32(7));
+            for (int32_t j = 0; j < stage->tree_count; j++)
+                accumulate(&stumps[j], run_feature8(sum + first, runs, upper, &stumps[j]),
+                           lane_thresholds(&stumps[j], n, n_odd, shift), &low, &high);
+        } else {
+            for (int32_t j = 0; j < stage->tree_count; j++)
+                accumulate(&stumps[j], gathered_feature8(sum, at, &stumps[j]), lane_thresholds(&stumps[j], n, n_odd, shift),
+                           &low, &high);
+        }
         decide(threshold, low, high, passes + i);
     }
 }
