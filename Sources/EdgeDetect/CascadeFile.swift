@@ -76,7 +76,7 @@ public enum CascadeFile {
         var reader = ByteReader(bytes: bytes, index: 8)
         let fileVersion = try reader.u32(or: fail("truncated header"))
         guard fileVersion == version else {
-            throw fail(fileVersion == typedVersion ? "it holds a typed (version 2) cascade such as LBP; load it with DetectorCascade"
+            throw fail(fileVersion == typedVersion ? "format version 2 holds a typed cascade (LBP); load it with DetectorCascade"
                                                    : "format version \(fileVersion), this build reads versions \(version) and \(typedVersion)")
         }
         let length = try reader.u32(or: fail("truncated header"))
