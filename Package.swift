@@ -105,7 +105,7 @@ let package = Package(
             .product(name: "SwiftProtobuf", package: "swift-protobuf"),
         ], resources: [.copy("Fixtures")]),
         .testTarget(name: "EdgeImageTests", dependencies: ["EdgeTestSupport", "EdgeImage"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "EdgeDetectTests", dependencies: ["EdgeTestSupport", "EdgeDetect", "EdgeImage"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "EdgeDetectTests", dependencies: ["EdgeTestSupport", "EdgeDetect", "EdgeImage", "CHaarKernels"], resources: [.copy("Fixtures")]),
         .testTarget(name: "EdgeDevicesTests", dependencies: ["EdgeTestSupport",
             "EdgeSystem", "EdgeDevices", "EdgeBoardConfig", "EdgeOverlay", "CV4L2", "CLinuxGPIO",
         ]),

@@ -210,8 +210,15 @@ public struct SerialConfig: Sendable, Equatable {
 }
 
 public struct DetectorConfig: Sendable, Equatable {
-    /// OpenCV Haar cascade XML.
+    /// The cascade file: `.edgecascade` (Haar or LBP) or OpenCV XML; the config may also give a name of
+    /// `namedCascades`, stored here as its path.
     public var cascade: String
+    /// The shipped cascades by name (paths relative to the project root).
+    public static let namedCascades = [
+        "haar": "models/face_frontal.edgecascade",
+        "lbp": "models/face_frontal_lbp.edgecascade",
+        "lbp-improved": "models/face_frontal_lbp_improved.edgecascade",
+    ]
     /// Smallest face searched, in pixels of the camera frame.
     public var minimumFaceSize: Int
     /// Window growth per scale step (e.g. 1.2).

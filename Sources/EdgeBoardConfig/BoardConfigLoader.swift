@@ -168,12 +168,24 @@ extension BoardConfig {
     private static func readDetector(_ root: ConfigObjectReader) throws -> DetectorConfig {
         let reader = try required(root, "detector")
         let config = DetectorConfig(
-            cascade: try reader.string("cascade"),
+            cascade: try cascadePath(reader),
             minimumFaceSize: try reader.integer("minimumFaceSize", range: 20...2048, default: 48),
             scaleFactor: try reader.number("scaleFactor", range: 1.01...2, default: 1.2),
             minimumNeighbors: try reader.integer("minimumNeighbors", range: 0...32, default: 4))
         try reader.finish()
         return config
+    }
+
+    /// `detector.cascade`: a shipped cascade's name (DetectorConfig.namedCascades) or a cascade file path
+    /// (`.edgecascade`, Haar or LBP, or OpenCV `.xml`).
+    private static func cascadePath(_ reader: ConfigObjectReader) throws -> String {
+        let value = try reader.string("cascade")
+        if let path = DetectorConfig.namedCascades[value.lowercased()] { return path }
+        let lowered = value.lowercased()
+        guard lowered.hasSuffix(".edgecascade") || lowered.hasSuffix(".xml") else {
+            throw reader.error("cascade", "'\(value)' is neither a cascade name (\(DetectorConfig.namedCascades.keys.sorted().joined(separator: ", "))) nor a .edgecascade or .xml file")
+        }
+        return value
     }
 
     private static func readModel(_ root: ConfigObjectReader) throws -> ModelConfig {

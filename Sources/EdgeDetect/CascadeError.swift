@@ -17,7 +17,7 @@ public enum CascadeError: Error, CustomStringConvertible, Equatable {
         case .malformedXML(let path, let line, let message):
             return "\(path):\(line): malformed XML: \(message)"
         case .invalidCascade(let path, let line, let message):
-            return "\(path):\(line): not a usable OpenCV Haar cascade: \(message)"
+            return "\(path):\(line): not a usable OpenCV cascade: \(message)"
         case .invalidBinary(let path, let message):
             return "\(path): not a usable .edgecascade file: \(message) (regenerate it with `edge-quantize cascade`)"
         }

@@ -1,6 +1,8 @@
 import Foundation
 
 /// The `.edgecascade` binary format: a fixed-point `HaarCascade` the board loads without parsing XML.
+/// Version 1 (below) is a Haar cascade; version 2 starts with the same 16 bytes and a cascade kind
+/// (LBPCascadeFile.swift). Haar cascades are still written as version 1, so existing files stay valid.
 ///
 /// All integers little-endian:
 ///   "EDGEHAAR"  magic (8 bytes)
@@ -15,6 +17,8 @@ import Foundation
 public enum CascadeFile {
     public static let magic = Array("EDGEHAAR".utf8)
     public static let version: UInt32 = 1
+    /// The typed layout: u32 kind after the length (`CascadeKind`), then the kind's records.
+    public static let typedVersion: UInt32 = 2
     public static let fileExtension = "edgecascade"
 
     public static func encode(_ cascade: HaarCascade) -> [UInt8] {
@@ -71,7 +75,10 @@ public enum CascadeFile {
         }
         var reader = ByteReader(bytes: bytes, index: 8)
         let fileVersion = try reader.u32(or: fail("truncated header"))
-        guard fileVersion == version else { throw fail("format version \(fileVersion), this build reads version \(version)") }
+        guard fileVersion == version else {
+            throw fail(fileVersion == typedVersion ? "format version 2 holds a typed cascade (LBP); load it with DetectorCascade"
+                                                   : "format version \(fileVersion), this build reads versions \(version) and \(typedVersion)")
+        }
         let length = try reader.u32(or: fail("truncated header"))
         guard Int(length) == bytes.count else {
             throw fail(Int(length) > bytes.count ? "truncated: \(bytes.count) of \(length) bytes" : "\(bytes.count - Int(length)) unexpected bytes after the end")
@@ -165,7 +172,7 @@ extension HaarCascade {
     }
 }
 
-private struct ByteWriter {
+struct ByteWriter {
     var bytes: [UInt8] = []
     mutating func u8(_ value: UInt8) { bytes.append(value) }
     mutating func u16(_ value: UInt16) { withUnsafeBytes(of: value.littleEndian) { bytes += $0 } }
@@ -173,7 +180,7 @@ private struct ByteWriter {
     mutating func u64(_ value: UInt64) { withUnsafeBytes(of: value.littleEndian) { bytes += $0 } }
 }
 
-private struct ByteReader {
+struct ByteReader {
     let bytes: [UInt8]
     var index: Int
     var remaining: Int { bytes.count - index }

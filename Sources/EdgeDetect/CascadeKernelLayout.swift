@@ -5,6 +5,8 @@ import CHaarKernels
 /// several threads may scan with one layout.
 final class CascadeKernelLayout: Sendable {
     let stride: Int
+    /// The scan variant this layout runs (every variant finds the same windows).
+    let kernels: HaarKernels
     private let stages: [edge_haar_stage]
     private let stumps: [edge_haar_stump]
     private let trees: [edge_haar_tree]
@@ -17,8 +19,9 @@ final class CascadeKernelLayout: Sendable {
     private let normArea: Int64
     private let thresholdShift: Int32
 
-    init(cascade: HaarCascade, stride: Int) {
+    init(cascade: HaarCascade, stride: Int, kernels: HaarKernels = .standard) {
         self.stride = stride
+        self.kernels = kernels
         func corners(_ x: Int, _ y: Int, _ width: Int, _ height: Int) -> (Int32, Int32, Int32, Int32) {
             (Int32(y * stride + x), Int32(y * stride + x + width), Int32((y + height) * stride + x),
              Int32((y + height) * stride + x + width))

@@ -30,7 +30,7 @@ extension HaarCascade {
     }
 }
 
-private struct CascadeXMLImporter {
+struct CascadeXMLImporter {
     let path: String
 
     func fail(_ element: XMLElement, _ message: String) -> CascadeError {
@@ -59,7 +59,8 @@ private struct CascadeXMLImporter {
     }
 
     func tokens(_ element: XMLElement) -> [Substring] {
-        element.text.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "\r" })
+        // isWhitespace also covers "\r\n", one Character in Swift (files with CRLF line ends).
+        element.text.split(whereSeparator: { $0.isWhitespace })
     }
 
     func integer(_ token: Substring, in element: XMLElement) throws -> Int {

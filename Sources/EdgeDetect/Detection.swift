@@ -73,6 +73,8 @@ public struct DetectionParameters: Sendable, Equatable {
 public enum DetectionError: Error, CustomStringConvertible, Equatable {
     case invalidParameters(String)
     case imageTooLarge(width: Int, height: Int)
+    /// The kernel variant an environment variable names cannot run here.
+    case kernelUnavailable(String)
 
     public var description: String {
         switch self {
@@ -80,6 +82,8 @@ public enum DetectionError: Error, CustomStringConvertible, Equatable {
             return "invalid detection parameters: \(message)"
         case .imageTooLarge(let width, let height):
             return "a \(width)x\(height) image is too large for detection (at most \(FaceDetector.maximumPixels) pixels); resize it first"
+        case .kernelUnavailable(let message):
+            return message
         }
     }
 }

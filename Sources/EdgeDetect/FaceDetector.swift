@@ -2,13 +2,14 @@ import CHaarKernels
 import Dispatch
 import EdgeImage
 
-/// OpenCV 4.x `CascadeClassifier.detectMultiScale` for Haar cascades, in integers:
+/// OpenCV 4.x `CascadeClassifier.detectMultiScale` for Haar and LBP cascades, in integers:
 /// - pyramid: factor = 1, s, s^2, ... (double); a level is searched when its window
 ///   cvRound(window * factor) is within minSize...maxSize and the image; the level image is the frame
 ///   resized to cvRound(width / (float)factor) x cvRound(height / (float)factor) with OpenCV's bit-exact bilinear
 ///   resize (`ExactBilinearResizer`: what OpenCV 4.14's cascade pyramid computes, checked against cv2);
 /// - windows: every `step` pixels with step = 1 when factor >= 2, else 2; after a first-stage rejection the
-///   next window in the row is skipped; the window must have standard deviation > 10 (OpenCV's variance test);
+///   next window in the row is skipped; Haar windows must have standard deviation > 10 (OpenCV's variance
+///   test; LBP has none). The per-level work of each kind is a `LevelKernel` (LevelKernel.swift);
 /// - a hit at level origin (x, y) is the box (cvRound(x * factor), cvRound(y * factor), cvRound(24 * factor)...);
 /// - hits are grouped with `groupRectangles(eps 0.2, minNeighbors)` and clipped to the image.
 /// One detector owns its buffers: call it from one thread at a time (it may use `threads` workers inside).
@@ -16,15 +17,20 @@ public final class FaceDetector {
     /// Integral images are int32: 255 * pixels must stay below 2^31.
     public static let maximumPixels = 8_000_000
 
-    public let cascade: HaarCascade
+    public let cascade: DetectorCascade
     /// Pyramid levels are shared among this many workers (each with its own buffers); 1 scans in the caller.
     public let threads: Int
-    /// The scan implementation (every variant finds the same windows).
+    /// The Haar scan implementation (every variant finds the same windows; LBP cascades pick theirs
+    /// from EDGE_LBP_KERNELS).
     public let kernels: HaarKernels
-    private var layout: CascadeKernelLayout?
+    private var layout: (any LevelKernel)?
     private let scanners: [LevelScanner]
 
-    public init(cascade: HaarCascade, threads: Int = 1, kernels: HaarKernels = .standard) {
+    public convenience init(cascade: HaarCascade, threads: Int = 1, kernels: HaarKernels = .standard) {
+        self.init(cascade: .haar(cascade), threads: threads, kernels: kernels)
+    }
+
+    public init(cascade: DetectorCascade, threads: Int = 1, kernels: HaarKernels = .standard) {
         self.cascade = cascade
         self.threads = max(1, threads)
         self.kernels = kernels
@@ -83,17 +89,16 @@ public final class FaceDetector {
         guard let first = levels.first else { return [] }
         // One stride for every level (the first level is the largest), so feature offsets are computed once.
         let stride = first.width + 1
-        if layout?.stride != stride { layout = CascadeKernelLayout(cascade: cascade, stride: stride) }
+        if layout?.stride != stride { layout = try makeLevelKernel(cascade, stride: stride, haarKernels: kernels) }
         let layout = self.layout!
         let window = (cascade.windowWidth, cascade.windowHeight)
         var perLevel = [[Box]](repeating: [], count: levels.count)
         if threads == 1 || levels.count == 1 {
             for (index, level) in levels.enumerated() {
-                perLevel[index] = scanners[0].scan(image, level: level, first: first, layout: layout, kernels: kernels, window: window)
+                perLevel[index] = scanners[0].scan(image, level: level, first: first, layout: layout, window: window)
             }
         } else {
             let scanners = self.scanners
-            let kernels = self.kernels
             let workers = min(threads, levels.count)
             perLevel.withUnsafeMutableBufferPointer { buffer in
                 let results = LevelResults(slots: buffer)
@@ -101,7 +106,7 @@ public final class FaceDetector {
                 DispatchQueue.concurrentPerform(iterations: workers) { worker in
                     for index in Swift.stride(from: worker, to: levels.count, by: workers) {
                         results.slots[index] = scanners[worker].scan(
-                            image, level: levels[index], first: first, layout: layout, kernels: kernels, window: window)
+                            image, level: levels[index], first: first, layout: layout, window: window)
                     }
                 }
             }
@@ -131,8 +136,7 @@ public final class FaceDetector {
 /// Unchecked Sendable: FaceDetector hands each scanner to exactly one worker per detection.
 private final class LevelScanner: @unchecked Sendable {
     private var levelPixels: [UInt8] = []
-    private var sum: [Int32] = []
-    private var squareSum: [UInt32] = []
+    private let scratch = LevelScratch()
     private var hits: [Int32] = [Int32](repeating: 0, count: 2048)
     private var resizers: [ResizerKey: ExactBilinearResizer] = [:]
 
@@ -140,21 +144,15 @@ private final class LevelScanner: @unchecked Sendable {
         var sourceWidth, sourceHeight, width, height: Int
     }
 
-    func scan(_ image: GrayImage, level: FaceDetector.Level, first: FaceDetector.Level, layout: CascadeKernelLayout,
-              kernels: HaarKernels, window: (width: Int, height: Int)) -> [Box] {
+    func scan(_ image: GrayImage, level: FaceDetector.Level, first: FaceDetector.Level, layout: any LevelKernel,
+              window: (width: Int, height: Int)) -> [Box] {
         let columns = max(level.width + 1 - window.width, 0)
         let rows = max(level.height + 1 - window.height, 0)
         if columns == 0 || rows == 0 { return [] }
-        let stride = layout.stride
-        let integralCount = stride * (first.height + 1)
-        if sum.count < integralCount {
-            sum = [Int32](repeating: 0, count: integralCount)
-            squareSum = [UInt32](repeating: 0, count: integralCount)
-        }
         if levelPixels.count < level.width * level.height {
             levelPixels = [UInt8](repeating: 0, count: first.width * first.height)
         }
-        image.pixels.withUnsafeBufferPointer { source in
+        let found = image.pixels.withUnsafeBufferPointer { source in
             levelPixels.withUnsafeMutableBufferPointer { levelBuffer in
                 let levelImage: UnsafePointer<UInt8>
                 if level.width == image.width && level.height == image.height {
@@ -169,18 +167,9 @@ private final class LevelScanner: @unchecked Sendable {
                     resizers[key] = resizer
                     levelImage = UnsafePointer(levelBuffer.baseAddress!)
                 }
-                sum.withUnsafeMutableBufferPointer { sumBuffer in
-                    squareSum.withUnsafeMutableBufferPointer { squareBuffer in
-                        edge_haar_integral(levelImage, Int32(level.width), Int32(level.height), Int32(level.width),
-                                           sumBuffer.baseAddress, squareBuffer.baseAddress, Int32(stride))
-                    }
-                }
-            }
-        }
-        let found = sum.withUnsafeBufferPointer { sumBuffer in
-            squareSum.withUnsafeBufferPointer { squareBuffer in
-                layout.scan(sum: sumBuffer.baseAddress!, squareSum: squareBuffer.baseAddress!, columns: columns,
-                            rows: rows, step: level.step, kernels: kernels, hits: &hits)
+                return layout.scan(levelImage: levelImage, width: level.width, height: level.height,
+                                   integralRows: first.height + 1, columns: columns, rows: rows, step: level.step,
+                                   scratch: scratch, hits: &hits)
             }
         }
         let windowWidth = Int((Float(window.width) * level.factor).rounded(.toNearestOrEven))

@@ -4,7 +4,8 @@ import EdgeImage
 import Foundation
 
 /// `edge-bench haar-agreement`: runs the detector on the shared photos with both parameter sets of
-/// ../shared/data/faces/reference/opencv_haar_detections.json and compares with OpenCV's boxes.
+/// ../shared/data/faces/reference/opencv_haar_detections.json (or another file of that layout, e.g. the
+/// LBP detections tools/test.d/31-lbp-agreement computes) and compares with OpenCV's boxes.
 struct HaarAgreementCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "haar-agreement",
@@ -16,6 +17,9 @@ struct HaarAgreementCommand: ParsableCommand {
     @Option(help: "The shared faces folder (default: $EDGE_SHARED_DATA/faces or ../shared/data/faces).")
     var faces: String?
 
+    @Option(help: "OpenCV's detections (default: <faces>/reference/opencv_haar_detections.json).")
+    var reference: String?
+
     @Flag(help: "Print every image, not only those that disagree.")
     var verbose = false
 
@@ -24,14 +28,15 @@ struct HaarAgreementCommand: ParsableCommand {
 
     func run() throws {
         let facesDirectory = faces ?? SharedData.directory(appending: "faces")
-        let referencePath = facesDirectory + "/reference/opencv_haar_detections.json"
+        let referencePath = reference ?? facesDirectory + "/reference/opencv_haar_detections.json"
         guard let data = FileManager.default.contents(atPath: referencePath),
             let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
             let parameterList = json["params"] as? [[String: Any]], let images = json["images"] as? [String: Any]
         else {
             throw ValidationError("\(referencePath): missing or not the expected JSON (params, images)")
         }
-        let detector = FaceDetector(cascade: try loadCascade(cascade))
+        let loaded = try loadCascade(cascade)
+        let detector = FaceDetector(cascade: loaded)
         var failed = false
         for (setIndex, entry) in parameterList.enumerated() {
             let minSize = entry["minSize"] as? [Int] ?? [0, 0]
@@ -54,8 +59,8 @@ struct HaarAgreementCommand: ParsableCommand {
             }
             let passed = total.matchedFraction >= 0.98 && total.extraFraction <= 0.02
             failed = failed || !passed
-            print(String(format: "haar_agreement params=%d scaleFactor=%.2f minNeighbors=%d minSize=%dx%d images=%d opencv_boxes=%d matched=%d missed=%d extra=%d matched_fraction=%.4f extra_fraction=%.4f %@",
-                         setIndex, parameters.scaleFactor, parameters.minNeighbors, minSize[0], minSize[1], images.count,
+            print(String(format: "%@_agreement params=%d scaleFactor=%.2f minNeighbors=%d minSize=%dx%d images=%d opencv_boxes=%d matched=%d missed=%d extra=%d matched_fraction=%.4f extra_fraction=%.4f %@",
+                         loaded.kindName, setIndex, parameters.scaleFactor, parameters.minNeighbors, minSize[0], minSize[1], images.count,
                          total.referenceCount, total.matched, total.missed, total.extra, total.matchedFraction,
                          total.extraFraction, passed ? "PASS" : "FAIL"))
         }
@@ -63,9 +68,9 @@ struct HaarAgreementCommand: ParsableCommand {
     }
 }
 
-func loadCascade(_ path: String) throws -> HaarCascade {
+func loadCascade(_ path: String) throws -> DetectorCascade {
     do {
-        return try HaarCascade(contentsOfFile: path)
+        return try DetectorCascade(contentsOfFile: path)
     } catch let error as CascadeError {
         throw ValidationError(error.description)
     }

@@ -57,7 +57,7 @@ struct EdgeRunCommand: ParsableCommand {
     @Option(name: .long, help: "Int8 emotion model file (default: the board config's model.path).")
     var model: String?
 
-    @Option(name: .long, help: "Haar cascade (default: the board config's detector.cascade).")
+    @Option(name: .long, help: "Face cascade, Haar or LBP (default: the board config's detector.cascade).")
     var cascade: String?
 
     @Option(name: .long, help: "Frames each image is shown for when replaying a folder.")

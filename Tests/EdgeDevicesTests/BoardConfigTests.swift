@@ -123,6 +123,12 @@ private func loadError(_ data: Data) -> BoardConfigError? {
 
         let line = try #require(loadError(mutated("gpiochip0:27", "gpiochip0:x")))
         #expect(line.key == "reactions.leds.sad.line")
+
+        let cascade = try #require(loadError(mutated("\"cascade\": \"cascade.xml\"", "\"cascade\": \"viola-jones\"")))
+        #expect(cascade.key == "detector.cascade")
+        #expect(cascade.message.contains("haar, lbp, lbp-improved"))
+        let named = try BoardConfig.parse(mutated("\"cascade\": \"cascade.xml\"", "\"cascade\": \"LBP\""), file: "ok.json")
+        #expect(named.detector.cascade == "models/face_frontal_lbp.edgecascade")
     }
 
     @Test func missingSectionsAndBrokenFilesAreReported() throws {

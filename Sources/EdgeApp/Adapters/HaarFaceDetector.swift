@@ -2,17 +2,15 @@ import EdgeBoardConfig
 import EdgeDetect
 import EdgeImage
 
-/// EdgeDetect's fixed-point Haar detector as the pipeline's face detector, with the board config's parameters.
-/// The cascade is OpenCV XML (`.xml`) or the project's binary cascade file (anything else). `threads` workers
+/// EdgeDetect's integer cascade detector (Haar or LBP) as the pipeline's face detector, with the board config's
+/// parameters. The cascade is OpenCV XML or the project's binary `.edgecascade` file (recognised by its signature). `threads` workers
 /// share the pyramid levels (same boxes as one thread).
 public final class HaarFaceDetector: FaceDetecting {
     private let detector: FaceDetector
     public let parameters: DetectionParameters
 
     public init(cascadePath: String, config: DetectorConfig, threads: Int = 1) throws {
-        let cascade = cascadePath.lowercased().hasSuffix(".xml") ? try HaarCascade(xmlFile: cascadePath)
-                                                                  : try HaarCascade(contentsOfFile: cascadePath)
-        detector = FaceDetector(cascade: cascade, threads: max(1, threads))
+        detector = FaceDetector(cascade: try DetectorCascade(contentsOfFile: cascadePath), threads: max(1, threads))
         parameters = DetectionParameters(scaleFactor: config.scaleFactor, minNeighbors: config.minimumNeighbors,
                                          minSize: WindowSize(width: config.minimumFaceSize, height: config.minimumFaceSize))
     }
