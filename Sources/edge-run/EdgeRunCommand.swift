@@ -138,15 +138,21 @@ struct EdgeRunCommand: ParsableCommand {
         }
         let runConfiguration = try resolve(board: board, log: log)
         let application: EdgeRunApplication
+        let fleet: FleetOutputs
         do {
-            application = try EdgeRunApplication(configuration: runConfiguration, log: log)
+            fleet = try FleetOutputs(board: board, modelPath: runConfiguration.modelPath, log: log)
+            application = try EdgeRunApplication(configuration: runConfiguration, reportSinks: fleet.sinks, log: log)
         } catch {
             log("edge-run: \(error)")
             throw ExitCode.failure
         }
+        fleet.attach(application: application, reload: { reloadConfig(application: application, log: log) })
         signals.start(stop: { application.stop() }, reload: { reloadConfig(application: application, log: log) }, log: log)
-        let statsReporter = stats ? StatsReporter(pipeline: application.pipeline, interval: statsEvery, log: log) : nil
+        let mqtt = fleet.mqtt
+        let statsReporter = stats ? StatsReporter(pipeline: application.pipeline, interval: statsEvery,
+                                                  extra: { mqtt?.status.summary }, log: log) : nil
         let summary = application.run()
+        fleet.close()
         statsReporter?.finish()
         signals.cancel()
         log("edge-run: \(summary.framesDone) frames processed (\(summary.framesCaptured) captured, \(summary.dropped) dropped)"
