@@ -115,6 +115,7 @@ let package = Package(
         .testTarget(name: "EdgeDevicesTests", dependencies: ["EdgeTestSupport",
             "EdgeSystem", "EdgeDevices", "EdgeBoardConfig", "EdgeOverlay", "CV4L2", "CLinuxGPIO",
         ]),
+        .testTarget(name: "EdgeFleetTests", dependencies: ["EdgeFleet", "EdgeApp", "EdgeBoardConfig"]),
         .testTarget(name: "EdgeAppTests", dependencies: ["EdgeTestSupport", "EdgeApp", "EdgeSystem", "EdgeImage"], resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v6]

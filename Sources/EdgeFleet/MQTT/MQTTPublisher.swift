@@ -198,9 +198,8 @@ public final class MQTTPublisher: ReportSink, @unchecked Sendable {
         while true {
             let now = clock.now()
             let (deadline, connected) = lock.withLock { (stopDeadline, state == .connected) }
-            if let deadline {
-                if !connected || now >= deadline || drainedForStop() { break }
-            }
+            // Stopping: wait (reconnecting if need be) until everything queued is acknowledged or the deadline.
+            if let deadline, now >= deadline || drainedForStop(connected: connected) { break }
             if !socketOpen {
                 if now < retryAt {
                     Thread.sleep(forTimeInterval: min(0.1, retryAt - now))
@@ -244,8 +243,8 @@ public final class MQTTPublisher: ReportSink, @unchecked Sendable {
         shutDown(socketOpen: socketOpen)
     }
 
-    private func drainedForStop() -> Bool {
-        lock.withLock { queue.isEmpty && unacknowledged.isEmpty && !stateUnsent }
+    private func drainedForStop(connected: Bool) -> Bool {
+        lock.withLock { queue.isEmpty && unacknowledged.isEmpty && !(connected && stateUnsent) }
     }
 
     /// Hands queued events (and the latest state) to libmosquitto while connected and under `maxInflight`.
