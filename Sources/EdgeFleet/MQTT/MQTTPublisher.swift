@@ -70,6 +70,8 @@ public final class MQTTPublisher: ReportSink, @unchecked Sendable {
     private var refusal: Int32?
     private var libraryError: String?
     private var everConnected = false
+    /// The current connection got its CONNACK (an outage then is a lost connection, not a failed attempt).
+    private var connectionUp = false
     private var outageStart: Double?
     private var offlineMessage: Int32?
     private let finished = DispatchSemaphore(value: 0)
@@ -312,10 +314,9 @@ public final class MQTTPublisher: ReportSink, @unchecked Sendable {
     }
 
     private func connectionFailed(_ cause: String) {
-        let wasConnected = lock.withLock {
-            defer { if state != .stopped { state = .disconnected } }
-            return state == .connected
-        }
+        lock.withLock { if state != .stopped { state = .disconnected } }
+        let wasConnected = connectionUp
+        connectionUp = false
         guard outageStart == nil else { return }  // logged once per outage
         outageStart = MonotonicClock().now()
         let what = wasConnected ? "lost the connection to broker \(broker)" : "cannot connect to broker \(broker)"
@@ -380,6 +381,7 @@ public final class MQTTPublisher: ReportSink, @unchecked Sendable {
             log("mqtt: connected to broker \(broker) as \(identity.clientID), topics under \(topics.prefix)")
         }
         everConnected = true
+        connectionUp = true
         outageStart = nil
         var mid: Int32 = 0
         _ = publish(topics.availability, "online", qos: 1, retain: true, mid: &mid)
