@@ -63,6 +63,16 @@ private func object(_ text: String) throws -> [String: Any] {
         #expect(devices.count == 1)
     }
 
+    @Test func frameRateCountsFramesAfterTheWindowOpened() {
+        var rate = FrameRateWindow()
+        for frame in 0...19 { rate.frameDone(at: Double(frame) * 0.1) }
+        #expect(rate.framesPerSecond == 0)  // the window is not 2 s long yet
+        rate.frameDone(at: 2.0)
+        #expect(abs(rate.framesPerSecond - 10) < 1e-9)
+        for frame in 1...10 { rate.frameDone(at: 2.0 + Double(frame) * 0.4) }
+        #expect(abs(rate.framesPerSecond - 2.5) < 1e-9)
+    }
+
     @Test func prometheusTextHasCumulativeBuckets() {
         var histogram = LatencyHistogram()
         for seconds in [0.0001, 0.003, 0.003, 7.0] { histogram.add(seconds: seconds) }

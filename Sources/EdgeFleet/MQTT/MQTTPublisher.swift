@@ -63,7 +63,7 @@ public final class MQTTPublisher: ReportSink, @unchecked Sendable {
     private var stateUnsent = false
     private var lastStateKey: MQTTPayloads.StateKey?
     private var lastStateAt = -Double.infinity
-    private var rateWindow = (start: -1.0, frames: 0, framesPerSecond: 0.0)
+    private var rate = FrameRateWindow()
     private var stopDeadline: Double?
     private var commandHandler: (@Sendable (MQTTCommand) -> Void)?
     // Only touched on the network thread (callbacks run there too):
@@ -163,13 +163,9 @@ public final class MQTTPublisher: ReportSink, @unchecked Sendable {
                 queue.append(Outgoing(topic: topics.event, payload: MQTTPayloads.event(
                     sequence: sequence, report: report, faceID: change.id, emotion: change.emotion)))
             }
-            if rateWindow.start < 0 { rateWindow.start = now }
-            rateWindow.frames += 1
-            if now - rateWindow.start >= 2 {
-                rateWindow = (now, 0, Double(rateWindow.frames) / (now - rateWindow.start))
-            }
+            rate.frameDone(at: now)
             if key != lastStateKey || now - lastStateAt >= config.stateIntervalSeconds {
-                latestState = MQTTPayloads.state(report, framesPerSecond: rateWindow.framesPerSecond)
+                latestState = MQTTPayloads.state(report, framesPerSecond: rate.framesPerSecond)
                 stateUnsent = true
                 lastStateKey = key
                 lastStateAt = now

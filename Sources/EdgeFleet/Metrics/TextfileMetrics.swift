@@ -38,7 +38,7 @@ public final class TextfileMetrics: ReportSink, @unchecked Sendable {
     private var announcements: [Emotion: Int] = [:]
     private var stages: [PipelineStage: LatencyHistogram] = [:]
     private var latency = LatencyHistogram()
-    private var rate = (start: -1.0, frames: 0, framesPerSecond: 0.0)
+    private var rate = FrameRateWindow()
     private var done = false
     private var failedWrites = 0
     private let finished = DispatchSemaphore(value: 0)
@@ -85,9 +85,7 @@ public final class TextfileMetrics: ReportSink, @unchecked Sendable {
                 stages[stage, default: LatencyHistogram()].add(seconds: milliseconds / 1000)
             }
             latency.add(seconds: report.latencyMilliseconds / 1000)
-            if rate.start < 0 { rate.start = now }
-            rate.frames += 1
-            if now - rate.start >= 2 { rate = (now, 0, Double(rate.frames) / (now - rate.start)) }
+            rate.frameDone(at: now)
         }
     }
 
