@@ -13,7 +13,9 @@ struct EdgeRunCommand: ParsableCommand {
             With no options it uses the camera of the board config; when there is no camera it replays the \
             sample photos in models/samples and writes annotated snapshots and JSON lines to out/demo/.
             One JSON line per frame goes to standard output (schema: README, "edge-run JSON lines"); logs go \
-            to standard error. SIGINT/SIGTERM stop cleanly, SIGHUP reloads the board config's reactions.
+            to standard error. SIGINT/SIGTERM stop cleanly, SIGHUP reloads the board config's reactions. \
+            A board config with an "mqtt" section also publishes events, state and Home Assistant discovery to that \
+            broker; a "metrics" section writes Prometheus metrics for node_exporter (README, "Many boards").
             """)
 
     /// Blocks SIGINT, SIGTERM and SIGHUP before anything else runs, so that every thread (including helper
