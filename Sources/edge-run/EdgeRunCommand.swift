@@ -143,9 +143,15 @@ struct EdgeRunCommand: ParsableCommand {
         let fleet: FleetOutputs
         do {
             fleet = try FleetOutputs(board: board, modelPath: runConfiguration.modelPath, log: log)
+        } catch {
+            log("edge-run: \(error)")
+            throw ExitCode.failure
+        }
+        do {
             application = try EdgeRunApplication(configuration: runConfiguration, reportSinks: fleet.sinks, log: log)
         } catch {
             log("edge-run: \(error)")
+            fleet.close()
             throw ExitCode.failure
         }
         fleet.attach(application: application, reload: { reloadConfig(application: application, log: log) })
