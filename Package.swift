@@ -1,6 +1,6 @@
 // swift-tools-version: 6.0
 // Edge runtime: sees faces on a Raspberry Pi-class board and reacts to their emotions.
-// Board targets depend only on the toolchain, libv4l2, libdrm, libpng and libjpeg; the workstation
+// Board targets depend only on the toolchain, libv4l2, libdrm, libpng, libjpeg and (edge-run) libmosquitto; the workstation
 // converter (edge-quantize) also uses libhdf5 (Keras) and SwiftProtobuf (ONNX).
 import PackageDescription
 
@@ -30,6 +30,9 @@ let package = Package(
                        providers: [.apt(["libv4l-dev"])]),
         .systemLibrary(name: "CDRM", path: "Sources/SystemLibraries/CDRM", pkgConfig: "libdrm",
                        providers: [.apt(["libdrm-dev"])]),
+        // MQTT client for edge-run's fleet outputs (EdgeFleet) only.
+        .systemLibrary(name: "CMosquitto", path: "Sources/SystemLibraries/CMosquitto", pkgConfig: "libmosquitto",
+                       providers: [.apt(["libmosquitto-dev"])]),
         .systemLibrary(name: "CEdgeSyscalls", path: "Sources/SystemLibraries/CEdgeSyscalls"),
         .systemLibrary(name: "CLinuxGPIO", path: "Sources/SystemLibraries/CLinuxGPIO"),
 
@@ -70,13 +73,16 @@ let package = Package(
             "EdgeBoardConfig",
         ]),
 
+        // MARK: Fleet outputs of edge-run: MQTT (events, state, Home Assistant discovery), Prometheus textfile
+        .target(name: "EdgeFleet", dependencies: ["EdgeApp", "EdgeBoardConfig", "EdgeSystem", "CMosquitto"]),
+
         // MARK: Executables
         .executableTarget(name: "edge-quantize", dependencies: [
             "EdgeKerasImport", "EdgeONNXImport", "EdgeQuantize", "EdgeDetect",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "edge-run", dependencies: [
-            "EdgeApp", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "EdgeApp", "EdgeFleet", "EdgeInference", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "edge-bench", dependencies: [
             "EdgeInference", "EdgeDetect", "EdgeImage", "EdgeApp",
@@ -109,6 +115,7 @@ let package = Package(
         .testTarget(name: "EdgeDevicesTests", dependencies: ["EdgeTestSupport",
             "EdgeSystem", "EdgeDevices", "EdgeBoardConfig", "EdgeOverlay", "CV4L2", "CLinuxGPIO",
         ]),
+        .testTarget(name: "EdgeFleetTests", dependencies: ["EdgeFleet", "EdgeApp", "EdgeBoardConfig"]),
         .testTarget(name: "EdgeAppTests", dependencies: ["EdgeTestSupport", "EdgeApp", "EdgeSystem", "EdgeImage"], resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v6]

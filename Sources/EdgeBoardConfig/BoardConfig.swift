@@ -12,9 +12,14 @@ public struct BoardConfig: Sendable, Equatable {
     public var threads: Int
     public var detector: DetectorConfig
     public var model: ModelConfig
+    /// Events, state and Home Assistant discovery over MQTT; nil: no MQTT.
+    public var mqtt: MQTTConfig?
+    /// Prometheus textfile metrics; nil: none.
+    public var metrics: MetricsConfig?
 
     public init(board: String, camera: CameraConfig, display: DisplayConfig, reactions: ReactionsConfig,
-                serial: SerialConfig, threads: Int, detector: DetectorConfig, model: ModelConfig) {
+                serial: SerialConfig, threads: Int, detector: DetectorConfig, model: ModelConfig,
+                mqtt: MQTTConfig? = nil, metrics: MetricsConfig? = nil) {
         self.board = board
         self.camera = camera
         self.display = display
@@ -23,6 +28,8 @@ public struct BoardConfig: Sendable, Equatable {
         self.threads = threads
         self.detector = detector
         self.model = model
+        self.mqtt = mqtt
+        self.metrics = metrics
     }
 }
 

@@ -38,7 +38,9 @@ extension BoardConfig {
             serial: try readSerial(reader),
             threads: try reader.integer("threads", range: 1...16, default: 1),
             detector: try readDetector(reader),
-            model: try readModel(reader))
+            model: try readModel(reader),
+            mqtt: try readMQTT(reader),
+            metrics: try readMetrics(reader))
         try reader.finish()
         return config
     }

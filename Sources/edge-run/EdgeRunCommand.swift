@@ -13,7 +13,9 @@ struct EdgeRunCommand: ParsableCommand {
             With no options it uses the camera of the board config; when there is no camera it replays the \
             sample photos in models/samples and writes annotated snapshots and JSON lines to out/demo/.
             One JSON line per frame goes to standard output (schema: README, "edge-run JSON lines"); logs go \
-            to standard error. SIGINT/SIGTERM stop cleanly, SIGHUP reloads the board config's reactions.
+            to standard error. SIGINT/SIGTERM stop cleanly, SIGHUP reloads the board config's reactions. \
+            A board config with an "mqtt" section also publishes events, state and Home Assistant discovery to that \
+            broker; a "metrics" section writes Prometheus metrics for node_exporter (README, "Many boards").
             """)
 
     /// Blocks SIGINT, SIGTERM and SIGHUP before anything else runs, so that every thread (including helper
@@ -138,15 +140,27 @@ struct EdgeRunCommand: ParsableCommand {
         }
         let runConfiguration = try resolve(board: board, log: log)
         let application: EdgeRunApplication
+        let fleet: FleetOutputs
         do {
-            application = try EdgeRunApplication(configuration: runConfiguration, log: log)
+            fleet = try FleetOutputs(board: board, modelPath: runConfiguration.modelPath, log: log)
         } catch {
             log("edge-run: \(error)")
             throw ExitCode.failure
         }
+        do {
+            application = try EdgeRunApplication(configuration: runConfiguration, reportSinks: fleet.sinks, log: log)
+        } catch {
+            log("edge-run: \(error)")
+            fleet.close()
+            throw ExitCode.failure
+        }
+        fleet.attach(application: application, reload: { reloadConfig(application: application, log: log) })
         signals.start(stop: { application.stop() }, reload: { reloadConfig(application: application, log: log) }, log: log)
-        let statsReporter = stats ? StatsReporter(pipeline: application.pipeline, interval: statsEvery, log: log) : nil
+        let mqtt = fleet.mqtt
+        let statsReporter = stats ? StatsReporter(pipeline: application.pipeline, interval: statsEvery,
+                                                  extra: { mqtt?.status.summary }, log: log) : nil
         let summary = application.run()
+        fleet.close()
         statsReporter?.finish()
         signals.cancel()
         log("edge-run: \(summary.framesDone) frames processed (\(summary.framesCaptured) captured, \(summary.dropped) dropped)"

@@ -8,17 +8,23 @@ final class StatsReporter: @unchecked Sendable {
     private var done = false
     private var thread: Thread?
 
-    init(pipeline: EmotionPipeline, interval: Double, log: @escaping @Sendable (String) -> Void) {
+    /// `extra` adds a part to each line (the MQTT state, queued and dropped counts).
+    init(pipeline: EmotionPipeline, interval: Double, extra: @escaping @Sendable () -> String? = { nil },
+         log: @escaping @Sendable (String) -> Void) {
         self.pipeline = pipeline
+        let line: @Sendable () -> String = {
+            let summary = pipeline.statistics.takeSummary(dropped: pipeline.droppedFrames).line
+            return extra().map { summary + ", " + $0 } ?? summary
+        }
         let thread = Thread { [self] in
             condition.lock()
             while !done {
                 _ = condition.wait(until: Date().addingTimeInterval(interval))
                 if done { break }
-                log(pipeline.statistics.takeSummary(dropped: pipeline.droppedFrames).line)
+                log(line())
             }
             condition.unlock()
-            log(pipeline.statistics.takeSummary(dropped: pipeline.droppedFrames).line)
+            log(line())
         }
         thread.name = "edge-stats"
         self.thread = thread

@@ -7,10 +7,17 @@ public final class EdgeRunApplication: @unchecked Sendable {
     public let configuration: RunConfiguration
     public let pipeline: EmotionPipeline
     public let sourceSummary: String
+    /// The camera's reconnecting wrapper (nil for file sources).
+    private let camera: ReconnectingSource?
+    /// Camera open or read failures, each followed by a reconnection attempt (0 for file sources). Any thread.
+    public var cameraReconnects: Int { camera?.failures ?? 0 }
     private let log: @Sendable (String) -> Void
 
     /// Opens everything; throws a message naming the file or device and what to do when something is missing.
-    public init(configuration: RunConfiguration, log: @escaping @Sendable (String) -> Void) throws {
+    ///
+    /// `reportSinks` (MQTT, metrics) see every frame's report on the output thread.
+    public init(configuration: RunConfiguration, reportSinks: [ReportSink] = [],
+                log: @escaping @Sendable (String) -> Void) throws {
         self.configuration = configuration
         self.log = log
         let classifier = try Int8EmotionClassifier(path: configuration.modelPath, threads: configuration.board.model.threads)
@@ -18,6 +25,7 @@ public final class EdgeRunApplication: @unchecked Sendable {
         let detector = try HaarFaceDetector(cascadePath: configuration.cascadePath, config: configuration.board.detector,
                                             threads: max(1, configuration.board.threads - 1))
         var source = try Self.openSource(configuration, log: log)
+        camera = source as? ReconnectingSource
         if let limit = configuration.maximumFrames { source = FrameLimitSource(source, limit: limit) }
         sourceSummary = source.summary
 
@@ -30,6 +38,7 @@ public final class EdgeRunApplication: @unchecked Sendable {
         outputs.lineSinks += devices.serial.map { [$0] } ?? []
         outputs.leds = devices.leds
         outputs.display = devices.display
+        outputs.reportSinks = reportSinks
         pipeline = EmotionPipeline(source: source, detector: detector, classifier: classifier, outputs: outputs,
                                    settings: configuration.settings, dropStaleFrames: configuration.dropsStaleFrames,
                                    log: log)

@@ -1,5 +1,6 @@
 import EdgeSystem
 import Foundation
+import Synchronization
 
 /// Wraps a device source that may be missing at start or unplugged later: opens it on first use, and after an
 /// open or read failure closes it and retries with a growing delay (0.5 s doubling up to `maximumDelay`),
@@ -12,7 +13,9 @@ public final class ReconnectingSource: FrameSource {
     private var current: FrameSource?
     private var retryAt = 0.0
     private var delay = 0.5
-    public private(set) var failures = 0
+    private let failureCount = Atomic<Int>(0)
+    /// Open or read failures so far (each one is followed by a reconnection attempt). Readable from any thread.
+    public var failures: Int { failureCount.load(ordering: .relaxed) }
 
     public init(describe: String, maximumDelay: Double = 8, log: @escaping @Sendable (String) -> Void,
                 open: @escaping () throws -> FrameSource) {
@@ -55,7 +58,7 @@ public final class ReconnectingSource: FrameSource {
     }
 
     private func fail(_ reason: Any) {
-        failures += 1
+        failureCount.add(1, ordering: .relaxed)
         current?.close()
         current = nil
         log("camera: not available (\(reason)); retrying in \(String(format: "%.1f", delay)) s")

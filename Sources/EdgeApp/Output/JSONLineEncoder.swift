@@ -21,10 +21,13 @@ import Foundation
 ///  "changes": [{"id": 1, "emotion": "happy"}],   announcements made in this frame
 ///  "timings_ms": {"capture": 1.2, "detect": 40.3, "track": 0.01, "crop": 0.1, "classify": 2.3, "smooth": 0.01},
 ///  "latency_ms": 45.1,                    capture to output
-///  "dropped": 0}                          frames dropped by the queues so far
+///  "dropped": 0,                          frames dropped by the queues so far
+///  "mqtt": {"state": "connected", "queued": 0, "dropped": 0}}   only with an mqtt config section: connection
+///                                         state, events waiting for the broker, events dropped (queue full)
 /// ```
+/// Report sinks (MQTT) add their members after `dropped` through `extraFields`.
 public enum JSONLineEncoder {
-    public static func encode(_ report: FrameReport) -> String {
+    public static func encode(_ report: FrameReport, extraFields: [String] = []) -> String {
         var out = "{"
         out += "\"time\":\(quoted(isoTime(report.wallTime)))"
         out += ",\"frame\":\(report.frame)"
@@ -43,6 +46,7 @@ public enum JSONLineEncoder {
         out += ",\"timings_ms\":{" + timed.joined(separator: ",") + "}"
         out += ",\"latency_ms\":\(number(report.latencyMilliseconds, digits: 2))"
         out += ",\"dropped\":\(report.dropped)"
+        for field in extraFields { out += "," + field }
         return out + "}"
     }
 
@@ -63,7 +67,7 @@ public enum JSONLineEncoder {
     }
 
     /// A JSON number with at most `digits` decimals; NaN and infinities (never expected) become null.
-    static func number(_ value: Double, digits: Int) -> String {
+    public static func number(_ value: Double, digits: Int) -> String {
         guard value.isFinite else { return "null" }
         var text = String(format: "%.\(digits)f", value)
         if text.contains(".") {
@@ -73,7 +77,7 @@ public enum JSONLineEncoder {
         return text == "-0" ? "0" : text
     }
 
-    static func quoted(_ text: String) -> String {
+    public static func quoted(_ text: String) -> String {
         var out = "\""
         for scalar in text.unicodeScalars {
             switch scalar {
@@ -89,7 +93,7 @@ public enum JSONLineEncoder {
         return out + "\""
     }
 
-    static func isoTime(_ secondsSince1970: Double) -> String {
+    public static func isoTime(_ secondsSince1970: Double) -> String {
         var seconds = time_t(secondsSince1970.rounded(.down))
         let millis = Int((secondsSince1970 - Double(seconds)) * 1000)
         var parts = tm()

@@ -58,6 +58,7 @@ public final class EmotionPipeline: @unchecked Sendable {
     private var reactions: ReactionController
     private var stopRequested = false
     private var analysisDone = false
+    private var snapshotRequested = false
     /// Threads that hold devices (capture, output, LEDs): `run()` always waits for them.
     private let deviceThreads = DispatchGroup()
     /// Threads that only compute (detect, analyze): after a stop, `run()` does not wait for the frame they are
@@ -101,6 +102,11 @@ public final class EmotionPipeline: @unchecked Sendable {
             reactions.settings = newSettings.reactions
         }
         hooks.update(hook: newSettings.reactions.hook)
+    }
+
+    /// Writes a snapshot of the next frame (when snapshots are on). Safe from any thread.
+    public func requestSnapshot() {
+        lock.withLock { snapshotRequested = true }
     }
 
     private var isStopping: Bool { lock.withLock { stopRequested } }
@@ -247,12 +253,17 @@ public final class EmotionPipeline: @unchecked Sendable {
             let start = MonotonicClock().now()
             report.latencyMilliseconds = (start - item.captured.capturedAt) * 1000
             report.dropped = droppedFrames
-            let line = JSONLineEncoder.encode(report)
+            let line = JSONLineEncoder.encode(report, extraFields: outputs.reportSinks.compactMap { $0.lineField() })
             for sink in outputs.lineSinks { sink.write(line: line) }
+            for sink in outputs.reportSinks { sink.observe(report) }
             outputs.display?.show(frame: item.captured.frame, faces: report.faces)
             if let snapshots = outputs.snapshots {
-                let interval = lock.withLock { settings.snapshotIntervalSeconds }
-                let due = lastSnapshot.map { last in interval.map { report.frameTime - last >= $0 } ?? false } ?? true
+                let (interval, requested) = lock.withLock {
+                    defer { snapshotRequested = false }
+                    return (settings.snapshotIntervalSeconds, snapshotRequested)
+                }
+                let due = requested
+                    || lastSnapshot.map { last in interval.map { report.frameTime - last >= $0 } ?? false } ?? true
                 if (due || !report.changes.isEmpty) && snapshotFailures < 3 {
                     do {
                         _ = try snapshots.writeSnapshot(frame: item.captured.frame, faces: report.faces)

@@ -22,6 +22,7 @@ public struct PipelineOutputs {
     public var leds: LEDOutput?
     public var display: FrameDisplay?
     public var snapshots: SnapshotWriting?
+    public var reportSinks: [ReportSink] = []
 
     public init(lineSinks: [LineSink] = [], leds: LEDOutput? = nil, display: FrameDisplay? = nil,
                 snapshots: SnapshotWriting? = nil) {

@@ -6,6 +6,14 @@ public protocol LineSink: AnyObject {
     func close()
 }
 
+/// Receives every processed frame's report after its JSON line is written (MQTT, metrics). Only called from the
+/// output thread: must return at once (hand the report to its own thread or queue).
+public protocol ReportSink: AnyObject {
+    /// A JSON member (`"key":value`) added to every JSON line, e.g. the MQTT connection state; nil adds nothing.
+    func lineField() -> String?
+    func observe(_ report: FrameReport)
+}
+
 /// Sets LED lines by name. Only called from the reaction ticker thread.
 public protocol LEDOutput: AnyObject {
     /// Names of the lines this output drives (as used in the reactions config).
