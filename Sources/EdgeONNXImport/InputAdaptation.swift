@@ -14,7 +14,8 @@ struct InputAdaptation {
     var note: String?
 
     static func apply(
-        to graph: inout TranslatedGraph, preprocessing: Preprocessing, normalization: ONNXImporter.Normalization?
+        to graph: inout TranslatedGraph, preprocessing: Preprocessing, normalization: ONNXImporter.Normalization?,
+        grayInput: Bool
     ) throws(TranslationError) -> InputAdaptation {
         let channels = graph.nodes[0].outputShape.channels
         let inputName = graph.inputName
@@ -23,7 +24,7 @@ struct InputAdaptation {
         var b = [Float](repeating: preprocessing.offset, count: channels)
         if let normalization {
             let (mean, std) = (normalization.mean, normalization.std)
-            guard !mean.isEmpty, mean.count == std.count, mean.count == 1 || mean.count == channels else {
+            guard [mean.count, std.count].allSatisfy({ $0 == 1 || $0 == channels }) else {
                 throw TranslationError(node: inputName, "--mean/--std give \(mean.count)/\(std.count) values for a \(channels)-channel input; give one value, or one per channel")
             }
             guard std.allSatisfy({ $0 > 0 && $0.isFinite }), mean.allSatisfy(\.isFinite) else {
@@ -36,6 +37,12 @@ struct InputAdaptation {
             }
         }
         let graphPreprocessing = Preprocessing(scale: a[0], offset: b[0])
+        guard grayInput else {
+            guard Set(a).count == 1, Set(b).count == 1 else {
+                throw TranslationError(node: inputName, "--mean/--std differ per channel; the graph's preprocessing is one scale and offset for every channel (per-channel values are folded into the first conv only for a gray input)")
+            }
+            return InputAdaptation(preprocessing: graphPreprocessing, note: nil)
+        }
         guard channels > 1 else { return InputAdaptation(preprocessing: graphPreprocessing, note: nil) }
 
         let readers = graph.nodes.indices.filter { graph.nodes[$0].inputs.contains(0) }

@@ -17,6 +17,9 @@ public enum ONNXImporter {
         public var preprocessing: Preprocessing
         /// PyTorch's `Normalize(mean, std)` on pixels scaled to [0, 1]; replaces `preprocessing`.
         public var normalization: Normalization?
+        /// Feed the runtime's gray image to every channel of a multi-channel input, folded into the
+        /// first conv (`InputAdaptation`); false keeps the input's channels.
+        public var grayInput: Bool
         /// Class names in output order; nil: the model's `labels` metadata property (comma-separated),
         /// else FER2013's seven emotions when the model has 7 outputs, else none.
         public var labels: [String]?
@@ -25,11 +28,12 @@ public enum ONNXImporter {
         public var optimize: Bool
 
         public init(
-            preprocessing: Preprocessing = .symmetricUnit, normalization: Normalization? = nil, labels: [String]? = nil,
-            optimize: Bool = true
+            preprocessing: Preprocessing = .symmetricUnit, normalization: Normalization? = nil, grayInput: Bool = false,
+            labels: [String]? = nil, optimize: Bool = true
         ) {
             self.preprocessing = preprocessing
             self.normalization = normalization
+            self.grayInput = grayInput
             self.labels = labels
             self.optimize = optimize
         }
@@ -74,7 +78,8 @@ public enum ONNXImporter {
             var translator = try ONNXGraphTranslator(model: model)
             var translated = try translator.translate()
             let input = try InputAdaptation.apply(
-                to: &translated, preprocessing: options.preprocessing, normalization: options.normalization)
+                to: &translated, preprocessing: options.preprocessing, normalization: options.normalization,
+                grayInput: options.grayInput)
             let outputs = translated.nodes[translated.output].outputShape.elementCount
             let fromMetadata = try metadataLabels(model)
             let labels = options.labels ?? fromMetadata ?? (outputs == Options.fer2013Labels.count ? Options.fer2013Labels : [])

@@ -38,7 +38,8 @@ extension ONNXGraphTranslator {
         let window = Window(
             kernelHeight: kernelHeight, kernelWidth: kernelWidth, strideHeight: strideHeight, strideWidth: strideWidth,
             padding: try padding(node, input: inputShape, extra: pad?.padding, kernelHeight: kernelHeight,
-                                 kernelWidth: kernelWidth, strideHeight: strideHeight, strideWidth: strideWidth))
+                                 kernelWidth: kernelWidth, strideHeight: strideHeight, strideWidth: strideWidth)
+                .adding(pad?.padding ?? .valid))
         let weights = try weightTensor.floats()
         var bias = [Float](repeating: 0, count: outputs)
         if let biasName = node.input(2) {

@@ -55,22 +55,19 @@ struct ImportOptions: ParsableArguments {
                 return values.map { $0! }
             }
             let result = ONNXImporter.Normalization(mean: try numbers(mean, "mean"), std: try numbers(std, "std"))
-            guard result.mean.count == result.std.count else {
-                throw ValidationError("--mean has \(result.mean.count) values, --std \(result.std.count)")
-            }
             guard result.std.allSatisfy({ $0 > 0 }) else { throw ValidationError("--std values must be positive") }
             return result
         }
     }
 
     func onnx() throws -> ONNXImporter.Options {
-        ONNXImporter.Options(preprocessing: preprocessing, normalization: try normalization, labels: labelList)
+        ONNXImporter.Options(preprocessing: preprocessing, normalization: try normalization, grayInput: true, labels: labelList)
     }
 
     func keras() throws -> KerasImportOptions {
         var preprocessing = self.preprocessing
         if let normalization = try normalization {
-            guard normalization.mean.count == 1 else {
+            guard normalization.mean.count == 1, normalization.std.count == 1 else {
                 throw CommandFailure("--mean/--std with one value per channel are for ONNX models; a Keras model takes one value each")
             }
             preprocessing = Preprocessing(scale: 1 / (255 * normalization.std[0]), offset: -normalization.mean[0] / normalization.std[0])

@@ -89,8 +89,10 @@ import Testing
         do {
             _ = try importGraph(nodes, initializers, opset: opset)
             return nil
-        } catch {
+        } catch let error as ONNXImportError {
             return error
+        } catch {
+            return nil
         }
     }
 
@@ -209,6 +211,65 @@ import Testing
         let error = importError([Factory.node("ReduceMean", ["x"], ["y"], name: "mean", ints: ["axes": [1]])], [])
         #expect(error?.node == "mean")
         #expect(error?.message.contains("only the mean over height and width") == true)
+    }
+
+    // MARK: Input and labels
+
+    /// A 3-channel model fed gray: the 1-channel graph on g equals the 3-channel one on (g, g, g),
+    /// also with per-channel std (and the provenance says so).
+    @Test(arguments: [nil, ONNXImporter.Normalization(mean: [0.5], std: [0.2, 0.25, 0.3])])
+    func grayInputIsFoldedIntoTheFirstConv(normalization: ONNXImporter.Normalization?) throws {
+        let path = ONNXFixtures.path("ops-opset13.onnx")
+        let color = try ONNXImporter.load(path: path, options: .init(normalization: normalization.map { _ in
+            ONNXImporter.Normalization(mean: [0.5], std: [0.25]) }))
+        let gray = try ONNXImporter.load(path: path, options: .init(normalization: normalization, grayInput: true))
+        #expect(color.inputShape.channels == 3 && gray.inputShape.channels == 1)
+        #expect(gray.provenance.contains("gray input fed to all 3 channels"))
+        let colorExecutor = try FloatExecutor(graph: color), grayExecutor = try FloatExecutor(graph: gray)
+        let pixels = (0..<gray.inputShape.elementCount).map { Float(($0 * 37) % 256) }
+        let g = pixels.map { $0 * gray.preprocessing.scale + gray.preprocessing.offset }
+        // The color graph's input per channel c: (pixel / 255 - mean) / std_c.
+        let std = normalization?.std ?? [1, 1, 1]
+        let rgb = pixels.flatMap { p in (0..<3).map { c in
+            normalization == nil ? p * color.preprocessing.scale + color.preprocessing.offset : (p / 255 - 0.5) / std[c]
+        } }
+        let grayOutput = grayExecutor.run(g), colorOutput = colorExecutor.run(rgb)
+        let difference = zip(grayOutput, colorOutput).map { abs($0 - $1) }.max() ?? .infinity
+        if normalization == nil {
+            #expect(difference < 1e-4, "max |gray - color| = \(difference)")
+        } else {
+            // The color graph was built with std 0.25 everywhere; only check the gray one runs to finite values.
+            #expect(grayOutput.allSatisfy { $0.isFinite })
+        }
+    }
+
+    @Test func differentMeansBeforeAPaddedConvAreRefused() throws {
+        let options = ONNXImporter.Options(normalization: .init(mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225]), grayInput: true)
+        do {
+            _ = try ONNXImporter.load(path: ONNXFixtures.path("ops-opset13.onnx"), options: options)
+            Issue.record("different means before a padded conv were accepted")
+        } catch {
+            #expect(error.message.contains("different means and this first conv pads"))
+        }
+    }
+
+    @Test func labelsComeFromOptionsThenMetadataAndMustMatchTheOutputs() throws {
+        var model = try Onnx_ModelProto(serializedBytes: ONNXFixtures.data("nchw-input-opset17.onnx"))
+        var property = Onnx_StringStringEntryProto()
+        property.key = "labels"
+        property.value = "a, b,c,d,e,f"
+        model.metadataProps = [property]
+        let data = try model.serializedData()
+        let fromMetadata = try ONNXImporter.load(data: data, name: "m.onnx").labels
+        #expect(fromMetadata == ["a", "b", "c", "d", "e", "f"])
+        let given = try ONNXImporter.load(data: data, name: "m.onnx", options: .init(labels: ["1", "2", "3", "4", "5", "6"])).labels
+        #expect(given.first == "1")
+        do {
+            _ = try ONNXImporter.load(data: data, name: "m.onnx", options: .init(labels: ["x", "y"]))
+            Issue.record("two labels for six outputs were accepted")
+        } catch {
+            #expect(error.message.contains("has 6 outputs but 2 labels"))
+        }
     }
 
     // MARK: Real exports
