@@ -161,7 +161,7 @@ struct ONNXGraphTranslator {
         case "Transpose": try translateTranspose(node)
         case "Softmax": try translateSoftmax(node)
         default:
-            throw node.error("op type '\(node.opType)' (opset \(opset)) is not supported; supported: \(Self.supportedOps.joined(separator: ", "))")
+            throw node.error("op type '\(node.opType)' (opset \(opset)) is not supported; supported: \(Self.supportedOps.joined(separator: ", ")); on constants only (evaluated at import): \(Self.foldableOps.subtracting(Self.supportedOps).sorted().joined(separator: ", "))")
         }
     }
 

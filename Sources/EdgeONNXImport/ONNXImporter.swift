@@ -9,7 +9,9 @@ import SwiftProtobuf
 /// BatchNormalization, Relu, Clip (as ReLU or ReLU6), MaxPool, AveragePool, GlobalAveragePool, Add,
 /// Flatten, Reshape (to a vector, or tf2onnx's NHWC<->NCHW of a 1-channel input), Squeeze and
 /// Unsqueeze of size-1 axes, Softmax, Dropout, Identity, Constant, Transpose between NHWC and NCHW,
-/// and the shape arithmetic PyTorch writes for a dynamic batch (Shape, Gather, Cast, Concat).
+/// Pad (absorbed by the Conv or pool after it), ReduceMean over H and W, and any node of
+/// `ONNXGraphTranslator.foldableOps` whose inputs are all constants (evaluated at import: the shape
+/// and padding arithmetic PyTorch's exporters write).
 public enum ONNXImporter {
     /// What an ONNX file does not say; the same fields and defaults as `KerasImportOptions`.
     public struct Options: Sendable, Equatable {
