@@ -275,8 +275,9 @@ import Testing
     // MARK: Real exports
 
     /// The shipped model ported to PyTorch imports through both exporters into the layers the
-    /// Keras model has: no Pad or shape arithmetic left, SAME pools as (0, 1) padding.
-    @Test(arguments: ["fer-torch-script-opset17", "fer-torch-dynamo-opset18"])
+    /// Keras model has: no Pad or shape arithmetic left, SAME pools (an explicit -inf Pad or
+    /// ceil_mode=True) as (0, 1) padding.
+    @Test(arguments: ["fer-torch-script-opset17", "fer-torch-dynamo-opset18", "fer-torch-ceil-script-opset17"])
     func ferPortImportsLikeTheKerasModel(model: String) throws {
         let torch = try ONNXImporter.load(path: ONNXFixtures.path("\(model).onnx"))
         let keras = try ONNXImporter.load(path: ONNXFixtures.path("fer-tf2onnx.onnx"))

