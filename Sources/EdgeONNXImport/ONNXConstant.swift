@@ -30,7 +30,8 @@ struct ONNXConstant {
     }
 
     /// True for integer tensors (shape arithmetic), false for float ones.
-    var isInteger: Bool { dataType == .int64 || dataType == .int32 }
+    /// True for integer and BOOL tensors (shape arithmetic, Where's condition), false for float ones.
+    var isInteger: Bool { [.int64, .int32, .int8, .uint8, .bool].contains(dataType) }
 
     private var dataType: Onnx_TensorProto.DataType? { Onnx_TensorProto.DataType(rawValue: Int(tensor.dataType)) }
 
@@ -62,6 +63,10 @@ struct ONNXConstant {
             values = tensor.hasRawData ? try littleEndian(UInt64.self).map { Int(Int64(bitPattern: $0)) } : tensor.int64Data.map { Int($0) }
         case .int32?:
             values = tensor.hasRawData ? try littleEndian(UInt32.self).map { Int(Int32(bitPattern: $0)) } : tensor.int32Data.map { Int($0) }
+        case .bool?, .uint8?:
+            values = tensor.hasRawData ? tensor.rawData.map { Int($0) } : tensor.int32Data.map { Int($0) }
+        case .int8?:
+            values = tensor.hasRawData ? tensor.rawData.map { Int(Int8(bitPattern: $0)) } : tensor.int32Data.map { Int($0) }
         default:
             throw TranslationError(node: name, "has data type \(typeName); an integer tensor was expected")
         }

@@ -13,13 +13,15 @@ struct ONNXGraphTranslator {
     var nodes: [Node] = []
     /// How many node inputs and graph outputs read each ONNX tensor.
     var readers: [String: Int] = [:]
+    /// Pad outputs not yet absorbed by the Conv or pool that reads them.
+    var pendingPads: [String: PendingPad] = [:]
 
     /// Bound on any tensor's element count (a corrupt file can claim any size).
     static let maximumElements = 1 << 24
 
     static let supportedOps = [
         "Add", "AveragePool", "BatchNormalization", "Cast", "Clip", "Concat", "Constant", "Conv", "Dropout",
-        "Flatten", "Gather", "Gemm", "GlobalAveragePool", "Identity", "MatMul", "MaxPool", "Relu", "Reshape",
+        "Flatten", "Gather", "Gemm", "GlobalAveragePool", "Identity", "MatMul", "MaxPool", "Pad", "ReduceMean", "Relu", "Reshape",
         "Shape", "Softmax", "Squeeze", "Transpose", "Unsqueeze",
     ]
 
@@ -134,6 +136,7 @@ struct ONNXGraphTranslator {
         guard node.proto.domain.isEmpty || node.proto.domain == "ai.onnx" else {
             throw node.error("op type '\(node.opType)' of domain '\(node.proto.domain)' (opset \(opset)) is not supported; only the default ONNX domain is")
         }
+        if isFoldable(node) { return try fold(node) }
         switch node.opType {
         case "Constant": try translateConstant(node)
         case "Identity", "Dropout": try translatePassThrough(node)
@@ -141,6 +144,8 @@ struct ONNXGraphTranslator {
         case "MaxPool": try translatePool(node, isMax: true)
         case "AveragePool": try translatePool(node, isMax: false)
         case "GlobalAveragePool": try translateGlobalAveragePool(node)
+        case "ReduceMean": try translateReduceMean(node)
+        case "Pad": try translatePad(node)
         case "BatchNormalization": try translateBatchNormalization(node)
         case "Relu": try translateActivation(node, .relu)
         case "Clip": try translateClip(node)
@@ -148,12 +153,7 @@ struct ONNXGraphTranslator {
         case "Gemm": try translateGemm(node)
         case "MatMul": try translateMatMul(node)
         case "Flatten": try translateFlatten(node)
-        case "Reshape", "Squeeze", "Unsqueeze":
-            if let name = node.input(0), let constant = constants[name] {
-                try translateConstantReshape(node, constant)
-            } else {
-                try translateReshape(node)
-            }
+        case "Reshape", "Squeeze", "Unsqueeze": try translateReshape(node)
         case "Shape": try translateShapeOf(node)
         case "Gather": try translateGather(node)
         case "Concat": try translateConcat(node)
@@ -161,7 +161,7 @@ struct ONNXGraphTranslator {
         case "Transpose": try translateTranspose(node)
         case "Softmax": try translateSoftmax(node)
         default:
-            throw node.error("op type '\(node.opType)' (opset \(opset)) is not supported; supported: \(Self.supportedOps.joined(separator: ", "))")
+            throw node.error("op type '\(node.opType)' (opset \(opset)) is not supported; supported: \(Self.supportedOps.joined(separator: ", ")); on constants only (evaluated at import): \(Self.foldableOps.subtracting(Self.supportedOps).sorted().joined(separator: ", "))")
         }
     }
 
@@ -170,6 +170,9 @@ struct ONNXGraphTranslator {
     /// The activation tensor `name`, which an earlier node must have produced.
     func value(_ name: String, for node: ONNXNode) throws(TranslationError) -> TranslatedValue {
         if let value = values[name] { return value }
+        if let pad = pendingPads[name] {
+            throw node.error("reads the output of Pad '\(pad.node)'; an explicit Pad is supported only directly before a Conv, MaxPool or AveragePool, which absorbs it into its padding")
+        }
         if constants[name] != nil {
             throw node.error("input '\(name)' is a constant where an activation tensor is expected")
         }

@@ -20,6 +20,9 @@ struct ConvertCommand: ParsableCommand {
     @Argument(help: "Trained model: Keras .h5/.hdf5/.keras or ONNX .onnx.")
     var model: String
 
+    @OptionGroup(title: "Model input and classes (as given to convert)")
+    var importOptions: ImportOptions
+
     @Option(name: .long, help: "Folder of calibration images.")
     var calibration: String
 
@@ -72,7 +75,7 @@ struct ConvertCommand: ParsableCommand {
             // int16 steps are fine enough that clipping only loses: keep every calibrated value.
             let method = method.flatMap(CalibrationMethod.init(rawValue:))
                 ?? (activationType == .int16 ? .minMax : CalibrationMethod.defaultMethod)
-            let graph = try ModelSource.load(model)
+            let graph = try ModelSource.load(model, options: importOptions)
             guard graph.inputShape.channels == 1 else {
                 throw CommandFailure("\(model): the model takes \(graph.inputShape.channels) input channels; calibration images are gray, so only 1-channel models are supported")
             }

@@ -18,6 +18,9 @@ struct EvaluateCommand: ParsableCommand {
     @Argument(help: "Trained float model: Keras .h5/.hdf5/.keras or ONNX .onnx.")
     var model: String
 
+    @OptionGroup(title: "Model input and classes (as given to convert)")
+    var importOptions: ImportOptions
+
     @Argument(help: "The int8 model file (.edgemodel).")
     var int8Model: String
 
@@ -46,7 +49,11 @@ struct EvaluateCommand: ParsableCommand {
         do {
             let kernelTable = try kernels.map { name throws in try KernelTable.select(name) } ?? KernelTable.fromEnvironment()
             let quantized = try ModelFile.load(path: int8Model)
-            let graph = try ModelSource.load(model)
+            let graph = try ModelSource.load(model, options: importOptions)
+            guard graph.preprocessing.scale == quantized.preprocessing.scale, graph.preprocessing.offset == quantized.preprocessing.offset,
+                  graph.labels == quantized.labels else {
+                throw CommandFailure("\(int8Model) was converted with other input preprocessing or labels (pixel * \(quantized.preprocessing.scale) + \(quantized.preprocessing.offset), \(quantized.labels.joined(separator: ","))) than \(model) gets now (pixel * \(graph.preprocessing.scale) + \(graph.preprocessing.offset), \(graph.labels.joined(separator: ","))); pass the same --input-scale/--input-offset, --mean/--std and --labels as to convert")
+            }
             var folder = try ImageFolder(path: dataset)
             if sample > 0 { folder = folder.evenSample(sample) }
             print("evaluating \(int8Model) against \(graph.provenance) on \(folder.entries.count) images in \(dataset)")

@@ -34,14 +34,22 @@ enum ModelSource {
         return nil
     }
 
-    static func load(_ path: String) throws -> Graph {
+    static func load(_ path: String, options: ImportOptions) throws -> Graph {
+        let graph: Graph
         do {
             switch format(of: path) {
-            case .onnx?: return try ONNXImporter.load(path: path)
-            case .keras?, nil: return try KerasImporter.load(path: path)
+            case .onnx?: graph = try ONNXImporter.load(path: path, options: options.onnx())
+            case .keras?, nil: graph = try KerasImporter.load(path: path, options: options.keras())
             }
+        } catch let error as CommandFailure {
+            throw error
         } catch {
             throw CommandFailure(error)
         }
+        let outputs = graph.nodes[graph.output].outputShape.elementCount
+        guard graph.labels.count == outputs else {
+            throw CommandFailure("\(path): the model has \(outputs) outputs and no class names for them; pass --labels a,b,c,... (one per output, in order), or store them comma-separated in the ONNX model's metadata property '\(ONNXImporter.labelsMetadataKey)'")
+        }
+        return graph
     }
 }

@@ -15,7 +15,13 @@ import Testing
         "torch-style-opset17",
     ]
 
-    @Test(arguments: helperModels + ["fer-tf2onnx"], [true, false])
+    /// Written by torch.onnx.export itself (tools/onnx-fixtures/make-torch-fixtures), both exporters.
+    static let torchModels = [
+        "fer-torch-script-opset17", "fer-torch-dynamo-opset18", "fer-torch-ceil-script-opset17", "torch-pads-script-opset17", "torch-pads-dynamo-opset18",
+        "torch-mobilenetv2-script-opset17", "torch-resnet-script-opset17",
+    ]
+
+    @Test(arguments: helperModels + torchModels + ["fer-tf2onnx"], [true, false])
     func importedGraphMatchesOnnxruntime(model: String, optimize: Bool) throws {
         let graph = try ONNXImporter.load(path: ONNXFixtures.path("\(model).onnx"), options: .init(optimize: optimize))
         try ONNXGolden.load(model).check(graph, model: model)
