@@ -96,7 +96,7 @@ public final class SerialLineWriter: @unchecked Sendable {
                 counts.withLock { $0.failed += 1 }
                 file?.close()
                 file = nil
-                log("\(name): \(error); reconnecting every \(reconnectSeconds) s, lines wait in the queue (\(queue.capacity), oldest dropped)")
+                log("serial \(error); reconnecting every \(reconnectSeconds) s, lines wait in the queue (\(queue.capacity), oldest dropped)")
             }
         }
     }
