@@ -203,7 +203,7 @@ struct EdgeRunCommand: ParsableCommand {
         PipelineSettings(
             tracking: TrackingSettings(minimumOverlap: 0.3, forgetAfterSeconds: forgetAfter, noFaceAfterSeconds: noFaceAfter),
             smoothing: SmoothingSettings(timeConstant: smoothingSeconds, holdSeconds: announceAfter),
-            reactions: BoardConfigMapping.reactionSettings(board.reactions),
+            reactions: board.reactions,
             snapshotIntervalSeconds: snapshotEvery > 0 ? snapshotEvery : nil)
     }
 
