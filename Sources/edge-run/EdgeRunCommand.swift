@@ -13,8 +13,8 @@ struct EdgeRunCommand: ParsableCommand {
             With no options it uses the camera of the board config; when there is no camera it replays the \
             sample photos in models/samples and writes annotated snapshots and JSON lines to out/demo/.
             One JSON line per frame goes to standard output (schema: README, "edge-run JSON lines"); logs go \
-            to standard error. SIGINT/SIGTERM stop cleanly, SIGHUP reloads the board config's reactions. \
-            A board config with an "mqtt" section also publishes events, state and Home Assistant discovery to that \
+            to standard error. SIGINT/SIGTERM stop cleanly, SIGHUP reopens --json-out (log rotation) and reloads the \
+            board config's reactions. A board config with an "mqtt" section also publishes events, state and Home Assistant discovery to that \
             broker; a "metrics" section writes Prometheus metrics for node_exporter (README, "Many boards").
             """)
 
@@ -154,8 +154,11 @@ struct EdgeRunCommand: ParsableCommand {
             fleet.close()
             throw ExitCode.failure
         }
-        fleet.attach(application: application, reload: { reloadConfig(application: application, log: log) })
-        signals.start(stop: { application.stop() }, reload: { reloadConfig(application: application, log: log) }, log: log)
+        let refusals = RepeatedMessageFilter()
+        fleet.attach(application: application,
+                     reload: { reload(application: application, refusals: refusals, log: log) })
+        signals.start(stop: { application.stop() },
+                      reload: { reload(application: application, refusals: refusals, log: log) }, log: log)
         let mqtt = fleet.mqtt
         let statsReporter = stats ? StatsReporter(pipeline: application.pipeline, interval: statsEvery,
                                                   extra: { mqtt?.status.summary }, log: log) : nil
@@ -215,18 +218,22 @@ struct EdgeRunCommand: ParsableCommand {
         PipelineSettings(
             tracking: TrackingSettings(minimumOverlap: 0.3, forgetAfterSeconds: forgetAfter, noFaceAfterSeconds: noFaceAfter),
             smoothing: SmoothingSettings(timeConstant: smoothingSeconds, holdSeconds: announceAfter),
-            reactions: BoardConfigMapping.reactionSettings(board.reactions),
+            reactions: board.reactions,
             snapshotIntervalSeconds: snapshotEvery > 0 ? snapshotEvery : nil)
     }
 
-    /// SIGHUP: re-reads the board config; on an error the running settings stay.
-    func reloadConfig(application: EdgeRunApplication, log: @Sendable (String) -> Void) {
+    /// SIGHUP: opens --json-out again (logrotate's convention), then re-reads the board config; on an error the
+    /// running settings stay and the refusal is logged once (again only if the error changes).
+    func reload(application: EdgeRunApplication, refusals: RepeatedMessageFilter, log: @Sendable (String) -> Void) {
+        application.reopenFiles()
         do {
             let board = try BoardConfig.load(path: config)
             application.reload(pipelineSettings(board: board))
+            refusals.reset()
             log("edge-run: reloaded \(config) (\(board.reactions.leds.count) LED reactions, hold \(board.reactions.holdSeconds) s, cooldown \(board.reactions.cooldownSeconds) s)")
         } catch {
-            log("edge-run: reload failed, keeping the running settings: \(error)")
+            let message = "edge-run: reload refused, keeping the running settings: \(error)"
+            if refusals.isNew(message) { log(message) }
         }
     }
 }

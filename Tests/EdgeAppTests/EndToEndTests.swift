@@ -28,7 +28,7 @@ import Testing
             settings: PipelineSettings(
                 tracking: TrackingSettings(minimumOverlap: 0.3, forgetAfterSeconds: 1, noFaceAfterSeconds: 1),
                 smoothing: SmoothingSettings(timeConstant: 0.4, holdSeconds: 0.6),
-                reactions: BoardConfigMapping.reactionSettings(board.reactions)))
+                reactions: board.reactions))
         let application = try EdgeRunApplication(configuration: configuration, log: { _ in })
         let summary = application.run()
         #expect(summary.framesDone == 15 && summary.dropped == 0)

@@ -42,15 +42,13 @@ let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         }
     }
 
-    @Test func boardConfigReactionsMapToLEDPatterns() throws {
-        let config = try BoardConfig.load(path: repositoryRoot + "/board-configs/raspberry-pi-4b.json")
-        let settings = BoardConfigMapping.reactionSettings(config.reactions)
-        #expect(settings.reactions[.happy] == .init(line: "GPIO17", pattern: .on))
-        #expect(settings.reactions[.sad] == .init(line: "GPIO27", pattern: .blink(hertz: 1)))
-        #expect(settings.reactions[.surprise] == .init(line: "GPIO23", pattern: .pulse(periodSeconds: 1, widthSeconds: 0.15)))
-        #expect(settings.minimumHoldSeconds == config.reactions.holdSeconds)
-        #expect(settings.cooldownSeconds == config.reactions.cooldownSeconds)
-        #expect(settings.lines == ["GPIO17", "GPIO22", "GPIO23", "GPIO27"])
+    @Test func boardConfigReactionsGiveEachEmotionItsLED() throws {
+        let reactions = try BoardConfig.load(path: repositoryRoot + "/board-configs/raspberry-pi-4b.json").reactions
+        #expect(reactions.led(for: .happy) == .init(line: .name("GPIO17"), pattern: .on))
+        #expect(reactions.led(for: .sad) == .init(line: .name("GPIO27"), pattern: .blink(hertz: 1)))
+        #expect(reactions.led(for: .surprise) == .init(line: .name("GPIO23"), pattern: .pulse(periodSeconds: 1, widthSeconds: 0.15)))
+        #expect(reactions.led(for: .neutral) == nil)
+        #expect(reactions.lines == ["GPIO17", "GPIO22", "GPIO23", "GPIO27"])
     }
 
     @Test func fileSinkAppendsLines() throws {

@@ -1,3 +1,4 @@
+import EdgeBoardConfig
 import EdgeSystem
 import Foundation
 import Synchronization
@@ -10,9 +11,9 @@ import Testing
                       settings: PipelineSettings? = nil) -> EmotionPipeline {
         let detector = FakeDetector { index in index < 25 ? [detection(10 + index % 3, 5)] : [] }
         let classifier = FakeClassifier { index in index < 12 ? .happy : .sad }
-        let reactions = ReactionSettings(reactions: [.happy: .init(line: "LED_HAPPY", pattern: .on),
-                                                     .sad: .init(line: "LED_SAD", pattern: .blink(hertz: 2))],
-                                         minimumHoldSeconds: 0, cooldownSeconds: 0)
+        let reactions = ReactionsConfig(leds: ["happy": .init(line: .name("LED_HAPPY"), pattern: .on),
+                                               "sad": .init(line: .name("LED_SAD"), pattern: .blink(hertz: 2))],
+                                        holdSeconds: 0, cooldownSeconds: 0)
         let chosen = settings ?? PipelineSettings(
             tracking: TrackingSettings(minimumOverlap: 0.3, forgetAfterSeconds: 1, noFaceAfterSeconds: 0.3),
             smoothing: SmoothingSettings(timeConstant: 0, holdSeconds: 0.3), reactions: reactions)
@@ -95,7 +96,7 @@ import Testing
         let pipeline = makePipeline(sink: sink, leds: nil, source: source)
         pipeline.reload(PipelineSettings(
             tracking: TrackingSettings(minimumOverlap: 0.3, forgetAfterSeconds: 1, noFaceAfterSeconds: 0.3),
-            smoothing: SmoothingSettings(timeConstant: 0, holdSeconds: 0.3), reactions: ReactionSettings()))
+            smoothing: SmoothingSettings(timeConstant: 0, holdSeconds: 0.3), reactions: ReactionsConfig()))
         _ = pipeline.run()
         let reactions = try sink.lines.map { try parseJSON($0)["reaction"] }
         #expect(reactions.allSatisfy { $0 is NSNull })

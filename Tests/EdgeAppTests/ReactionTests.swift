@@ -1,3 +1,4 @@
+import EdgeBoardConfig
 import EdgeSystem
 import Foundation
 import Testing
@@ -5,20 +6,20 @@ import Testing
 
 @Suite struct ReactionTests {
     @Test func patterns() {
-        #expect(LEDPattern.on.isOn(secondsSinceStart: 123.4))
-        let blink = LEDPattern.blink(hertz: 2)  // 0.25 s on, 0.25 s off
+        #expect(LEDConfig.Pattern.on.isOn(secondsSinceStart: 123.4))
+        let blink = LEDConfig.Pattern.blink(hertz: 2)  // 0.25 s on, 0.25 s off
         #expect([0.0, 0.1, 0.24, 0.26, 0.49, 0.5, 0.74, 0.76].map { blink.isOn(secondsSinceStart: $0) }
                 == [true, true, true, false, false, true, true, false])
-        let pulse = LEDPattern.pulse(periodSeconds: 1, widthSeconds: 0.2)
+        let pulse = LEDConfig.Pattern.pulse(periodSeconds: 1, widthSeconds: 0.2)
         #expect([0.0, 0.19, 0.21, 0.99, 1.05, 1.3].map { pulse.isOn(secondsSinceStart: $0) }
                 == [true, true, false, false, true, false])
     }
 
-    let settings = ReactionSettings(
-        reactions: [.happy: .init(line: "LED_HAPPY", pattern: .on),
-                    .surprise: .init(line: "LED_SURPRISE", pattern: .blink(hertz: 4)),
-                    .angry: .init(line: "LED_HAPPY", pattern: .pulse(periodSeconds: 1, widthSeconds: 0.1))],
-        minimumHoldSeconds: 2, cooldownSeconds: 5)
+    let settings = ReactionsConfig(
+        leds: ["happy": .init(line: .name("LED_HAPPY"), pattern: .on),
+               "surprise": .init(line: .name("LED_SURPRISE"), pattern: .blink(hertz: 4)),
+               "angry": .init(line: .name("LED_HAPPY"), pattern: .pulse(periodSeconds: 1, widthSeconds: 0.1))],
+        holdSeconds: 2, cooldownSeconds: 5)
 
     @Test func minimumHoldDelaysAChange() {
         var controller = ReactionController(settings: settings)
@@ -56,7 +57,7 @@ import Testing
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let out = directory.appendingPathComponent("out").path
-        let hook = ReactionSettings.Hook(command: "sleep 0.3; echo \"$EDGE_EMOTION $EDGE_PREVIOUS_EMOTION $EDGE_FACE_ID\" >> '\(out)'",
+        let hook = HookConfig(command: "sleep 0.3; echo \"$EDGE_EMOTION $EDGE_PREVIOUS_EMOTION $EDGE_FACE_ID\" >> '\(out)'",
                                          minimumIntervalSeconds: 10)
         let launcher = HookLauncher(hook: hook, log: { _ in })
         let start = MonotonicClock().now()

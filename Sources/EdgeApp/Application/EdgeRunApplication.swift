@@ -12,6 +12,7 @@ public final class EdgeRunApplication: @unchecked Sendable {
     /// Camera open or read failures, each followed by a reconnection attempt (0 for file sources). Any thread.
     public var cameraReconnects: Int { camera?.failures ?? 0 }
     private let log: @Sendable (String) -> Void
+    private var jsonFile: FileLineSink?
 
     /// Opens everything; throws a message naming the file or device and what to do when something is missing.
     ///
@@ -31,7 +32,11 @@ public final class EdgeRunApplication: @unchecked Sendable {
 
         var sinks: [LineSink] = []
         if configuration.writeStandardOutput { sinks.append(StandardOutputSink()) }
-        if let path = configuration.jsonOutputPath { sinks.append(try FileLineSink(path: path, log: log)) }
+        if let path = configuration.jsonOutputPath {
+            let file = try FileLineSink(path: path, log: log)
+            jsonFile = file
+            sinks.append(file)
+        }
         var outputs = PipelineOutputs(lineSinks: sinks)
         if let folder = configuration.snapshotFolder { outputs.snapshots = try SnapshotWriter(folder: folder) }
         let devices = BoardDeviceOutputs(configuration: configuration, log: log)
@@ -69,4 +74,7 @@ public final class EdgeRunApplication: @unchecked Sendable {
     public func stop() { pipeline.stop() }
 
     public func reload(_ settings: PipelineSettings) { pipeline.reload(settings) }
+
+    /// Opens the `--json-out` file again at its path (after a log rotator moved it away; SIGHUP).
+    public func reopenFiles() { jsonFile?.reopen() }
 }

@@ -4,10 +4,10 @@ import Foundation
 
 /// Annotated PNG snapshots drawn with the same overlay as the screen (EdgeOverlay): the frame, each face's box
 /// in its emotion's colour, a label "#id emotion 81%", and a status line with the frame number and source.
-/// Files are `<folder>/frame-<index, 6 digits>.png`.
+/// Files are `<folder>/frame-<index, 6 digits>.png`, each written whole under a temporary name and renamed
+/// (AtomicFileWrite), so a full disk never leaves a half-written PNG under a final name.
 public final class SnapshotWriter: SnapshotWriting {
     public let folder: String
-    public private(set) var written: [String] = []
 
     public init(folder: String) throws {
         do {
@@ -30,8 +30,8 @@ public final class SnapshotWriter: SnapshotWriting {
             }
         }
         let path = (folder as NSString).appendingPathComponent(String(format: "frame-%06d.png", frame.index))
-        try RGBImage(width: frame.width, height: frame.height, pixels: image.rgbBytes).write(toFile: path)
-        written.append(path)
+        try AtomicFileWrite.write(try RGBImage(width: frame.width, height: frame.height, pixels: image.rgbBytes).pngData(),
+                                  to: path)
         return path
     }
 

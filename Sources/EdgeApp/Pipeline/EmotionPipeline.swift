@@ -246,8 +246,7 @@ public final class EmotionPipeline: @unchecked Sendable {
 
     private func outputLoop() {
         let outputs = self.outputs.value
-        var lastSnapshot: Double?
-        var snapshotFailures = 0
+        var snapshotSchedule = SnapshotSchedule()
         while let item = analyzed.pop() {
             var report = item.report
             let start = MonotonicClock().now()
@@ -262,15 +261,14 @@ public final class EmotionPipeline: @unchecked Sendable {
                     defer { snapshotRequested = false }
                     return (settings.snapshotIntervalSeconds, snapshotRequested)
                 }
-                let due = requested
-                    || lastSnapshot.map { last in interval.map { report.frameTime - last >= $0 } ?? false } ?? true
-                if (due || !report.changes.isEmpty) && snapshotFailures < 3 {
+                let now = MonotonicClock().now()
+                if snapshotSchedule.isDue(frameTime: report.frameTime, interval: interval,
+                                          changed: requested || !report.changes.isEmpty, now: now) {
                     do {
-                        _ = try snapshots.writeSnapshot(frame: item.captured.frame, faces: report.faces)
-                        lastSnapshot = report.frameTime
+                        let path = try snapshots.writeSnapshot(frame: item.captured.frame, faces: report.faces)
+                        snapshotSchedule.succeeded(frameTime: report.frameTime, path: path, log: log)
                     } catch {
-                        snapshotFailures += 1
-                        log("snapshot: \(error)\(snapshotFailures == 3 ? " (no more snapshots)" : "")")
+                        snapshotSchedule.failed(error, now: now, log: log)
                     }
                 }
             }

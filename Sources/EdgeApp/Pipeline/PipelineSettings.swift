@@ -1,14 +1,16 @@
+import EdgeBoardConfig
+
 /// Everything about the pipeline's behaviour that a config reload (SIGHUP) may change.
 public struct PipelineSettings: Sendable, Equatable {
     public var tracking: TrackingSettings
     public var smoothing: SmoothingSettings
-    public var reactions: ReactionSettings
+    public var reactions: ReactionsConfig
     /// Write an annotated snapshot at most this often (frame time, seconds) and on every announcement.
     /// nil: only on announcements.
     public var snapshotIntervalSeconds: Double?
 
     public init(tracking: TrackingSettings = TrackingSettings(), smoothing: SmoothingSettings = SmoothingSettings(),
-                reactions: ReactionSettings = ReactionSettings(), snapshotIntervalSeconds: Double? = 1.0) {
+                reactions: ReactionsConfig = ReactionsConfig(), snapshotIntervalSeconds: Double? = 1.0) {
         self.tracking = tracking
         self.smoothing = smoothing
         self.reactions = reactions

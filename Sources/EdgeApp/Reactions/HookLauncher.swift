@@ -1,3 +1,4 @@
+import EdgeBoardConfig
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -23,18 +24,18 @@ public final class HookLauncher: @unchecked Sendable {
     }
 
     private let lock = NSLock()
-    private var hook: ReactionSettings.Hook?
+    private var hook: HookConfig?
     private var lastStart: Double?
     private var running = false
     private var counts = Counts()
     private let log: @Sendable (String) -> Void
 
-    public init(hook: ReactionSettings.Hook?, log: @escaping @Sendable (String) -> Void) {
+    public init(hook: HookConfig?, log: @escaping @Sendable (String) -> Void) {
         self.hook = hook
         self.log = log
     }
 
-    public func update(hook: ReactionSettings.Hook?) {
+    public func update(hook: HookConfig?) {
         lock.withLock { self.hook = hook }
     }
 

@@ -1,3 +1,5 @@
+import EdgeBoardConfig
+
 /// Decides which reaction is showing from the stream of announced emotions, honouring minimum hold and cooldown,
 /// and gives the LED levels at any instant. Pure logic on explicit times; thread safety is the caller's
 /// (the pipeline guards it with a lock shared by the analysis stage and the LED ticker).
@@ -8,11 +10,11 @@ public struct ReactionController: Sendable {
         public var since: Double
     }
 
-    public var settings: ReactionSettings
+    public var settings: ReactionsConfig
     public private(set) var active: Active?
     private var lastEnded: [Emotion: Double] = [:]
 
-    public init(settings: ReactionSettings) {
+    public init(settings: ReactionsConfig) {
         self.settings = settings
     }
 
@@ -23,12 +25,12 @@ public struct ReactionController: Sendable {
     public mutating func want(_ emotion: Emotion?, at time: Double) -> Bool {
         if emotion == active?.emotion { return false }
         if let current = active {
-            if time - current.since < settings.minimumHoldSeconds { return false }
+            if time - current.since < settings.holdSeconds { return false }
             lastEnded[current.emotion] = time
         }
         let previous = active
         active = nil
-        if let emotion, settings.reactions[emotion] != nil,
+        if let emotion, settings.led(for: emotion) != nil,
            lastEnded[emotion].map({ time - $0 >= settings.cooldownSeconds }) ?? true {
             active = Active(emotion: emotion, since: time)
         }
@@ -39,8 +41,8 @@ public struct ReactionController: Sendable {
     /// pattern, all others are off.
     public func levels(at time: Double) -> [String: Bool] {
         var levels = Dictionary(uniqueKeysWithValues: settings.lines.map { ($0, false) })
-        if let active, let reaction = settings.reactions[active.emotion] {
-            levels[reaction.line] = reaction.pattern.isOn(secondsSinceStart: time - active.since)
+        if let active, let led = settings.led(for: active.emotion) {
+            levels[led.line.description] = led.pattern.isOn(secondsSinceStart: time - active.since)
         }
         return levels
     }

@@ -37,6 +37,7 @@ public final class BoundedLineQueue: @unchecked Sendable {
     /// Lines dropped because the queue was full.
     public var dropped: Int { locked { droppedCount } }
     public var pending: Int { locked { count } }
+    public var isClosed: Bool { locked { closed } }
 
     /// Appends `line`; when full, the oldest waiting line is dropped first. Ignored after `close()`.
     public func push(_ line: String) {

@@ -12,6 +12,16 @@ hwlab_wait_for() {
     return 1
 }
 
+# hwlab_wait_until SECONDS COMMAND...: polls COMMAND every 0.2 s until it succeeds or SECONDS of wall time pass.
+hwlab_wait_until() {
+    local deadline=$(($(date +%s) + $1))
+    shift
+    until "$@"; do
+        (($(date +%s) >= deadline)) && return 1
+        sleep 0.2
+    done
+}
+
 # hwlab_screendump NAME: asks the host to save the screen (QEMU monitor `screendump`) as
 # $HWLAB_RESULTS/NAME.ppm and waits until it is written.
 hwlab_screendump() {

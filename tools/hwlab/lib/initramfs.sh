@@ -21,9 +21,9 @@ hwlab_build_initramfs() {
     : >"$stage/modules/order"
     for module in virtio_pci 9pnet_virtio 9p; do
         while read -r line; do
-            [[ "$line" == insmod* ]] || continue
-            local path="${line#insmod }"
-            path="${path%% *}"
+            # "insmod <path> [options]": the path (which may hold spaces) ends at ".ko" and its compression suffix.
+            [[ "$line" =~ ^insmod\ (.*\.ko(\.[a-z]+)?)(\ .*)?$ ]] || continue
+            local path="${BASH_REMATCH[1]}"
             local name
             name="$(basename "$path")"
             grep -qx "$name" "$stage/modules/order" && continue

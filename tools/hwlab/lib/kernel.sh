@@ -37,7 +37,12 @@ hwlab_prepare_kernel() {
         hwlab_fetch_deb "$package=$meta_version" "$kernel_dir/debs/$package" || return 1
     done
     dpkg-deb -x "$kernel_dir"/debs/linux-image-$abi/*.deb "$kernel_dir/root"
-    local build="$kernel_dir/build"
+    # Kbuild cannot take a path with spaces (M=, the headers' include lines): the module is built in a
+    # scratch folder under TMPDIR and only the two .ko files are copied into the cache.
+    local work
+    work="$(mktemp -d "${TMPDIR:-/tmp}/hwlab-kbuild.XXXXXX")" || return 1
+    [[ "$work" != *" "* ]] || { echo "hwlab: TMPDIR ($work) has a space; Kbuild cannot build there" >&2; rm -rf "$work"; return 1; }
+    local build="$work/build"
     mkdir -p "$build"
     for package in "linux-headers-$abi" "linux-headers-${abi%-*}-common" "linux-kbuild-$series"; do
         dpkg-deb -x "$kernel_dir"/debs/$package/*.deb "$build"
@@ -47,23 +52,23 @@ hwlab_prepare_kernel() {
     # Only the two sources (and gpio-sim's private header) are taken out of the source tarball.
     local source_deb_dir="$kernel_dir/source"
     dpkg-deb -x "$kernel_dir"/debs/linux-source-$series/*.deb "$source_deb_dir"
-    local module_dir="$kernel_dir/gpio-sim"
+    local module_dir="$work/gpio-sim"
     mkdir -p "$module_dir"
     tar -xaf "$source_deb_dir"/usr/src/linux-source-$series.tar.* -C "$module_dir" --strip-components=3 \
         --wildcards "linux-source-$series/kernel/irq/irq_sim.c" "linux-source-$series/drivers/gpio/gpio-sim.c" \
-        "linux-source-$series/drivers/gpio/gpiolib.h" || return 1
+        "linux-source-$series/drivers/gpio/gpiolib.h" || { rm -rf "$work"; return 1; }
     rm -rf "$source_deb_dir"
     # irq_to_desc() is not exported to modules: generic_handle_irq() does the same for this caller.
     sed -i 's/handle_simple_irq(irq_to_desc(\([^)]*\)))/generic_handle_irq(\1)/' "$module_dir/irq_sim.c"
     grep -q 'generic_handle_irq' "$module_dir/irq_sim.c" ||
-        { echo "hwlab: irq_sim.c did not take the generic_handle_irq change" >&2; return 1; }
+        { echo "hwlab: irq_sim.c did not take the generic_handle_irq change" >&2; rm -rf "$work"; return 1; }
     printf '\nMODULE_LICENSE("GPL");\n' >>"$module_dir/irq_sim.c"
     echo 'obj-m := irq_sim.o gpio-sim.o' >"$module_dir/Kbuild"
-    make -s -C "$build/usr/src/linux-headers-$abi" M="$module_dir" modules >"$module_dir/build.log" 2>&1 ||
-        { tail -30 "$module_dir/build.log" >&2; echo "hwlab: building gpio-sim failed" >&2; return 1; }
+    make -s -C "$build/usr/src/linux-headers-$abi" M="$module_dir" modules >"$kernel_dir/gpio-sim-build.log" 2>&1 ||
+        { tail -30 "$kernel_dir/gpio-sim-build.log" >&2; echo "hwlab: building gpio-sim failed" >&2; rm -rf "$work"; return 1; }
     mkdir -p "$kernel_dir/root/lib/modules/$abi/updates"
     cp "$module_dir/irq_sim.ko" "$module_dir/gpio-sim.ko" "$kernel_dir/root/lib/modules/$abi/updates/"
     depmod -b "$kernel_dir/root" "$abi"
-    rm -rf "$kernel_dir/debs" "$build"
+    rm -rf "$kernel_dir/debs" "$work"
     touch "$kernel_dir/ready"
 }

@@ -20,15 +20,6 @@ stop_timed() {
     echo $(((end - start) / 1000000)) >"$HWLAB_RESULTS/$name.stop-ms"
 }
 
-# wait_until SECONDS COMMAND...: polls COMMAND every 0.2 s until it succeeds or SECONDS of wall time pass.
-wait_until() {
-    local deadline=$(($(date +%s) + $1))
-    shift
-    until "$@"; do
-        (($(date +%s) >= deadline)) && return 1
-        sleep 0.2
-    done
-}
 lines_at_least() { [[ $(wc -l <"$2" 2>/dev/null || echo 0) -ge $1 ]]; }
 happy_led_on() { [[ "$(hwlab_gpio_sim_value 0 2>/dev/null)" == 1 ]]; }
 
@@ -36,7 +27,7 @@ happy_led_on() { [[ "$(hwlab_gpio_sim_value 0 2>/dev/null)" == 1 ]]; }
 edge-run --config "$config" --source camera --stats --stats-every 2 \
     >"$HWLAB_RESULTS/camera.jsonl" 2>"$HWLAB_RESULTS/camera.log" &
 echo $! >"$HWLAB_RESULTS/camera.pid"
-wait_until 60 lines_at_least 5 "$HWLAB_RESULTS/camera.jsonl"
+hwlab_wait_until 60 lines_at_least 5 "$HWLAB_RESULTS/camera.jsonl"
 edge-devices list --all-lines >"$HWLAB_RESULTS/camera-lines-held.txt" 2>&1
 stop_timed camera
 edge-devices list --all-lines >"$HWLAB_RESULTS/camera-lines-released.txt" 2>&1
@@ -46,7 +37,7 @@ edge-run --config "$config" --source folder --input models/samples --frames-per-
     --no-display --announce-after 0.3 \
     >"$HWLAB_RESULTS/reaction.jsonl" 2>"$HWLAB_RESULTS/reaction.log" &
 echo $! >"$HWLAB_RESULTS/reaction.pid"
-wait_until 90 happy_led_on
+hwlab_wait_until 90 happy_led_on
 for offset in 0 1 2 3; do hwlab_gpio_sim_value "$offset" >"$HWLAB_RESULTS/reaction-line$offset.value" 2>&1; done
 stop_timed reaction
 edge-devices list --all-lines >"$HWLAB_RESULTS/reaction-lines-released.txt" 2>&1

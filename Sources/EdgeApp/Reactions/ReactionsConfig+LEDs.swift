@@ -1,13 +1,11 @@
+import EdgeBoardConfig
+
+// The board config's `reactions` section is what the reaction controller runs on (no mirror type): these are
+// the parts of it that only the application needs.
+
 /// How an LED shows a reaction. Levels are a pure function of the time since the reaction started, so the
 /// reaction ticker can sample them at any rate (it runs at 50 Hz: blinking above 25 Hz is refused at load).
-public enum LEDPattern: Sendable, Equatable, CustomStringConvertible {
-    /// Steadily on.
-    case on
-    /// Square wave at `hertz` full cycles per second, 50 % duty, starting on.
-    case blink(hertz: Double)
-    /// A short flash of `widthSeconds` at the start of every `periodSeconds` (a heartbeat), starting on.
-    case pulse(periodSeconds: Double, widthSeconds: Double)
-
+extension LEDConfig.Pattern {
     public func isOn(secondsSinceStart elapsed: Double) -> Bool {
         let t = max(0, elapsed)
         switch self {
@@ -20,12 +18,13 @@ public enum LEDPattern: Sendable, Equatable, CustomStringConvertible {
             return t.truncatingRemainder(dividingBy: period) < width
         }
     }
+}
 
-    public var description: String {
-        switch self {
-        case .on: "on"
-        case let .blink(hertz): "blink \(hertz) Hz"
-        case let .pulse(period, width): "pulse \(width) s every \(period) s"
-        }
-    }
+extension ReactionsConfig {
+    /// The LED of `emotion`, if one is configured.
+    public func led(for emotion: Emotion) -> LEDConfig? { leds[emotion.label] }
+
+    /// Every LED line named by a reaction ("GPIO17" or "gpiochip0:17", as the LED output knows it), sorted,
+    /// each once.
+    public var lines: [String] { Array(Set(leds.values.map(\.line.description))).sorted() }
 }
