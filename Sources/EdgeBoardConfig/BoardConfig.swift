@@ -218,12 +218,25 @@ public struct DetectorConfig: Sendable, Equatable {
     public var scaleFactor: Double
     /// Overlapping detections needed to accept a face.
     public var minimumNeighbors: Int
+    /// Tracking-driven scanning: while faces are tracked only the regions around them are scanned, and a full-frame
+    /// scan runs (on its own worker) at least this often, when a track is lost and while no face is tracked.
+    /// 0: a full scan on every frame (no tracking-driven scanning).
+    public var fullScanSeconds: Double
+    /// A tracked face's region is its box grown by this fraction of its size on every side.
+    public var trackMargin: Double
 
-    public init(cascade: String, minimumFaceSize: Int = 48, scaleFactor: Double = 1.2, minimumNeighbors: Int = 4) {
+    public static let defaultFullScanSeconds = 0.5
+    public static let defaultTrackMargin = 0.7
+
+    public init(cascade: String, minimumFaceSize: Int = 48, scaleFactor: Double = 1.2, minimumNeighbors: Int = 4,
+                fullScanSeconds: Double = DetectorConfig.defaultFullScanSeconds,
+                trackMargin: Double = DetectorConfig.defaultTrackMargin) {
         self.cascade = cascade
         self.minimumFaceSize = minimumFaceSize
         self.scaleFactor = scaleFactor
         self.minimumNeighbors = minimumNeighbors
+        self.fullScanSeconds = fullScanSeconds
+        self.trackMargin = trackMargin
     }
 }
 

@@ -15,8 +15,16 @@ public final class EdgeRunApplication: @unchecked Sendable {
         self.log = log
         let classifier = try Int8EmotionClassifier(path: configuration.modelPath, threads: configuration.board.model.threads)
         // The board's `threads` cores: all but one for the detector (the heaviest stage), one left for the model.
-        let detector = try HaarFaceDetector(cascadePath: configuration.cascadePath, config: configuration.board.detector,
-                                            threads: max(1, configuration.board.threads - 1))
+        // `detector.fullScanSeconds` 0 turns tracking-driven scanning off (a full scan on every frame). Cameras (and
+        // --realtime) run the full scans on their own worker; files processed frame by frame run them in the detect
+        // stage, merged at the next frame, so their output does not depend on the machine's speed.
+        let detectorConfig = configuration.board.detector
+        let detectorThreads = max(1, configuration.board.threads - 1)
+        let detector: FaceDetecting = detectorConfig.fullScanSeconds > 0
+            ? try TrackingHaarFaceDetector(cascadePath: configuration.cascadePath, config: detectorConfig,
+                                           threads: detectorThreads,
+                                           fullScans: configuration.dropsStaleFrames ? .background : .nextFrame)
+            : try HaarFaceDetector(cascadePath: configuration.cascadePath, config: detectorConfig, threads: detectorThreads)
         var source = try Self.openSource(configuration, log: log)
         if let limit = configuration.maximumFrames { source = FrameLimitSource(source, limit: limit) }
         sourceSummary = source.summary
