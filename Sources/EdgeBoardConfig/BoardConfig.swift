@@ -222,11 +222,12 @@ public struct DetectorConfig: Sendable, Equatable {
     /// scan runs (on its own worker) at least this often, when a track is lost and while no face is tracked.
     /// 0: a full scan on every frame (no tracking-driven scanning).
     public var fullScanSeconds: Double
-    /// A tracked face's region is its box grown by this fraction of its size on every side.
+    /// A tracked face of width w is searched, at the level of window size s, in the square centred on it with
+    /// half-side s + trackMargin * w: room for the face's motion between frames.
     public var trackMargin: Double
 
     public static let defaultFullScanSeconds = 0.5
-    public static let defaultTrackMargin = 0.7
+    public static let defaultTrackMargin = 0.25
 
     public init(cascade: String, minimumFaceSize: Int = 48, scaleFactor: Double = 1.2, minimumNeighbors: Int = 4,
                 fullScanSeconds: Double = DetectorConfig.defaultFullScanSeconds,

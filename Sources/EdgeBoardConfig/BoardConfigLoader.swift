@@ -173,7 +173,7 @@ extension BoardConfig {
             scaleFactor: try reader.number("scaleFactor", range: 1.01...2, default: 1.2),
             minimumNeighbors: try reader.integer("minimumNeighbors", range: 0...32, default: 4),
             fullScanSeconds: try reader.number("fullScanSeconds", range: 0...60, default: DetectorConfig.defaultFullScanSeconds),
-            trackMargin: try reader.number("trackMargin", range: 0.5...2, default: DetectorConfig.defaultTrackMargin))
+            trackMargin: try reader.number("trackMargin", range: 0.1...2, default: DetectorConfig.defaultTrackMargin))
         try reader.finish()
         return config
     }

@@ -1,27 +1,50 @@
 import CHaarKernels
 import EdgeImage
 
-/// A part of the frame to scan around a tracked face (tracking-driven scanning).
+/// A part of the frame to scan around a tracked face (tracking-driven scanning), level by level.
 public struct ScanRegion: Sendable, Equatable {
-    /// The covered box K in frame pixels; it may extend past the frame. At every scanned level, exactly the windows
-    /// whose frame box (cvRound(x * factor), cvRound(y * factor), window size) lies inside K are evaluated.
+    /// The region's core in frame pixels. At a level whose window is s pixels wide (in the frame), the covered box
+    /// K(s) is this box grown on every side by ceil(grow + min(growPerWindow * s, windowGrowLimit)) pixels; it
+    /// may extend past the frame.
+    /// Exactly the windows whose frame box (cvRound(x * factor), cvRound(y * factor), window size) lies inside K(s)
+    /// are evaluated.
     public var box: Box
+    public var grow: Double
+    public var growPerWindow: Double
+    public var windowGrowLimit: Double
     /// The scanned levels: those whose window width in frame pixels, cvRound(windowWidth * factor), is in here.
     public var windowWidths: ClosedRange<Int>
 
+    /// One covered box for every scanned level.
     public init(box: Box, windowWidths: ClosedRange<Int>) {
+        self.init(box: box, grow: 0, growPerWindow: 0, windowWidths: windowWidths)
+    }
+
+    public init(box: Box, grow: Double, growPerWindow: Double, windowGrowLimit: Double = .infinity,
+                windowWidths: ClosedRange<Int>) {
         self.box = box
+        self.grow = grow
+        self.growPerWindow = growPerWindow
+        self.windowGrowLimit = windowGrowLimit
         self.windowWidths = windowWidths
     }
 
-    /// The region for a face box: the box grown by `margin` times its size on every side, and the levels whose
-    /// window is within `sizeRange` times the box width.
+    /// The region for a face box of width w: at window size s the square centred on the face with half-side
+    /// min(s, 1.1 w) + margin * w, at the levels whose window is within `sizeRange` times w. Why: a face's hits of size r
+    /// (about 0.65 w ... 1.45 w) sit within about 0.1 w of its centre and, with the grouping's eps, can only link to
+    /// windows inside the hit grown by 0.2 r, i.e. within 0.7 r of the centre; hits that can link to a window of size s
+    /// are at most 1.4 s, so min(0.98 s, 1.02 w) + 0.1 w covers a still face; the rest of the margin is room for motion.
     public init(around face: Box, margin: Double, sizeRange: ClosedRange<Double>) {
-        let grow = Int((margin * Double(max(face.width, face.height))).rounded(.up))
-        box = Box(x: face.x - grow, y: face.y - grow, width: face.width + 2 * grow, height: face.height + 2 * grow)
-        let low = Int((Double(face.width) * sizeRange.lowerBound).rounded(.down))
-        let high = Int((Double(face.width) * sizeRange.upperBound).rounded(.up))
-        windowWidths = max(0, low)...max(0, low, high)
+        let width = Double(face.width)
+        self.init(box: face, grow: margin * width - width / 2, growPerWindow: 1, windowGrowLimit: 1.1 * width,
+                  windowWidths: Int((width * sizeRange.lowerBound).rounded(.down))...max(
+                      Int((width * sizeRange.lowerBound).rounded(.down)), Int((width * sizeRange.upperBound).rounded(.up))))
+    }
+
+    /// K(s): the covered box at a level of window width s.
+    public func coveredBox(windowWidth: Int) -> Box {
+        let by = Int((grow + min(growPerWindow * Double(windowWidth), windowGrowLimit)).rounded(.up))
+        return Box(x: box.x - by, y: box.y - by, width: box.width + 2 * by, height: box.height + 2 * by)
     }
 }
 
@@ -45,10 +68,10 @@ public struct RegionDetections: Sendable, Equatable {
 ///   the integral images of that band differ from the whole level's by constants, so every rectangle sum, hence
 ///   every window decision, is the same;
 /// - grouping: `groupRectangles(eps 0.2)` over the region's raw hits. Two boxes are similar only when every edge is
-///   within delta = eps * (min(w1, w2) + min(h1, h2)) / 2 <= eps * (w1 + h1) / 2 of the other's, so a hit that can join
-///   the group of hit r lies inside r grown by floor(eps * (w + h) / 2) and has a width within 2 * that of r's. A group
-///   is trusted when every member satisfies both with room to spare: the grown box inside the region's box, and every
-///   full-scan level of such a width scanned. Then its connected component (and so its average and neighbour count)
+///   within delta = eps * (min(w1, w2) + min(h1, h2)) / 2 of the other's, so a level window (w2, h2) can be similar to
+///   hit r only when |w1 - w2| <= 2 delta and |h1 - h2| <= 2 delta, and then lies inside r grown by floor(delta). A group
+///   is trusted when every member passes, for every such level: the level scanned and the grown member inside the
+///   level's covered box. Then its connected component (and so its average and neighbour count)
 ///   is the full scan's. The swallowing rule (a group inside a bigger group with more members is dropped) is applied
 ///   among the groups the region saw; a trusted group could only differ from the full scan when a group of windows
 ///   beyond the scanned sizes or region surrounds it, which the tracker's periodic full scan reconciles.
@@ -74,7 +97,7 @@ public final class RegionDetector {
     /// The eps of the grouping, as `FaceDetector.detect` uses it.
     static let eps = 0.2
 
-    /// Raw hits of the region (the full scan's raw hits whose frame box lies in `region.box`, at the scanned levels).
+    /// Raw hits of the region (the full scan's raw hits whose frame box lies in the covered box of its level, at the scanned levels).
     public func candidates(_ image: GrayImage, in region: ScanRegion,
                            parameters: DetectionParameters = DetectionParameters()) throws -> [Box] {
         // The full scan's parameter checks: a 1x1 image has no pyramid level, so this only validates `parameters`.
@@ -93,9 +116,10 @@ public final class RegionDetector {
             let boxHeight = Self.frameSize(window.height, level.factor)
             let columns = max(level.width + 1 - window.width, 0)
             let rows = max(level.height + 1 - window.height, 0)
-            guard let xs = Self.origins(from: region.box.x, to: region.box.x + region.box.width, size: boxWidth,
+            let covered = region.coveredBox(windowWidth: boxWidth)
+            guard let xs = Self.origins(from: covered.x, to: covered.x + covered.width, size: boxWidth,
                                         factor: level.factor, step: level.step, count: columns),
-                  let ys = Self.origins(from: region.box.y, to: region.box.y + region.box.height, size: boxHeight,
+                  let ys = Self.origins(from: covered.y, to: covered.y + covered.height, size: boxHeight,
                                         factor: level.factor, step: level.step, count: rows)
             else { continue }
             let found = scan(image, level: level, window: window, xs: xs, ys: ys)
@@ -113,16 +137,26 @@ public final class RegionDetector {
     public func detect(_ image: GrayImage, in region: ScanRegion,
                        parameters: DetectionParameters = DetectionParameters()) throws -> RegionDetections {
         let raw = try candidates(image, in: region, parameters: parameters)
-        let levelWidths = detector.levels(imageWidth: image.width, imageHeight: image.height, parameters: parameters)
-            .map { Self.frameSize(detector.cascade.windowWidth, $0.factor) }
-        let outer = region.box
+        let window = (width: detector.cascade.windowWidth, height: detector.cascade.windowHeight)
+        let levelSizes = detector.levels(imageWidth: image.width, imageHeight: image.height, parameters: parameters)
+            .map { (width: Self.frameSize(window.width, $0.factor), height: Self.frameSize(window.height, $0.factor)) }
+        // A member is interior when, for every pyramid level whose windows could be similar to it, that level was
+        // scanned and the member grown by the largest distance an edge of a similar box can have (delta) lies inside the
+        // level's covered box: then every hit that can join the member was scanned.
         func isInterior(_ member: Box) -> Bool {
-            let reach = Int((Self.eps * Double(member.width + member.height) * 0.5).rounded(.down))
-            guard member.x - reach >= outer.x, member.y - reach >= outer.y,
-                  member.x + member.width + reach <= outer.x + outer.width,
-                  member.y + member.height + reach <= outer.y + outer.height else { return false }
-            let joinable = (member.width - 2 * reach)...(member.width + 2 * reach)
-            return levelWidths.allSatisfy { !joinable.contains($0) || region.windowWidths.contains($0) }
+            for level in levelSizes {
+                let delta = Self.eps * Double(min(member.width, level.width) + min(member.height, level.height)) * 0.5
+                // Similar boxes have all four edges within delta, hence sizes within 2 delta.
+                guard Double(abs(member.width - level.width)) <= 2 * delta,
+                      Double(abs(member.height - level.height)) <= 2 * delta else { continue }
+                guard region.windowWidths.contains(level.width) else { return false }
+                let reach = Int(delta.rounded(.down))
+                let outer = region.coveredBox(windowWidth: level.width)
+                guard member.x - reach >= outer.x, member.y - reach >= outer.y,
+                      member.x + member.width + reach <= outer.x + outer.width,
+                      member.y + member.height + reach <= outer.y + outer.height else { return false }
+            }
+            return true
         }
         var result = RegionDetections(trusted: [], untrusted: [])
         for (detection, members) in RectangleGrouping.groupWithMembers(raw, threshold: parameters.minNeighbors, eps: Self.eps) {

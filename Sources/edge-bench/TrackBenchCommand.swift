@@ -55,9 +55,17 @@ struct TrackBenchCommand: ParsableCommand {
         }
 
         var total = 0, kept = 0, exact = 0, extra = 0
-        for (reference, candidate) in zip(fullFaces, trackedFaces) {
+        var missedFrames: [Int] = []
+        for (index, (reference, candidate)) in zip(fullFaces, trackedFaces).enumerated() {
             total += reference.count
-            kept += reference.filter { face in candidate.contains { $0.box.intersectionOverUnion(face.box) >= 0.5 } }.count
+            let found = reference.filter { face in candidate.contains { $0.box.intersectionOverUnion(face.box) >= 0.5 } }.count
+            kept += found
+            if found < reference.count {
+                missedFrames.append(index)
+                if ProcessInfo.processInfo.environment["TRACK_BENCH_VERBOSE"] != nil {
+                    print("frame \(index): full \(reference.map(\.box)) tracked \(candidate.map(\.box))")
+                }
+            }
             exact += reference.filter { candidate.contains($0) }.count
             extra += candidate.filter { face in !reference.contains { $0.box.intersectionOverUnion(face.box) >= 0.5 } }.count
         }
@@ -65,8 +73,9 @@ struct TrackBenchCommand: ParsableCommand {
         let stats = tracked.statistics
         print("clip \(clip): \(frames.count) frames \(frames[0].width)x\(frames[0].height) at \(source.framesPerSecond) fps, "
             + "\(total) full-scan faces (\(exact) reported identically by the tracked run, \(extra) tracked-only faces)")
-        print("tracked run: \(stats.fullScansStarted) full scans, \(stats.regionScans) region scans, "
+        print("tracked run: \(stats.fullScansStarted) full scans (\(stats.changeTriggeredFullScans) on a change outside the regions), \(stats.regionScans) region scans, "
             + "\(stats.widenedRegions) widened, \(stats.untrustedReported) untrusted groups reported")
+        print("frames with a missed face: \(missedFrames.count)\(missedFrames.isEmpty ? "" : " (" + missedFrames.prefix(40).map(String.init).joined(separator: " ") + (missedFrames.count > 40 ? " ..." : "") + ")")")
         let keptFraction = total > 0 ? Double(kept) / Double(total) : 1
         print(String(format: "track_ms full=%.3f tracked=%.3f ratio=%.3f kept=%.4f", fullTime / count,
                      trackedTime / count, trackedTime / fullTime, keptFraction))

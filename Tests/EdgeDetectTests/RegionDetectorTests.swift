@@ -20,9 +20,9 @@ import Testing
     /// The full scan's raw hits that the region covers: frame box inside the region box, width in the scanned range.
     static func inside(_ hits: [Box], _ region: ScanRegion) -> [Box] {
         hits.filter { hit in
-            region.windowWidths.contains(hit.width) && hit.x >= region.box.x && hit.y >= region.box.y
-                && hit.x + hit.width <= region.box.x + region.box.width
-                && hit.y + hit.height <= region.box.y + region.box.height
+            let box = region.coveredBox(windowWidth: hit.width)
+            return region.windowWidths.contains(hit.width) && hit.x >= box.x && hit.y >= box.y
+                && hit.x + hit.width <= box.x + box.width && hit.y + hit.height <= box.y + box.height
         }
     }
 
@@ -33,7 +33,11 @@ import Testing
     static func randomRegion(_ random: inout SeededGenerator, width: Int, height: Int) -> ScanRegion {
         let x = random.next(in: -40...(width - 60)), y = random.next(in: -40...(height - 60))
         let low = random.next(in: 20...120)
+        // Half the regions grow with the window size, as the tracker's do.
         return ScanRegion(box: Box(x: x, y: y, width: random.next(in: 50...300), height: random.next(in: 50...300)),
+                          grow: random.chance(50) ? Double(random.next(in: -60...20)) : 0,
+                          growPerWindow: random.chance(50) ? Double(random.below(12)) / 8 : 0,
+                          windowGrowLimit: random.chance(50) ? Double(random.next(in: 20...200)) : .infinity,
                           windowWidths: low...(low + random.next(in: 0...200)))
     }
 
@@ -50,7 +54,7 @@ import Testing
             let detections = Set(try full.detect(image, parameters: parameters))
             var regions = (0..<count).map { _ in randomRegion(&random, width: image.width, height: image.height) }
             // Regions around the full scan's own faces, as the tracker builds them.
-            regions += detections.map { ScanRegion(around: $0.box, margin: 0.7, sizeRange: 0.4...2.2) }
+            regions += detections.map { ScanRegion(around: $0.box, margin: 0.25, sizeRange: 0.45...2.1) }
             for scan in regions {
                 let found = try region.candidates(image, in: scan, parameters: parameters)
                 #expect(sorted(found) == sorted(inside(raw, scan)), "\(name) \(scan) \(parameters)")
@@ -62,7 +66,7 @@ import Testing
             }
             // Around each full-scan face the region reports it, trusted.
             for detection in detections {
-                let scan = ScanRegion(around: detection.box, margin: 0.7, sizeRange: 0.4...2.2)
+                let scan = ScanRegion(around: detection.box, margin: 0.25, sizeRange: 0.45...2.1)
                 #expect(try region.detect(image, in: scan, parameters: parameters).trusted.contains(detection),
                         "\(name): \(detection) not found in its own region")
             }

@@ -137,9 +137,9 @@ private func loadError(_ data: Data) -> BoardConfigError? {
         #expect(negative.message.contains("0.0...60.0"))
         let text = try #require(loadError(mutated("\"cascade.xml\"", "\"cascade.xml\", \"fullScanSeconds\": \"often\"")))
         #expect(text.key == "detector.fullScanSeconds")
-        let margin = try #require(loadError(mutated("\"cascade.xml\"", "\"cascade.xml\", \"trackMargin\": 0.4")))
+        let margin = try #require(loadError(mutated("\"cascade.xml\"", "\"cascade.xml\", \"trackMargin\": 0.05")))
         #expect(margin.key == "detector.trackMargin")
-        #expect(margin.message.contains("0.5...2.0"))
+        #expect(margin.message.contains("0.1...2.0"))
     }
 
     @Test func missingSectionsAndBrokenFilesAreReported() throws {

@@ -5,9 +5,9 @@ import EdgeImage
 /// Tracking-driven scanning (board config `detector.fullScanSeconds`, `detector.trackMargin`): the Haar detector of
 /// `HaarFaceDetector`, but while faces are tracked each frame scans only a region around each of them, which gives
 /// exactly the full scan's detections there (`RegionDetector`: same levels, window grid, skip rule and grouping).
-/// - Region of a tracked box of width w: the box grown by `trackMargin * w` on every side, levels whose window is
-///   within `sizeRange` (0.4 w ... 2.2 w): a face's group spans about 0.65 w ... 1.3 w, and trust needs every size a
-///   member could link to (within 1.4x) scanned.
+/// - Region of a tracked box of width w: at the level of window size s, the square centred on the box with half-side
+///   min(s, 1.1 w) + `trackMargin` * w (`ScanRegion(around:)`), at the levels whose window is within `sizeRange` (0.45 w ... 2.1 w):
+///   a face's group spans about 0.65 w ... 1.45 w, and trust needs every size a member could link to (within 1.4x).
 /// - Trust: only groups the region proves complete are reported as the full scan's (see `RegionDetector`). When a
 ///   group overlapping the tracked box touches the region's border (the face moved fast or grew), the region is
 ///   scanned again with twice the margin and the `wideSizeRange`; a group still untrusted then is reported anyway
@@ -15,7 +15,8 @@ import EdgeImage
 /// - Full scans (whole frame, the pipeline's `threads` workers) run on `FullScanWorker`, never in the frame path: every
 ///   `fullScanSeconds` of frame time, whenever a track is lost, and on every frame while nothing is tracked (a request
 ///   while one runs is refused and repeated on the next frame). So a new face is reported at most `fullScanSeconds`
-///   plus one full-scan duration (plus one frame) after it appears.
+///   plus one full-scan duration (plus one frame) after it appears; usually much sooner, because a change of the frame
+///   outside the tracked faces (`UncoveredChangeMonitor`) also starts a full scan, at most every `fullScanSeconds / 4`.
 /// - Stale results: a full scan's result describes an older frame. It is merged when it arrives, only as seeds:
 ///   each of its faces that overlaps no current track (IoU < `seedOverlap`) starts a track, and that track's region
 ///   is scanned in the current frame, so what is reported always comes from the current frame. Faces the old result
@@ -24,10 +25,10 @@ import EdgeImage
 ///   exact, so a face the detector misses in one frame, as the full scan would, is kept meanwhile).
 /// Used by one thread at a time (the pipeline's detect stage); the full-scan worker has its own detector.
 public final class TrackingHaarFaceDetector: FaceDetecting {
-    public static let sizeRange = 0.4...2.2
+    public static let sizeRange = 0.45...2.1
     public static let wideSizeRange = 0.3...3.0
     public static let seedOverlap = 0.3
-    public static let missesBeforeLost = 3
+    public static let missesBeforeLost = 5
 
     /// Counters for benchmarks and tests.
     public struct Statistics: Sendable, Equatable {
@@ -36,6 +37,8 @@ public final class TrackingHaarFaceDetector: FaceDetecting {
         public var regionScans = 0
         public var widenedRegions = 0
         public var untrustedReported = 0
+        /// Full scans started early because the frame changed outside the tracked regions.
+        public var changeTriggeredFullScans = 0
     }
 
     public let parameters: DetectionParameters
@@ -47,6 +50,7 @@ public final class TrackingHaarFaceDetector: FaceDetecting {
     private var tracks: [(box: Box, misses: Int)] = []
     private var lastFullScanTime: Double?
     private var fullScanWanted = true
+    private var changes = UncoveredChangeMonitor()
 
     /// `threads` workers share the full scan's pyramid levels; region scans run in the caller.
     public convenience init(cascadePath: String, config: DetectorConfig, threads: Int = 1,
@@ -116,11 +120,17 @@ public final class TrackingHaarFaceDetector: FaceDetecting {
         }
         tracks = kept
         let due = lastFullScanTime.map { time - $0 >= fullScanSeconds } ?? true
-        if tracks.isEmpty || fullScanWanted || due {
+        // A change where no region looks (a face coming in) asks for a full scan early, at most every quarter period.
+        let changeDue = lastFullScanTime.map { time - $0 >= fullScanSeconds / 4 } ?? true
+        let changed = changeDue && !due && !fullScanWanted && !tracks.isEmpty
+            && changes.changedOutside(image, tracked: tracks.map(\.box))
+        if tracks.isEmpty || fullScanWanted || due || changed {
             if worker.submit(image, frameIndex: index) {
                 statistics.fullScansStarted += 1
+                if changed { statistics.changeTriggeredFullScans += 1 }
                 lastFullScanTime = time
                 fullScanWanted = false
+                changes.setReference(image, tracked: tracks.map(\.box))
             }
         }
         return reported.sorted { ($0.box.x, $0.box.y, $0.box.width) < ($1.box.x, $1.box.y, $1.box.width) }
