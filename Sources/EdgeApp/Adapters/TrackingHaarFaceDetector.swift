@@ -122,15 +122,17 @@ public final class TrackingHaarFaceDetector: FaceDetecting {
         let due = lastFullScanTime.map { time - $0 >= fullScanSeconds } ?? true
         // A change where no region looks (a face coming in) asks for a full scan early, at most every quarter period.
         let changeDue = lastFullScanTime.map { time - $0 >= fullScanSeconds / 4 } ?? true
+        // Only faces found in this frame mask their surroundings: a face that left (or a track about to be lost) must
+        // not hide a new face coming in at its place.
         let changed = changeDue && !due && !fullScanWanted && !tracks.isEmpty
-            && changes.changedOutside(image, tracked: tracks.map(\.box))
+            && changes.changedOutside(image, tracked: tracks.filter { $0.misses == 0 }.map(\.box))
         if tracks.isEmpty || fullScanWanted || due || changed {
             if worker.submit(image, frameIndex: index) {
                 statistics.fullScansStarted += 1
                 if changed { statistics.changeTriggeredFullScans += 1 }
                 lastFullScanTime = time
                 fullScanWanted = false
-                changes.setReference(image, tracked: tracks.map(\.box))
+                changes.setReference(image)
             }
         }
         return reported.sorted { ($0.box.x, $0.box.y, $0.box.width) < ($1.box.x, $1.box.y, $1.box.width) }

@@ -2,8 +2,8 @@ import EdgeDetect
 import EdgeImage
 
 /// Notices a new face early: compares 16x16-pixel block means of the frame with those of the frame the last full scan
-/// looked at, outside the tracked faces (each face box grown by its width on every side, at its position then and
-/// now). A block whose mean moved by more than `threshold` grey levels means something changed where no region looks,
+/// looked at, outside the faces found in the current frame (each box grown by its width on every side: a face moving
+/// by less than about half its width since that full scan does not count). A block whose mean moved by more than `threshold` grey levels means something changed where no region looks,
 /// so `TrackingHaarFaceDetector` asks for a full scan then instead of waiting for the period. Blocks that changed
 /// between the previous two full scans (and 3 blocks around them) are ignored: something moving there that the full
 /// scan did not report as a face (a body, a face turned away) would otherwise ask for a full scan over and over; such
@@ -14,16 +14,14 @@ struct UncoveredChangeMonitor {
     static let suppressionRadius = 3
 
     private var reference: [Int32] = []
-    private var referenceBoxes: [Box] = []
     private var columns = 0, rows = 0
     private var current: [Int32] = []
     private var suppressed: [Bool] = []
 
-    /// The frame a full scan starts on, with the tracked boxes at that time.
-    mutating func setReference(_ image: GrayImage, tracked: [Box]) {
+    /// The frame a full scan starts on.
+    mutating func setReference(_ image: GrayImage) {
         let previous = reference, previousColumns = columns, previousRows = rows
         reference = Self.blockSums(image, into: &current, columns: &columns, rows: &rows)
-        referenceBoxes = tracked
         suppressed = [Bool](repeating: false, count: columns * rows)
         guard previousColumns == columns, previousRows == rows, previous.count == reference.count else { return }
         let limit = Int32(Self.threshold * Self.block * Self.block)
@@ -37,13 +35,13 @@ struct UncoveredChangeMonitor {
         }
     }
 
-    /// True when a block outside every tracked box (then and now, grown) changed since the reference.
+    /// True when a block outside every given face box (grown) changed since the reference.
     mutating func changedOutside(_ image: GrayImage, tracked: [Box]) -> Bool {
         guard !reference.isEmpty else { return false }
         var columns = 0, rows = 0
         let sums = Self.blockSums(image, into: &current, columns: &columns, rows: &rows)
         guard columns == self.columns, rows == self.rows else { return true }
-        let covered = (referenceBoxes + tracked).map { box in
+        let covered = tracked.map { box in
             Box(x: box.x - box.width, y: box.y - box.width, width: 3 * box.width, height: box.height + 2 * box.width)
         }
         let limit = Int32(Self.threshold * Self.block * Self.block)
