@@ -98,11 +98,9 @@ public final class TrackingHaarFaceDetector: FaceDetecting {
         var reported: [Detection] = []
         var kept: [(box: Box, misses: Int)] = []
         for track in tracks {
-            // A face already reported by an earlier region (two tracks on one face) is not scanned twice.
-            if let same = reported.first(where: { $0.box.intersectionOverUnion(track.box) >= Self.seedOverlap }),
-               kept.contains(where: { $0.box == same.box }) {
-                continue
-            }
+            // Every track is scanned, even one overlapping a face another region reported: two faces may overlap, and
+            // the other region need not trust this one's group. Two tracks on one face: the second finds its face
+            // taken below, counts misses and is dropped.
             let found = try scanRegion(around: track.box, image: image)
             for detection in found where !reported.contains(detection) { reported.append(detection) }
             let best = found.max { $0.box.intersectionOverUnion(track.box) < $1.box.intersectionOverUnion(track.box) }

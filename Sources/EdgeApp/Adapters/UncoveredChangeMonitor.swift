@@ -2,8 +2,8 @@ import EdgeDetect
 import EdgeImage
 
 /// Notices a new face early: compares 16x16-pixel block means of the frame with those of the frame the last full scan
-/// looked at, outside the faces found in the current frame (each box grown by its width on every side: a face moving
-/// by less than about half its width since that full scan does not count). A block whose mean moved by more than `threshold` grey levels means something changed where no region looks,
+/// looked at, outside the faces found in the current frame (each box grown by 0.6 of its width on every side: head
+/// and hair; the trail of a moving face is ignored as below). A block whose mean moved by more than `threshold` grey levels means something changed where no region looks,
 /// so `TrackingHaarFaceDetector` asks for a full scan then instead of waiting for the period. Blocks that changed
 /// between the previous two full scans (and 3 blocks around them) are ignored: something moving there that the full
 /// scan did not report as a face (a body, a face turned away) would otherwise ask for a full scan over and over; such
@@ -42,7 +42,8 @@ struct UncoveredChangeMonitor {
         let sums = Self.blockSums(image, into: &current, columns: &columns, rows: &rows)
         guard columns == self.columns, rows == self.rows else { return true }
         let covered = tracked.map { box in
-            Box(x: box.x - box.width, y: box.y - box.width, width: 3 * box.width, height: box.height + 2 * box.width)
+            let grow = box.width * 3 / 5
+            return Box(x: box.x - grow, y: box.y - grow, width: box.width + 2 * grow, height: box.height + 2 * grow)
         }
         let limit = Int32(Self.threshold * Self.block * Self.block)
         for row in 0..<rows {
