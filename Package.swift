@@ -85,7 +85,7 @@ let package = Package(
             "EdgeApp", "EdgeFleet", "EdgeInference", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "edge-bench", dependencies: [
-            "EdgeInference", "EdgeDetect", "EdgeImage", "EdgeApp",
+            "EdgeInference", "EdgeDetect", "EdgeImage", "EdgeApp", "EdgeTestSupport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

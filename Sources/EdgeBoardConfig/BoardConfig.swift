@@ -232,12 +232,26 @@ public struct DetectorConfig: Sendable, Equatable {
     public var scaleFactor: Double
     /// Overlapping detections needed to accept a face.
     public var minimumNeighbors: Int
+    /// Tracking-driven scanning: while faces are tracked only the regions around them are scanned, and a full-frame
+    /// scan runs (on its own worker) at least this often, when a track is lost and while no face is tracked.
+    /// 0: a full scan on every frame (no tracking-driven scanning).
+    public var fullScanSeconds: Double
+    /// A tracked face of width w is searched, at the level of window size s, in the square centred on it with
+    /// half-side s + trackMargin * w: room for the face's motion between frames.
+    public var trackMargin: Double
 
-    public init(cascade: String, minimumFaceSize: Int = 48, scaleFactor: Double = 1.2, minimumNeighbors: Int = 4) {
+    public static let defaultFullScanSeconds = 0.5
+    public static let defaultTrackMargin = 0.25
+
+    public init(cascade: String, minimumFaceSize: Int = 48, scaleFactor: Double = 1.2, minimumNeighbors: Int = 4,
+                fullScanSeconds: Double = DetectorConfig.defaultFullScanSeconds,
+                trackMargin: Double = DetectorConfig.defaultTrackMargin) {
         self.cascade = cascade
         self.minimumFaceSize = minimumFaceSize
         self.scaleFactor = scaleFactor
         self.minimumNeighbors = minimumNeighbors
+        self.fullScanSeconds = fullScanSeconds
+        self.trackMargin = trackMargin
     }
 }
 

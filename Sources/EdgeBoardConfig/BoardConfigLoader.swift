@@ -173,7 +173,9 @@ extension BoardConfig {
             cascade: try cascadePath(reader),
             minimumFaceSize: try reader.integer("minimumFaceSize", range: 20...2048, default: 48),
             scaleFactor: try reader.number("scaleFactor", range: 1.01...2, default: 1.2),
-            minimumNeighbors: try reader.integer("minimumNeighbors", range: 0...32, default: 4))
+            minimumNeighbors: try reader.integer("minimumNeighbors", range: 0...32, default: 4),
+            fullScanSeconds: try reader.number("fullScanSeconds", range: 0...60, default: DetectorConfig.defaultFullScanSeconds),
+            trackMargin: try reader.number("trackMargin", range: 0.1...2, default: DetectorConfig.defaultTrackMargin))
         try reader.finish()
         return config
     }

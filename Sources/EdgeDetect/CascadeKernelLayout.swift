@@ -95,6 +95,39 @@ final class CascadeKernelLayout: Sendable {
     /// Scans window origins of one pyramid level; returns accepted (x, y) origins.
     func scan(sum: UnsafePointer<Int32>, squareSum: UnsafePointer<UInt32>, columns: Int, rows: Int, step: Int,
               kernels: HaarKernels, hits: inout [Int32]) -> Int {
+        withKernelCascade { cascade in
+            Self.collect(into: &hits) { buffer, capacity in
+                kernels.scan(cascade, sum: sum, squareSum: squareSum, stride: stride, columns: columns, rows: rows,
+                             step: step, hits: buffer, capacity: capacity)
+            }
+        }
+    }
+
+    /// Scans the origins x0 <= x < x1, y0 <= y < y1 of one level exactly as a whole-level scan would
+    /// (`edge_haar_scan_region`: x0 on the step grid, row 0 of `sum` on a step-grid level row); y is relative to
+    /// `sum`'s row 0.
+    func scanRegion(sum: UnsafePointer<Int32>, squareSum: UnsafePointer<UInt32>, x: Range<Int>, y: Range<Int>,
+                    step: Int, hits: inout [Int32]) -> Int {
+        withKernelCascade { cascade in
+            Self.collect(into: &hits) { buffer, capacity in
+                edge_haar_scan_region(kernels.table.pointee.scan, cascade, sum, squareSum, Int32(stride), Int32(x.lowerBound), Int32(x.upperBound),
+                                      Int32(y.lowerBound), Int32(y.upperBound), Int32(step), buffer, capacity)
+            }
+        }
+    }
+
+    /// Runs `scan` until `hits` had room for every accepted origin.
+    private static func collect(into hits: inout [Int32],
+                                _ scan: (UnsafeMutablePointer<Int32>?, Int) -> Int) -> Int {
+        while true {
+            let capacity = hits.count / 2
+            let found = hits.withUnsafeMutableBufferPointer { buffer in scan(buffer.baseAddress, capacity) }
+            if found <= capacity { return found }
+            hits = [Int32](repeating: 0, count: 2 * found)
+        }
+    }
+
+    private func withKernelCascade<Result>(_ body: (UnsafePointer<edge_haar_cascade>) -> Result) -> Result {
         stages.withUnsafeBufferPointer { stagePointer in
             stumps.withUnsafeBufferPointer { stumpPointer in
                 trees.withUnsafeBufferPointer { treePointer in
@@ -110,15 +143,7 @@ final class CascadeKernelLayout: Sendable {
                                     norm_offsets: normOffsets, norm_area: normArea,
                                     min_variance_term: 100 * normArea * normArea, threshold_shift: thresholdShift,
                                     lane_stumps: laneStumps.isEmpty ? nil : lanePointer.baseAddress)
-                                while true {
-                                    let capacity = hits.count / 2
-                                    let found = hits.withUnsafeMutableBufferPointer { buffer in
-                                        kernels.scan(&cascade, sum: sum, squareSum: squareSum, stride: stride, columns: columns,
-                                                     rows: rows, step: step, hits: buffer.baseAddress, capacity: capacity)
-                                    }
-                                    if found <= capacity { return found }
-                                    hits = [Int32](repeating: 0, count: 2 * found)
-                                }
+                                return body(&cascade)
                               }
                             }
                         }

@@ -7,7 +7,14 @@
 /// With groupThreshold <= 0 the boxes are returned unchanged with one neighbour each.
 enum RectangleGrouping {
     static func group(_ boxes: [Box], threshold: Int, eps: Double) -> [Detection] {
-        guard threshold > 0, !boxes.isEmpty else { return boxes.map { Detection(box: $0, neighbors: 1) } }
+        groupWithMembers(boxes, threshold: threshold, eps: eps).map(\.detection)
+    }
+
+    /// `group`, with the indices of the boxes each reported detection averages (one box each when threshold <= 0).
+    static func groupWithMembers(_ boxes: [Box], threshold: Int, eps: Double) -> [(detection: Detection, members: [Int])] {
+        guard threshold > 0, !boxes.isEmpty else {
+            return boxes.enumerated().map { (Detection(box: $0.element, neighbors: 1), [$0.offset]) }
+        }
         var parent = Array(boxes.indices)
         func root(_ index: Int) -> Int {
             var node = index
@@ -25,6 +32,7 @@ enum RectangleGrouping {
         }
         var classOf: [Int: Int] = [:]
         var sums: [(x: Int, y: Int, width: Int, height: Int, count: Int)] = []
+        var members: [[Int]] = []
         for index in boxes.indices {
             let label = root(index)
             let cls: Int
@@ -34,7 +42,9 @@ enum RectangleGrouping {
                 cls = sums.count
                 classOf[label] = cls
                 sums.append((0, 0, 0, 0, 0))
+                members.append([])
             }
+            members[cls].append(index)
             sums[cls].x += boxes[index].x
             sums[cls].y += boxes[index].y
             sums[cls].width += boxes[index].width
@@ -46,7 +56,7 @@ enum RectangleGrouping {
             func average(_ total: Int) -> Int { Int((Float(total) * scale).rounded(.toNearestOrEven)) }
             return Box(x: average(sum.x), y: average(sum.y), width: average(sum.width), height: average(sum.height))
         }
-        var result: [Detection] = []
+        var result: [(detection: Detection, members: [Int])] = []
         for i in averaged.indices {
             let r1 = averaged[i]
             let n1 = sums[i].count
@@ -65,7 +75,7 @@ enum RectangleGrouping {
                     break
                 }
             }
-            if !swallowed { result.append(Detection(box: r1, neighbors: n1)) }
+            if !swallowed { result.append((Detection(box: r1, neighbors: n1), members[i])) }
         }
         return result
     }

@@ -73,14 +73,21 @@ public struct ExactBilinearResizer {
     }
 
     public mutating func resize(source: UnsafePointer<UInt8>, destination: UnsafeMutablePointer<UInt8>) {
+        resize(source: source, destination: destination, rows: 0..<destinationHeight)
+    }
+
+    /// Only destination rows `rows` (full width), written from `destination` on: each output pixel depends on its
+    /// own row and column taps alone, so these rows equal the same rows of the whole resize.
+    public mutating func resize(source: UnsafePointer<UInt8>, destination: UnsafeMutablePointer<UInt8>, rows: Range<Int>) {
+        let rows = rows.clamped(to: 0..<destinationHeight)
         let width = destinationWidth
         let sourceWidth = self.sourceWidth
         let lastSourceRow = sourceHeight - 1
         columnTap.withUnsafeBufferPointer { taps in
             columnWeights.withUnsafeBufferPointer { weights in
-                rowBuffer.withUnsafeMutableBufferPointer { rows in
-                    var upper = rows.baseAddress!
-                    var lower = rows.baseAddress! + width
+                rowBuffer.withUnsafeMutableBufferPointer { buffers in
+                    var upper = buffers.baseAddress!
+                    var lower = buffers.baseAddress! + width
                     var upperIndex = -1
                     var lowerIndex = -1
                     func horizontal(_ sourceRow: Int, into row: UnsafeMutablePointer<UInt32>) {
@@ -93,7 +100,7 @@ public struct ExactBilinearResizer {
                                 &+ UInt32(line[min(tap + 1, lastColumn)]) &* weights[2 * column + 1]
                         }
                     }
-                    for row in 0..<destinationHeight {
+                    for row in rows {
                         let first = Int(rowTap[row])
                         let second = min(first + 1, lastSourceRow)
                         if first == lowerIndex && first != upperIndex {
@@ -106,7 +113,7 @@ public struct ExactBilinearResizer {
                         }
                         let v0 = rowWeights[2 * row]
                         let v1 = rowWeights[2 * row + 1]
-                        let out = destination + row * width
+                        let out = destination + (row - rows.lowerBound) * width
                         if v1 == 0 {
                             for column in 0..<width { out[column] = UInt8(truncatingIfNeeded: (upper[column] &+ 128) >> 8) }
                             continue

@@ -11,5 +11,7 @@ struct EdgeBenchCommand: ParsableCommand {
             HaarDetectCommand.self,
             CNNBenchCommand.self,
             FrameBenchCommand.self,
+            TrackBenchCommand.self,
+            TrackClipCommand.self,
         ])
 }

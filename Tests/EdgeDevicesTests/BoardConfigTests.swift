@@ -131,6 +131,23 @@ private func loadError(_ data: Data) -> BoardConfigError? {
         #expect(named.detector.cascade == "models/face_frontal_lbp.edgecascade")
     }
 
+    @Test func trackingScanKeysAreValidated() throws {
+        let defaults = try BoardConfig.parse(Data(validJSON.utf8), file: "ok.json").detector
+        #expect(defaults.fullScanSeconds == DetectorConfig.defaultFullScanSeconds)
+        #expect(defaults.trackMargin == DetectorConfig.defaultTrackMargin)
+        let set = try BoardConfig.parse(mutated("\"cascade.xml\"", "\"cascade.xml\", \"fullScanSeconds\": 0, \"trackMargin\": 1"),
+                                        file: "ok.json").detector
+        #expect(set.fullScanSeconds == 0 && set.trackMargin == 1)
+        let negative = try #require(loadError(mutated("\"cascade.xml\"", "\"cascade.xml\", \"fullScanSeconds\": -1")))
+        #expect(negative.key == "detector.fullScanSeconds")
+        #expect(negative.message.contains("0.0...60.0"))
+        let text = try #require(loadError(mutated("\"cascade.xml\"", "\"cascade.xml\", \"fullScanSeconds\": \"often\"")))
+        #expect(text.key == "detector.fullScanSeconds")
+        let margin = try #require(loadError(mutated("\"cascade.xml\"", "\"cascade.xml\", \"trackMargin\": 0.05")))
+        #expect(margin.key == "detector.trackMargin")
+        #expect(margin.message.contains("0.1...2.0"))
+    }
+
     @Test func missingSectionsAndBrokenFilesAreReported() throws {
         let noCamera = try #require(loadError(mutated("\"camera\":", "\"kamera\":")))
         #expect(noCamera.key == "camera")

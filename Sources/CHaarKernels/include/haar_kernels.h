@@ -150,6 +150,23 @@ size_t edge_haar_kernels_supported(const edge_haar_kernels **tables, size_t capa
 // The table named `name` (NULL or "" for the fastest), or NULL when unknown or not supported here.
 const edge_haar_kernels *edge_haar_kernels_select(const char *name);
 
+// Region scan (tracking-driven scanning): the windows of one pyramid level with origins x0 <= x < x1 and
+// rows y0 <= y < y1 (stepping `step`), giving exactly the hits a whole-level `edge_haar_scan` reports there.
+// - Grid: x0 must be a multiple of `step` (columns are absolute: `sum` row 0 starts at level column 0) and
+//   row y0 of `sum` must sit at a level row that is a multiple of `step` (the caller's band offset).
+// - Skip rule: a window is skipped iff its left neighbour (x - step) was evaluated and rejected by the first
+//   stage. Evaluation starts at x = 0, so counting the run of first-stage rejections immediately left of x0
+//   (walking back to the first window that is not one, or past x = 0) decides x0: an odd run means the last
+//   window of the run was evaluated and rejected, hence x0 is skipped; an even run means x0 is evaluated.
+//   Left windows are tested with the first stage only (and the variance test, which is not a first-stage
+//   rejection); the integral images must therefore cover every column left of x1 + window width.
+// - Implemented on top of a table's scan `scan` (one call per row on offset pointers; the left windows are
+//   tested with `edge_haar_scan_ref`), so any bit-exact scan variant gives the same region hits. Returns the
+//   hit count like the scan (hits are (x, y) with y relative to `sum`'s row 0).
+size_t edge_haar_scan_region(edge_haar_scan_fn scan, const edge_haar_cascade *cascade, const int32_t *sum,
+                             const uint32_t *sqsum, int32_t stride, int32_t x0, int32_t x1, int32_t y0, int32_t y1,
+                             int32_t step, int32_t *hits, size_t capacity);
+
 #ifdef __cplusplus
 }
 #endif

@@ -23,8 +23,26 @@ public final class EdgeRunApplication: @unchecked Sendable {
         self.log = log
         let classifier = try Int8EmotionClassifier(path: configuration.modelPath, threads: configuration.board.model.threads)
         // The board's `threads` cores: all but one for the detector (the heaviest stage), one left for the model.
-        let detector = try HaarFaceDetector(cascadePath: configuration.cascadePath, config: configuration.board.detector,
-                                            threads: max(1, configuration.board.threads - 1))
+        // `detector.fullScanSeconds` 0 turns tracking-driven scanning off (a full scan on every frame). Cameras (and
+        // --realtime) run the full scans on their own worker; files processed frame by frame run them in the detect
+        // stage, merged at the next frame, so their output does not depend on the machine's speed.
+        let detectorConfig = configuration.board.detector
+        let detectorThreads = max(1, configuration.board.threads - 1)
+        // Region scans exist for Haar cascades only: an LBP cascade is scanned whole on every frame.
+        let cascade = try HaarFaceDetector.loadCascade(configuration.cascadePath)
+        let detector: FaceDetecting
+        if detectorConfig.fullScanSeconds > 0, case .haar(let haar) = cascade {
+            detector = TrackingHaarFaceDetector(
+                cascade: haar, parameters: HaarFaceDetector.parameters(detectorConfig),
+                fullScanSeconds: detectorConfig.fullScanSeconds, trackMargin: detectorConfig.trackMargin,
+                threads: detectorThreads, fullScans: configuration.dropsStaleFrames ? .background : .nextFrame)
+        } else {
+            if detectorConfig.fullScanSeconds > 0 {
+                log("edge-run: \(configuration.cascadePath) is an LBP cascade: tracking-driven scanning is Haar-only, "
+                    + "scanning every frame whole (detector.fullScanSeconds ignored)")
+            }
+            detector = HaarFaceDetector(cascade: cascade, config: detectorConfig, threads: detectorThreads)
+        }
         var source = try Self.openSource(configuration, log: log)
         camera = source as? ReconnectingSource
         if let limit = configuration.maximumFrames { source = FrameLimitSource(source, limit: limit) }
