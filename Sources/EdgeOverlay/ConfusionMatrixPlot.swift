@@ -16,7 +16,7 @@ public enum ConfusionMatrixPlot {
         let lineHeight = BitmapFont.glyphHeight * scale + 8
         let top = 3 * lineHeight + 12
         let n = labels.count
-        let width = left + n * cellWidth + 16
+        let width = max(left + n * cellWidth + 16, BitmapFont.width(of: title, scale: scale) + 24)
         let height = top + n * cellHeight + 12
         var image = XRGBImage(width: width, height: height, fill: .white)
         let ink = XRGBColor(red: 20, green: 20, blue: 20)

@@ -17,6 +17,11 @@ public struct AccuracyEvaluation: Sendable, Equatable {
     /// Per image of the dataset (its entry order): the quantized model's and the float graph's top-1
     /// class index; nil for images not evaluated (skipped folders).
     public var predictions: [(int8: Int, float: Int)?] = []
+    /// With augmentation: the same counts for the plain view alone (the first of every set), from the
+    /// passes already made, so one run checks both; zero without augmentation.
+    public var plainInt8Correct = 0
+    public var plainFloatCorrect = 0
+    public var plainAgreeing = 0
     /// `[true class][predicted class]` image counts of the quantized model and of the float graph.
     public var int8Confusion: [[Int]] = []
     public var floatConfusion: [[Int]] = []
@@ -31,6 +36,8 @@ public struct AccuracyEvaluation: Sendable, Equatable {
             && a.agreeing == b.agreeing && a.predictions.count == b.predictions.count
             && zip(a.predictions, b.predictions).allSatisfy { $0?.int8 == $1?.int8 && $0?.float == $1?.float }
             && a.int8Confusion == b.int8Confusion && a.floatConfusion == b.floatConfusion
+            && a.plainInt8Correct == b.plainInt8Correct && a.plainFloatCorrect == b.plainFloatCorrect
+            && a.plainAgreeing == b.plainAgreeing
     }
 
     public var int8Accuracy: Double { fraction(int8Correct) }
@@ -43,6 +50,13 @@ public struct AccuracyEvaluation: Sendable, Equatable {
     /// rates as fractions with four decimals (0.6523 is 65.23 %).
     public var summaryLine: String {
         String(format: "accuracy=%.4f float=%.4f agreement=%.4f n=%d", int8Accuracy, floatAccuracy, agreement, imageCount)
+    }
+
+    /// `plain view only: accuracy=... float=... agreement=... n=...` (the plain view's classes are
+    /// the argmax of its probabilities); for runs with augmentation.
+    public var plainSummaryLine: String {
+        String(format: "plain view only: accuracy=%.4f float=%.4f agreement=%.4f n=%d",
+               fraction(plainInt8Correct), fraction(plainFloatCorrect), fraction(plainAgreeing), imageCount)
     }
 
     /// `augmentation`: the views of each image both models classify (probabilities averaged); with
@@ -96,18 +110,18 @@ public struct AccuracyEvaluation: Sendable, Equatable {
                     let inputs = try ImageFolder.loadViews(entry.path, width: input.width, height: input.height, views: views)
                     let truth = truthOfFolder[entry.className!]!!
                     let floatClass: Int, int8Class: Int
+                    var plain: (int8: Int, float: Int)?
                     do {
                         if inputs.count == 1 {
                             floatClass = argmax(executor.run(pixels: inputs[0]))
                             try inputs[0].withUnsafeBufferPointer { (buffer) throws(InterpreterError) in try interpreter.invoke(pixels: buffer) }
                             int8Class = interpreter.logits.map { argmax($0) } ?? argmax(interpreter.output)
                         } else {
-                            var floatSum = executor.run(pixels: inputs[0])
-                            for view in inputs.dropFirst() {
-                                for (classIndex, probability) in executor.run(pixels: view).enumerated() { floatSum[classIndex] += probability }
-                            }
-                            floatClass = argmax(floatSum)
-                            int8Class = argmax(try interpreter.classifyAveraging(inputs))
+                            let floatScores = inputs.map { executor.run(pixels: $0) }
+                            let int8Scores = try interpreter.classifyEach(inputs)
+                            floatClass = argmax(Interpreter.average(floatScores))
+                            int8Class = argmax(Interpreter.average(int8Scores))
+                            plain = (argmax(int8Scores[0]), argmax(floatScores[0]))
                         }
                     } catch {
                         throw QuantizeError("\(entry.path): \(error)")
@@ -120,6 +134,11 @@ public struct AccuracyEvaluation: Sendable, Equatable {
                         if floatClass == truth { state.result.floatCorrect += 1 }
                         if int8Class == truth { state.result.int8Correct += 1 }
                         if floatClass == int8Class { state.result.agreeing += 1 }
+                        if let plain {
+                            if plain.float == truth { state.result.plainFloatCorrect += 1 }
+                            if plain.int8 == truth { state.result.plainInt8Correct += 1 }
+                            if plain.float == plain.int8 { state.result.plainAgreeing += 1 }
+                        }
                         progress(state.result.imageCount, evaluated.count, state.result)
                     }
                 }

@@ -79,6 +79,7 @@ struct EvaluateCommand: ParsableCommand {
             }
             let seconds = (clock.now - start) / .seconds(1)
             print(String(format: "evaluated in %.1f s (%d threads)", seconds, threads))
+            if augmentation.passes > 1 { print(result.plainSummaryLine) }
             print("accuracy per true class:")
             print(result.perClassTable(labels: quantized.labels))
             print("confusion matrix of the quantized model (rows: true class, columns: predicted):")

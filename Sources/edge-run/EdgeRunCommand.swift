@@ -57,6 +57,9 @@ struct EdgeRunCommand: ParsableCommand {
     @Option(name: .long, help: "Int8 emotion model file (default: the board config's model.path).")
     var model: String?
 
+    @Option(name: .long, help: "Test-time augmentation of each face: none, flip or flip-shift (1, 2 or 6 CNN passes; default: the board config's model.augment).")
+    var augment: String?
+
     @Option(name: .long, help: "Haar cascade (default: the board config's detector.cascade).")
     var cascade: String?
 
@@ -97,6 +100,9 @@ struct EdgeRunCommand: ParsableCommand {
     var noSerial = false
 
     func validate() throws {
+        if let augment, !ModelConfig.augmentChoices.contains(augment) {
+            throw ValidationError("--augment must be one of \(ModelConfig.augmentChoices.joined(separator: ", ")), not '\(augment)'")
+        }
         guard FileManager.default.fileExists(atPath: config) else {
             throw ValidationError("board config \(config) does not exist: give one of board-configs/*.json with --config (run from the project folder or give a full path)")
         }
@@ -130,12 +136,13 @@ struct EdgeRunCommand: ParsableCommand {
     func run() throws {
         let signals = SignalHandlers()  // first: every thread started later inherits the blocked signals
         let log = StandardErrorLog.write
-        let board: BoardConfig
+        var board: BoardConfig
         do {
             board = try BoardConfig.load(path: config)
         } catch {
             throw ValidationError("\(error)")
         }
+        if let augment { board.model.augment = augment }
         let runConfiguration = try resolve(board: board, log: log)
         let application: EdgeRunApplication
         do {
@@ -143,6 +150,9 @@ struct EdgeRunCommand: ParsableCommand {
         } catch {
             log("edge-run: \(error)")
             throw ExitCode.failure
+        }
+        if board.model.augment != ModelConfig.defaultAugment {
+            log("edge-run: test-time augmentation \(board.model.augment): the classify time includes every CNN pass of a face")
         }
         signals.start(stop: { application.stop() }, reload: { reloadConfig(application: application, log: log) }, log: log)
         let statsReporter = stats ? StatsReporter(pipeline: application.pipeline, interval: statsEvery, log: log) : nil

@@ -41,6 +41,9 @@ import Testing
             #expect(result.imageCount == 12)
             #expect(result.int8Confusion.joined().reduce(0, +) == 12 && result.floatConfusion.joined().reduce(0, +) == 12)
             #expect(result.int8Correct == (0..<4).map { result.int8Confusion[$0][$0] }.reduce(0, +))
+            // The plain view's counts, taken from the same passes, are the unaugmented run's.
+            #expect(result.plainInt8Correct == plain.int8Correct && result.plainFloatCorrect == plain.floatCorrect
+                    && result.plainAgreeing == plain.agreeing)
             #expect(try AccuracyEvaluation.run(graph: graph, model: model, dataset: folder, threads: 2,
                                                augmentation: augmentation) == result)
             // The quantized side is the interpreter's average of the same views.
