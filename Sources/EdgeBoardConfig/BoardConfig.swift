@@ -237,7 +237,7 @@ public struct ModelConfig: Sendable, Equatable {
     /// and 2 threads); a board with idle cores can set `model.threads`.
     public static let defaultThreads = 1
     /// Test-time augmentation of each face (EdgeImage's `TestTimeAugmentation`): "none" (1 CNN pass),
-    /// "flip" (the crop and its mirror, 2 passes) or "flip-shift" (plus 4 shifted windows, 6 passes).
+    /// "flip" (the crop and its mirror, 2 passes) or "flip-shift" (5 window positions, each also mirrored, 10 passes).
     public var augment: String
     public static let augmentChoices = ["none", "flip", "flip-shift"]
     /// "none" when a config does not say: the cost of extra passes depends on the board's frame budget

@@ -74,7 +74,7 @@ public struct ClassFolderMapping: Sendable, Equatable {
                 continue
             }
             guard let index = labels.firstIndex(of: label) else {
-                throw QuantizeError("\(folder.path): class folder '\(name)' is not one of the model's labels (\(labels.joined(separator: ", "))); map it with --labels \(labels[0])=\(name) or leave it out with --labels skip=\(name)")
+                throw QuantizeError("\(folder.path): class folder '\(name)' is not one of the model's labels (\(labels.joined(separator: ", "))); map it with --labels <label>=\(name) or leave it out with --labels skip=\(name)")
             }
             result[name] = index
         }

@@ -7,10 +7,10 @@ import Foundation
 /// What test-time augmentation costs per face: for each set, the median time to make its views from a
 /// face (the crop stage's share: mirror and shift in the resize) and to classify them (every CNN pass
 /// plus the averaging), side by side in one run, with the ratio to `none`; then the per-image time of
-/// classifying 1, 2 and 6 images back to back (the runtime's batch of one face's passes).
+/// classifying 1, 2, 6 and 10 images back to back (the runtime's batch of one face's passes).
 struct AugmentationBenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "tta", abstract: "Time test-time augmentation per face (one line per set, then per batch size).")
+        commandName: "tta", abstract: "Time test-time augmentation per face (one line per set, then per run of 1, 2, 6 and 10 images).")
 
     @Option(help: "Model file (.edgemodel).")
     var model: String
@@ -78,7 +78,7 @@ struct AugmentationBenchCommand: ParsableCommand {
                   + "classify_us=\(format(classify)) ratio_to_none=\(String(format: "%.2f", classify / noneClassify)) "
                   + "argmax_counts=\(counts.map(String.init).joined(separator: ","))")
         }
-        for batch in [1, 2, 6] {
+        for batch in [1, 2, 6, 10] {
             var samples: [Double] = []
             for run in -warmup..<runs {
                 let start = clock.now

@@ -13,8 +13,8 @@ struct EvaluateCommand: ParsableCommand {
         discussion: """
             Each image is converted to gray and resized bilinearly (OpenCV INTER_LINEAR) to the model \
             input, then run quantized and in float. With --augment both models also see the image's \
-            mirror (flip) and the window shifted by 1/24 of its side left, right, up and down \
-            (flip-shift), and average the class probabilities. Prints accuracy per true class and the \
+            mirror (flip), or the window as is and shifted by 1/24 of its side left, right, up and \
+            down, each also mirrored (flip-shift, 10 views), and average the class probabilities. Prints accuracy per true class and the \
             quantized model's confusion matrix; the last line is exactly \
             'accuracy=<quantized top-1> float=<float top-1> agreement=<quantized vs float top-1 agreement> n=<images>', \
             rates as fractions with four decimals (0.6523 = 65.23 %).
@@ -29,7 +29,7 @@ struct EvaluateCommand: ParsableCommand {
     @Argument(help: "Dataset folder with one subfolder of images per class, named like the model's labels (or see --labels).")
     var dataset: String
 
-    @Option(name: .long, help: "Test-time augmentation: \(TestTimeAugmentation.namesList) (1, 2 and 6 passes per image).")
+    @Option(name: .long, help: "Test-time augmentation: \(TestTimeAugmentation.namesList) (1, 2 and 10 passes per image).")
     var augment: String = TestTimeAugmentation.none.name
 
     @Option(name: .long, help: "Class folders named otherwise: 'label=folder,...' (e.g. 'angry=anger,sad=sadness'), 'skip=folder' leaves a folder out; or a file of such entries, one per line.")
@@ -68,7 +68,7 @@ struct EvaluateCommand: ParsableCommand {
             let mapping = try labels.map { try ClassFolderMapping(argument: $0, labels: quantized.labels) } ?? .identity
             var folder = try ImageFolder(path: dataset)
             if sample > 0 { folder = folder.evenSample(sample) }
-            print("evaluating \(int8Model) against \(graph.provenance) on \(folder.entries.count) images in \(dataset), augmentation \(augmentation.name) (\(augmentation.passes) passes)")
+            print("evaluating \(int8Model) against \(graph.provenance) on \(folder.entries.count) images in \(dataset), augmentation \(augmentation.name) (\(augmentation.passes) pass\(augmentation.passes == 1 ? "" : "es") per image)")
             let progress = ProgressLine(label: "evaluating")
             let clock = ContinuousClock()
             let start = clock.now

@@ -57,7 +57,7 @@ struct EdgeRunCommand: ParsableCommand {
     @Option(name: .long, help: "Int8 emotion model file (default: the board config's model.path).")
     var model: String?
 
-    @Option(name: .long, help: "Test-time augmentation of each face: none, flip or flip-shift (1, 2 or 6 CNN passes; default: the board config's model.augment).")
+    @Option(name: .long, help: "Test-time augmentation of each face: none, flip or flip-shift (1, 2 or 10 CNN passes; default: the board config's model.augment).")
     var augment: String?
 
     @Option(name: .long, help: "Haar cascade (default: the board config's detector.cascade).")

@@ -102,12 +102,15 @@ struct OpenCVFixture: Decodable {
         let views = TestTimeAugmentation.flipShift.views
         let crops = try #require(crop.crops(frame, box: box, views: views))
         let plain = try #require(crop.crop(frame, box: box))
-        #expect(crops.count == 6 && crops[0] == plain)
+        #expect(crops.count == 10 && crops[0] == plain)
         for row in 0..<64 {
             #expect(Array(crops[1][row * 64..<(row + 1) * 64]) == Array(plain[row * 64..<(row + 1) * 64].reversed()))
         }
         let step = Int((Double(crop.widenedBox(for: box).width) / 24).rounded())
         let right = try #require(crop.crop(frame, box: FaceBox(x: box.x + step, y: box.y, width: box.width, height: box.height)))
         #expect(crops[3] == right && crops[3] != plain)
+        let rightMirrored = try #require(crop.crop(frame, box: FaceBox(x: box.x + step, y: box.y, width: box.width, height: box.height),
+                                                   mirrored: true))
+        #expect(crops[7] == rightMirrored)
     }
 }

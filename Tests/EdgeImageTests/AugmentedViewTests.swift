@@ -42,7 +42,7 @@ import Testing
 
     @Test func setsStartWithThePlainCrop() {
         #expect(TestTimeAugmentation.none.passes == 1 && TestTimeAugmentation.flip.passes == 2
-                && TestTimeAugmentation.flipShift.passes == 6)
+                && TestTimeAugmentation.flipShift.passes == 10)
         for set in TestTimeAugmentation.allCases { #expect(set.views.first == AugmentedView()) }
         #expect(TestTimeAugmentation(rawValue: "flip-shift") == .flipShift)
     }
