@@ -78,7 +78,7 @@ let package = Package(
 
         // MARK: Executables
         .executableTarget(name: "edge-quantize", dependencies: [
-            "EdgeKerasImport", "EdgeONNXImport", "EdgeQuantize", "EdgeDetect",
+            "EdgeKerasImport", "EdgeONNXImport", "EdgeQuantize", "EdgeDetect", "EdgeImage", "EdgeOverlay",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "edge-run", dependencies: [

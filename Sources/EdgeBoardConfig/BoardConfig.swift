@@ -264,8 +264,16 @@ public struct ModelConfig: Sendable, Equatable {
     /// so extra model workers would compete with it (README, "Int8 SIMD kernels": measured on 1
     /// and 2 threads); a board with idle cores can set `model.threads`.
     public static let defaultThreads = 1
-    public init(path: String, threads: Int = ModelConfig.defaultThreads) {
+    /// Test-time augmentation of each face (EdgeImage's `TestTimeAugmentation`): "none" (1 CNN pass),
+    /// "flip" (the crop and its mirror, 2 passes) or "flip-shift" (5 window positions, each also mirrored, 10 passes).
+    public var augment: String
+    public static let augmentChoices = ["none", "flip", "flip-shift"]
+    /// "none" when a config does not say: the cost of extra passes depends on the board's frame budget
+    /// (README, "Test-time augmentation"), so each shipped config chooses.
+    public static let defaultAugment = "none"
+    public init(path: String, threads: Int = ModelConfig.defaultThreads, augment: String = ModelConfig.defaultAugment) {
         self.path = path
         self.threads = threads
+        self.augment = augment
     }
 }

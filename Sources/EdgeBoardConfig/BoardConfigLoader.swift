@@ -195,7 +195,9 @@ extension BoardConfig {
     private static func readModel(_ root: ConfigObjectReader) throws -> ModelConfig {
         let reader = try required(root, "model")
         let config = ModelConfig(path: try reader.string("path"),
-                                 threads: try reader.integer("threads", range: 1...16, default: ModelConfig.defaultThreads))
+                                 threads: try reader.integer("threads", range: 1...16, default: ModelConfig.defaultThreads),
+                                 augment: try reader.choice("augment", allowed: ModelConfig.augmentChoices,
+                                                            default: ModelConfig.defaultAugment))
         try reader.finish()
         return config
     }

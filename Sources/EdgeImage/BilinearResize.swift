@@ -42,7 +42,11 @@ public struct BilinearResizer {
     private let rowWeights: [Int32]  // b0, b1 interleaved
     private var rowBuffer: [Int32]
 
-    public init(sourceWidth: Int, sourceHeight: Int, destinationWidth: Int, destinationHeight: Int) {
+    /// `sourceShift` moves the source window by whole source pixels (test-time augmentation): destination
+    /// pixel d reads around source position f + shift, with the same clamping as unshifted positions (the
+    /// edge pixel is repeated), so a shifted view needs no copy of the source.
+    public init(sourceWidth: Int, sourceHeight: Int, destinationWidth: Int, destinationHeight: Int,
+                sourceShift: (x: Int, y: Int) = (0, 0)) {
         self.sourceWidth = sourceWidth
         self.sourceHeight = sourceHeight
         self.destinationWidth = destinationWidth
@@ -55,6 +59,7 @@ public struct BilinearResizer {
             var position = Float((Double(column) + 0.5) * scaleX - 0.5)
             var tap = Int(position.rounded(.down))
             position -= Float(tap)
+            tap += sourceShift.x
             if tap < 0 {
                 tap = 0
                 position = 0
@@ -71,8 +76,9 @@ public struct BilinearResizer {
         var rowWeights = [Int32](repeating: 0, count: 2 * destinationHeight)
         for row in 0..<destinationHeight {
             var position = Float((Double(row) + 0.5) * scaleY - 0.5)
-            let tap = Int(position.rounded(.down))
+            var tap = Int(position.rounded(.down))
             position -= Float(tap)
+            tap += sourceShift.y
             rowTaps[2 * row] = Int32(min(max(tap, 0), sourceHeight - 1))
             rowTaps[2 * row + 1] = Int32(min(max(tap + 1, 0), sourceHeight - 1))
             rowWeights[2 * row] = Int32(((1 - position) * 2048).rounded(.toNearestOrEven))
@@ -86,8 +92,10 @@ public struct BilinearResizer {
     }
 
     /// Resizes `source` (sourceWidth x sourceHeight, packed) into `destination` (destinationWidth x
-    /// destinationHeight, packed).
-    public mutating func resize(source: UnsafePointer<UInt8>, destination: UnsafeMutablePointer<UInt8>) {
+    /// destinationHeight, packed). `mirrored`: each destination row is written right to left, which is
+    /// the mirror image of the unmirrored result, made while resizing (no second pass or copy).
+    public mutating func resize(source: UnsafePointer<UInt8>, destination: UnsafeMutablePointer<UInt8>,
+                                mirrored: Bool = false) {
         let width = destinationWidth
         let lastColumn = sourceWidth - 1
         let sourceWidth = self.sourceWidth
@@ -100,6 +108,8 @@ public struct BilinearResizer {
                     var lower = rows.baseAddress! + width
                     var upperIndex = -1
                     var lowerIndex = -1
+                    // Column `column` goes to `start + step * column`: left to right, or mirrored.
+                    let (start, step) = mirrored ? (width - 1, -1) : (0, 1)
                     func horizontal(_ sourceRow: Int, into row: UnsafeMutablePointer<Int32>) {
                         let line = source + sourceRow * sourceWidth
                         for column in 0..<width {
@@ -133,7 +143,7 @@ public struct BilinearResizer {
                         let out = destination + row * width
                         for column in 0..<width {
                             let value = (((upper[column] >> 4) &* b0) >> 16) &+ (((lower[column] >> 4) &* b1) >> 16)
-                            out[column] = UInt8(clamping: (value &+ 2) >> 2)
+                            out[start + step * column] = UInt8(clamping: (value &+ 2) >> 2)
                         }
                     }
                 }

@@ -83,8 +83,17 @@ public struct ImageFolder: Sendable {
     }
 
     public static func loadPixels(_ path: String, width: Int, height: Int) throws(QuantizeError) -> [UInt8] {
+        try loadViews(path, width: width, height: height, views: [AugmentedView()])[0]
+    }
+
+    /// One resized gray input per view (test-time augmentation), in `views` order; the plain view is
+    /// what `loadPixels` gives. The image is decoded once.
+    public static func loadViews(
+        _ path: String, width: Int, height: Int, views: [AugmentedView]
+    ) throws(QuantizeError) -> [[UInt8]] {
         do {
-            return try DecodedImage(contentsOfFile: path).gray.resized(width: width, height: height).pixels
+            let gray = try DecodedImage(contentsOfFile: path).gray
+            return try views.map { try gray.resized(width: width, height: height, view: $0).pixels }
         } catch let error as ImageError {
             throw QuantizeError(error.description)
         } catch {

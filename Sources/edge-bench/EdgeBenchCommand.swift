@@ -10,6 +10,7 @@ struct EdgeBenchCommand: ParsableCommand {
             HaarAgreementCommand.self,
             HaarDetectCommand.self,
             CNNBenchCommand.self,
+            AugmentationBenchCommand.self,
             FrameBenchCommand.self,
             TrackBenchCommand.self,
             TrackClipCommand.self,

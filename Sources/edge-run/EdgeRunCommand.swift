@@ -59,6 +59,9 @@ struct EdgeRunCommand: ParsableCommand {
     @Option(name: .long, help: "Int8 emotion model file (default: the board config's model.path).")
     var model: String?
 
+    @Option(name: .long, help: "Test-time augmentation of each face: none, flip or flip-shift (1, 2 or 10 CNN passes; default: the board config's model.augment).")
+    var augment: String?
+
     @Option(name: .long, help: "Face cascade, Haar or LBP (default: the board config's detector.cascade).")
     var cascade: String?
 
@@ -99,6 +102,9 @@ struct EdgeRunCommand: ParsableCommand {
     var noSerial = false
 
     func validate() throws {
+        if let augment, !ModelConfig.augmentChoices.contains(augment) {
+            throw ValidationError("--augment must be one of \(ModelConfig.augmentChoices.joined(separator: ", ")), not '\(augment)'")
+        }
         guard FileManager.default.fileExists(atPath: config) else {
             throw ValidationError("board config \(config) does not exist: give one of board-configs/*.json with --config (run from the project folder or give a full path)")
         }
@@ -132,12 +138,13 @@ struct EdgeRunCommand: ParsableCommand {
     func run() throws {
         let signals = SignalHandlers()  // first: every thread started later inherits the blocked signals
         let log = StandardErrorLog.write
-        let board: BoardConfig
+        var board: BoardConfig
         do {
             board = try BoardConfig.load(path: config)
         } catch {
             throw ValidationError("\(error)")
         }
+        if let augment { board.model.augment = augment }
         let runConfiguration = try resolve(board: board, log: log)
         let application: EdgeRunApplication
         let fleet: FleetOutputs
@@ -146,6 +153,9 @@ struct EdgeRunCommand: ParsableCommand {
         } catch {
             log("edge-run: \(error)")
             throw ExitCode.failure
+        }
+        if board.model.augment != ModelConfig.defaultAugment {
+            log("edge-run: test-time augmentation \(board.model.augment): the classify time includes every CNN pass of a face")
         }
         do {
             application = try EdgeRunApplication(configuration: runConfiguration, reportSinks: fleet.sinks, log: log)

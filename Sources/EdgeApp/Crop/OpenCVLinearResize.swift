@@ -8,11 +8,17 @@
 /// - vertical pass as OpenCV's SIMD path does it: each row value shifted right by 4, multiplied by its
 ///   16-bit weight keeping the high 16 bits, the two summed, then `(sum + 2) >> 2`, saturated to 0...255;
 /// - an exact 2x downscale in both directions goes to `INTER_AREA` (2x2 mean, rounded half up), as OpenCV does.
+/// `mirrored` writes each output row right to left: the mirror image of the result, made while resizing.
 public enum OpenCVLinearResize {
-    public static func resize(_ source: [UInt8], width: Int, height: Int, toWidth: Int, toHeight: Int) -> [UInt8] {
+    public static func resize(_ source: [UInt8], width: Int, height: Int, toWidth: Int, toHeight: Int,
+                              mirrored: Bool = false) -> [UInt8] {
         precondition(source.count == width * height && width > 0 && height > 0 && toWidth > 0 && toHeight > 0)
-        if width == toWidth && height == toHeight { return source }
-        if width == 2 * toWidth && height == 2 * toHeight { return halve(source, width: width, toWidth: toWidth, toHeight: toHeight) }
+        // Output column dx goes to start + step * dx.
+        let (start, step) = mirrored ? (toWidth - 1, -1) : (0, 1)
+        if width == toWidth && height == toHeight && !mirrored { return source }
+        if width == 2 * toWidth && height == 2 * toHeight {
+            return halve(source, width: width, toWidth: toWidth, toHeight: toHeight, start: start, step: step)
+        }
         let columns = taps(sourceSize: width, destinationSize: toWidth)
         let rows = taps(sourceSize: height, destinationSize: toHeight)
         var horizontal = [Int32](repeating: 0, count: toWidth * height)
@@ -31,7 +37,7 @@ public enum OpenCVLinearResize {
             for dx in 0..<toWidth {
                 let s0 = ((horizontal[row0 + dx] >> 4) * tap.weight0) >> 16
                 let s1 = ((horizontal[row1 + dx] >> 4) * tap.weight1) >> 16
-                out[dy * toWidth + dx] = UInt8(clamping: (s0 + s1 + 2) >> 2)
+                out[dy * toWidth + start + step * dx] = UInt8(clamping: (s0 + s1 + 2) >> 2)
             }
         }
         return out
@@ -56,13 +62,13 @@ public enum OpenCVLinearResize {
         }
     }
 
-    private static func halve(_ source: [UInt8], width: Int, toWidth: Int, toHeight: Int) -> [UInt8] {
+    private static func halve(_ source: [UInt8], width: Int, toWidth: Int, toHeight: Int, start: Int, step: Int) -> [UInt8] {
         var out = [UInt8](repeating: 0, count: toWidth * toHeight)
         for y in 0..<toHeight {
             for x in 0..<toWidth {
                 let a = Int(source[2 * y * width + 2 * x]), b = Int(source[2 * y * width + 2 * x + 1])
                 let c = Int(source[(2 * y + 1) * width + 2 * x]), d = Int(source[(2 * y + 1) * width + 2 * x + 1])
-                out[y * toWidth + x] = UInt8((a + b + c + d + 2) >> 2)
+                out[y * toWidth + start + step * x] = UInt8((a + b + c + d + 2) >> 2)
             }
         }
         return out

@@ -1,3 +1,4 @@
+import EdgeImage
 import EdgeSystem
 import Foundation
 
@@ -44,6 +45,8 @@ public final class EmotionPipeline: @unchecked Sendable {
     private let classifier: OwnedByOneThread<EmotionClassifying>
     private let outputs: OwnedByOneThread<PipelineOutputs>
     private let crop: FerFaceCrop
+    /// The views of each face the classifier averages (the crop stage makes them, classify runs them all).
+    private let views: [AugmentedView]
     private let log: @Sendable (String) -> Void
     public let statistics = PipelineStatistics()
     public let hooks: HookLauncher
@@ -68,12 +71,13 @@ public final class EmotionPipeline: @unchecked Sendable {
 
     public init(source: FrameSource, detector: FaceDetecting, classifier: EmotionClassifying,
                 outputs: PipelineOutputs, settings: PipelineSettings, dropStaleFrames: Bool,
-                log: @escaping @Sendable (String) -> Void) {
+                augmentation: TestTimeAugmentation = .none, log: @escaping @Sendable (String) -> Void) {
         self.source = OwnedByOneThread(value: source)
         self.detector = OwnedByOneThread(value: detector)
         self.classifier = OwnedByOneThread(value: classifier)
         self.outputs = OwnedByOneThread(value: outputs)
         self.crop = FerFaceCrop(side: classifier.inputSide)
+        self.views = augmentation.views
         self.settings = settings
         self.reactions = ReactionController(settings: settings.reactions)
         self.hooks = HookLauncher(hook: settings.reactions.hook, log: log)
@@ -197,9 +201,9 @@ public final class EmotionPipeline: @unchecked Sendable {
             for index in indices {
                 let track = tracker.tracks[index]
                 var frameScores: EmotionScores?
-                if let pixels = timings.measure(.crop, { crop.crop(frame, box: track.box) }) {
+                if let crops = timings.measure(.crop, { crop.crops(frame, box: track.box, views: views) }) {
                     do {
-                        frameScores = try timings.measure(.classify) { try classifier.classify(crop: pixels) }
+                        frameScores = try timings.measure(.classify) { try classifier.classify(crops: crops) }
                     } catch {
                         log("classify: frame \(frame.index) face \(track.id): \(error)")
                     }

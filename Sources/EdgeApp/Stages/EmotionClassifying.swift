@@ -4,4 +4,20 @@ public protocol EmotionClassifying: AnyObject {
     /// Side of the square crop the classifier takes (64 for fer's mini-Xception).
     var inputSide: Int { get }
     func classify(crop: [UInt8]) throws -> EmotionScores
+    /// Test-time augmentation: the mean of the probabilities of several views of one face (the first is
+    /// the plain crop). One crop gives exactly `classify(crop:)`.
+    func classify(crops: [[UInt8]]) throws -> EmotionScores
+}
+
+extension EmotionClassifying {
+    public func classify(crops: [[UInt8]]) throws -> EmotionScores {
+        precondition(!crops.isEmpty, "classify(crops:) needs at least one crop")
+        var sum = try classify(crop: crops[0])
+        guard crops.count > 1 else { return sum }
+        for crop in crops.dropFirst() {
+            let scores = try classify(crop: crop)
+            for index in sum.values.indices { sum.values[index] += scores.values[index] }
+        }
+        return EmotionScores(sum.values.map { $0 / Double(crops.count) })
+    }
 }

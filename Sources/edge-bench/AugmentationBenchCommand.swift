@@ -1,0 +1,110 @@
+import ArgumentParser
+import EdgeImage
+import EdgeInference
+import EdgeModel
+import Foundation
+
+/// What test-time augmentation costs per face: for each set, the median time to make its views from a
+/// face (the crop stage's share: mirror and shift in the resize) and to classify them (every CNN pass
+/// plus the averaging), side by side in one run, with the ratio to `none`; then the per-image time of
+/// classifying 1, 2, 6 and 10 images back to back (the runtime's batch of one face's passes).
+struct AugmentationBenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tta", abstract: "Time test-time augmentation per face (one line per set, then per run of 1, 2, 6 and 10 images).")
+
+    @Option(help: "Model file (.edgemodel).")
+    var model: String
+
+    @Option(help: "Folder of face images (PNG, JPEG or PGM, searched recursively; e.g. FER2013 PublicTest's 48x48 faces): each is the window the views are resized from.")
+    var images: String
+
+    @Option(help: "Distinct faces taken from --images (spread evenly over the sorted files).")
+    var faces = 64
+
+    @Option(help: "Timed faces per set (after warm-up).")
+    var runs = 100
+
+    @Option(help: "Untimed warm-up faces per set.")
+    var warmup = 10
+
+    @Option(help: "Kernel table; default: EDGE_KERNELS or the fastest.")
+    var kernels: String?
+
+    func validate() throws {
+        guard runs >= 1, warmup >= 0 else { throw ValidationError("--runs must be >= 1 and --warmup >= 0") }
+        guard faces >= 1 else { throw ValidationError("--faces must be >= 1") }
+    }
+
+    func run() throws {
+        let quantized = try ModelFile.load(path: model)
+        let table = try kernels.map { name throws(KernelSelectionError) in try KernelTable.select(name) }
+            ?? KernelTable.fromEnvironment()
+        let interpreter = try Interpreter(model: quantized, kernels: table)
+        let side = quantized.inputShape.width, imageSize = quantized.inputShape.elementCount
+        let files = (FileManager.default.enumerator(atPath: images)?.allObjects as? [String] ?? [])
+            .filter { ["png", "jpg", "jpeg", "pgm"].contains(($0 as NSString).pathExtension.lowercased()) }.sorted()
+        guard !files.isEmpty else { throw ValidationError("\(images): no PNG, JPEG or PGM images found") }
+        let chosen = (0..<min(self.faces, files.count)).map { files[$0 * files.count / min(self.faces, files.count)] }
+        let faces = try chosen.map { try DecodedImage(contentsOfFile: (images as NSString).appendingPathComponent($0)).gray }
+        // The plain views back to back: the inputs of the batch timing.
+        let pixels = try faces.flatMap { try $0.resized(width: side, height: side).pixels }
+        let clock = ContinuousClock()
+        func microseconds(_ duration: Duration) -> Double {
+            Double(duration.components.seconds) * 1e6 + Double(duration.components.attoseconds) / 1e12
+        }
+        func median(_ samples: [Double]) -> Double { samples.sorted()[samples.count / 2] }
+        print("cpu=\"\(Self.cpuModel())\" kernels=\(table.name) faces=\(faces.count) first_face=\(faces[0].width)x\(faces[0].height) runs=\(runs)")
+
+        var noneClassify = 0.0
+        for augmentation in TestTimeAugmentation.allCases {
+            var cropSamples: [Double] = [], classifySamples: [Double] = []
+            var counts = [Int](repeating: 0, count: 7)
+            for run in -warmup..<runs {
+                let face = faces[(run + warmup) % faces.count]
+                let start = clock.now
+                let views = try augmentation.views.map { try face.resized(width: side, height: side, view: $0).pixels }
+                let made = clock.now
+                let scores = try interpreter.classifyAveraging(views)
+                let done = clock.now
+                if run >= 0 {
+                    cropSamples.append(microseconds(made - start))
+                    classifySamples.append(microseconds(done - made))
+                    if let best = scores.indices.max(by: { scores[$0] < scores[$1] }), best < counts.count { counts[best] += 1 }
+                }
+            }
+            let classify = median(classifySamples)
+            if augmentation == .none { noneClassify = classify }
+            print("tta set=\(augmentation.name) passes=\(augmentation.passes) views_us=\(format(median(cropSamples))) "
+                  + "classify_us=\(format(classify)) ratio_to_none=\(String(format: "%.2f", classify / noneClassify)) "
+                  + "argmax_counts=\(counts.map(String.init).joined(separator: ","))")
+        }
+        for batch in [1, 2, 6, 10] {
+            var samples: [Double] = []
+            for run in -warmup..<runs {
+                let start = clock.now
+                try pixels.withUnsafeBufferPointer { all in
+                    for item in 0..<batch {
+                        let image = (run + warmup + item) % faces.count
+                        try interpreter.invoke(pixels: UnsafeBufferPointer(rebasing: all[image * imageSize..<(image + 1) * imageSize]))
+                    }
+                }
+                if run >= 0 { samples.append(microseconds(clock.now - start) / Double(batch)) }
+            }
+            print("batch images=\(batch) us_per_image=\(format(median(samples))) (one image after the other through every layer)")
+        }
+    }
+
+    private func format(_ value: Double) -> String { String(format: "%.1f", value) }
+
+    /// `model name` from /proc/cpuinfo (x86), else `CPU part`/`Hardware` (ARM), else "unknown".
+    static func cpuModel() -> String {
+        guard let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8) else { return "unknown" }
+        for key in ["model name", "Hardware", "CPU part"] {
+            if let line = text.split(separator: "\n").first(where: { $0.hasPrefix(key) }),
+               let value = line.split(separator: ":", maxSplits: 1).last {
+                return value.trimmingCharacters(in: .whitespaces)
+            }
+        }
+        return "unknown"
+    }
+}
