@@ -107,10 +107,11 @@ def loop_cycles(clang, mca):
     cpus = sorted({b[2] for b in BOARDS})
     cycles = {cpu: {name: mca_cycles(body, cpu, mca) for name, body in bodies.items()} for cpu in cpus}
     # LLVM 14's Cortex-A53 model gives a 64-bit UDIV a latency of 3 cycles; the A53's divider is iterative
-    # (tens of cycles). Each core's accepted norm (two dependent UDIVs) is charged the slowest model's UDIV.
+    # (tens of cycles). Each UDIV of a core's accepted norm is charged the slowest model's UDIV latency.
     udiv = {cpu: mca_cycles(["udiv x0, x0, x1"], cpu, mca) for cpu in cpus}
+    divisions = sum(bool(re.match(r"\s*udiv\s", line)) for line in bodies["norm_accepted"])
     for cpu in cpus:
-        cycles[cpu]["norm_accepted"] += 2 * (max(udiv.values()) - udiv[cpu])
+        cycles[cpu]["norm_accepted"] += divisions * (max(udiv.values()) - udiv[cpu])
     return cycles
 
 
