@@ -33,7 +33,7 @@ struct HaarBenchCommand: ParsableCommand {
         let parameters = DetectionParameters(scaleFactor: scaleFactor, minNeighbors: minNeighbors,
                                              minSize: WindowSize(width: minSize, height: minSize))
         let clock = ContinuousClock()
-        let pyramidOnly = FaceDetector(cascade: cascadeFile, threads: 1, kernels: .noScan)
+        let pyramidOnly = FaceDetector(cascade: cascadeFile, threads: threads, kernels: .noScan)
         let counting = FaceDetector(cascade: cascadeFile, threads: 1, kernels: .profiling(lanes: lanes, rowStages: rowStages))
         func median(_ detector: FaceDetector, _ image: GrayImage) throws -> (Double, [Detection]) {
             var detections = try detector.detect(image, parameters: parameters)  // warm-up, also the boxes

@@ -118,7 +118,6 @@ def loop_cycles(clang, mca):
 def level_cycles(level, cycles, stages):
     """Modelled cycles of one level: (norm + row-stage work, survivor-list work)."""
     reach = level["reach"]
-    trees = [len(s) for s in stages]
 
     def mix(selected, key):  # weights of each kind of stump over the stages, by windows reaching them
         weights = {}
@@ -139,7 +138,6 @@ def level_cycles(level, cycles, stages):
     listed = sum(share * (c6 + (corners - 6) * (c8 - c6) / 2) for corners, share in list_mix.items())
     norms = level["normalized"] * cycles["norm_accepted"] + (level["windows"] - level["normalized"]) * cycles["norm_rejected"]
     rows = norms + (level["block_stumps"] + level["scalar_stumps"]) * block
-    del trees
     return rows, level["list_stumps"] * listed
 
 
