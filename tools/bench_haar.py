@@ -1,5 +1,6 @@
 """tools/bench-haar helper: `frames DIR PHOTO...` writes 640x480 gray PGM frames (each photo converted
-BGR->GRAY, scaled to fit 640x480 with INTER_AREA and centred on black); `compare DIR REPEAT EDGE_BENCH CASCADE [OPENCV_XML [EDGE_PEER_CASCADE]]`
+BGR->GRAY, scaled to fit 640x480 with INTER_AREA and centred on black; `frames-sized W H DIR PHOTO...`
+the same at W x H, for tools/haar-mca); `compare DIR REPEAT EDGE_BENCH CASCADE [OPENCV_XML [EDGE_PEER_CASCADE]]`
 times OpenCV (the XML given, default cv2.data's haarcascade_frontalface_default.xml), the project (and, when
 EDGE_PEER_CASCADE is given, the project with that cascade too, e.g. its Haar one beside its LBP one) (edge-bench haar --stdin, a persistent process) frame by frame, alternating,
 so that load changes on the machine hit both sides alike, and compares their boxes; `reference OUT XML FACES`
@@ -18,7 +19,7 @@ import numpy as np
 W, H = 640, 480
 
 
-def make_frames(out, sources):
+def make_frames(out, sources, W=W, H=H):
     names = []
     for source in sources:
         for entry in sorted(os.listdir(source)):
@@ -146,5 +147,7 @@ if __name__ == "__main__":
         reference(sys.argv[2], sys.argv[3], sys.argv[4])
     elif sys.argv[1] == "frames":
         make_frames(sys.argv[2], sys.argv[3:])
+    elif sys.argv[1] == "frames-sized":
+        make_frames(sys.argv[4], sys.argv[5:], int(sys.argv[2]), int(sys.argv[3]))
     else:
         compare(sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5], *sys.argv[6:8])

@@ -5,6 +5,9 @@ import Foundation
 
 /// `edge-bench haar <frame>...`: the timing driver behind tools/bench-haar. For each gray frame it
 /// prints one JSON line {"frame", "ms" (median of --repeat timed detections, one thread), "boxes"}.
+/// With --profile the line also has "pyramid_ms" (the same detections with a scan that evaluates nothing:
+/// resize, integral images, grouping), "scan_ms" (ms - pyramid_ms) and "levels": per pyramid level what the
+/// lane scan with --lanes windows per block evaluates (`HaarLevelProfile`; tools/haar-mca's input).
 struct HaarBenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "haar", abstract: "Time the Haar face detector on gray frames (JSON line per frame).")
@@ -16,15 +19,34 @@ struct HaarBenchCommand: ParsableCommand {
     @Option(help: "Pyramid scale factor.") var scaleFactor = 1.1
     @Option(help: "Minimum neighbours.") var minNeighbors = 5
     @Option(help: "Minimum window side.") var minSize = 30
+    @Flag(help: "Also time the pyramid without the scan and print per-level work counts of the lane scan.")
+    var profile = false
+    @Option(help: "With --profile: windows per lane block of the modelled variant (4 NEON, 8 AVX2).") var lanes = 4
+    @Option(help: "With --profile: stages evaluated by row blocks before survivors are listed.") var rowStages = 3
     @Flag(help: "Also read frame paths from standard input, one per line, answering each before reading the next (lets tools/bench-haar interleave its OpenCV and project timings).")
     var stdin = false
     @Argument(help: "Frames (PGM, PNG or JPEG).") var frames: [String] = []
 
     func run() throws {
-        let detector = FaceDetector(cascade: try loadCascade(cascade), threads: threads)
+        let cascadeFile = try loadCascade(cascade)
+        let detector = FaceDetector(cascade: cascadeFile, threads: threads)
         let parameters = DetectionParameters(scaleFactor: scaleFactor, minNeighbors: minNeighbors,
                                              minSize: WindowSize(width: minSize, height: minSize))
         let clock = ContinuousClock()
+        let pyramidOnly = FaceDetector(cascade: cascadeFile, threads: threads, kernels: .noScan)
+        let counting = FaceDetector(cascade: cascadeFile, threads: 1, kernels: .profiling(lanes: lanes, rowStages: rowStages))
+        func median(_ detector: FaceDetector, _ image: GrayImage) throws -> (Double, [Detection]) {
+            var detections = try detector.detect(image, parameters: parameters)  // warm-up, also the boxes
+            var times: [Double] = []
+            for _ in 0..<max(repetitions, 1) {
+                let start = clock.now
+                detections = try detector.detect(image, parameters: parameters)
+                let elapsed = clock.now - start
+                times.append(Double(elapsed.components.seconds) * 1e3 + Double(elapsed.components.attoseconds) * 1e-15)
+            }
+            times.sort()
+            return (times[times.count / 2], detections)
+        }
         var pending = frames
         while true {
             let path: String
@@ -37,18 +59,26 @@ struct HaarBenchCommand: ParsableCommand {
             }
             let image: GrayImage
             do { image = try GrayImage(contentsOfFile: path) } catch { throw ValidationError("\(error)") }
-            var detections = try detector.detect(image, parameters: parameters)  // warm-up, also the boxes
-            var times: [Double] = []
-            for _ in 0..<max(repetitions, 1) {
-                let start = clock.now
-                detections = try detector.detect(image, parameters: parameters)
-                let elapsed = clock.now - start
-                times.append(Double(elapsed.components.seconds) * 1e3 + Double(elapsed.components.attoseconds) * 1e-15)
-            }
-            times.sort()
+            let (ms, detections) = try median(detector, image)
             let boxes = detections.map { [$0.box.x, $0.box.y, $0.box.width, $0.box.height, $0.neighbors] }
-            let data = try JSONSerialization.data(
-                withJSONObject: ["frame": path, "ms": times[times.count / 2], "boxes": boxes], options: [.sortedKeys])
+            var line: [String: Any] = ["frame": path, "ms": ms, "boxes": boxes]
+            if profile {
+                let pyramidMs = try median(pyramidOnly, image).0
+                _ = HaarKernels.takeProfile()
+                let counted = try counting.detect(image, parameters: parameters)
+                guard counted == detections else { throw ValidationError("profile scan disagrees with the detector on \(path)") }
+                line["pyramid_ms"] = pyramidMs
+                line["scan_ms"] = ms - pyramidMs
+                line["width"] = image.width
+                line["height"] = image.height
+                line["levels"] = HaarKernels.takeProfile().map { level -> [String: Any] in
+                    ["columns": level.columns, "rows": level.rows, "step": level.step, "windows": level.windows,
+                     "normalized": level.normalized, "block_stumps": level.blockStumps,
+                     "scalar_stumps": level.scalarStumps, "list_stumps": level.listStumps,
+                     "reach": Array(level.reach.reversed().drop { $0 == 0 }.reversed()), "hits": level.hits]
+                }
+            }
+            let data = try JSONSerialization.data(withJSONObject: line, options: [.sortedKeys])
             // Unbuffered, so a reader waiting for this frame's line gets it now.
             FileHandle.standardOutput.write(data + Data("\n".utf8))
         }

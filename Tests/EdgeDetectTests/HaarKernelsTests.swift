@@ -127,6 +127,35 @@ import Testing
         #expect(hits > 100, "the random cascades accept too few windows to compare (\(hits))")
     }
 
+    /// `edge-bench haar --profile`'s counting scan: the reference's windows, and counts that add up (with one lane
+    /// every row-stage evaluation is a lone window's, so the stump counts follow from the stage reach counts).
+    @Test func profilingScanCountsTheWork() throws {
+        let cascade = try HaarCascade(contentsOfFile: TestFiles.cascadeBinary)
+        let parameters = DetectionParameters(scaleFactor: 1.2, minNeighbors: 0, minSize: WindowSize(width: 0, height: 0))
+        let image = try GrayImage(contentsOfFile: TestFiles.fixture("synthetic-00.png"))
+        let expected = try FaceDetector(cascade: cascade, kernels: .reference).candidates(image, parameters: parameters)
+        for lanes in [1, 4] {
+            let found = try FaceDetector(cascade: cascade, kernels: .profiling(lanes: lanes, rowStages: 3))
+                .candidates(image, parameters: parameters)
+            let levels = HaarKernels.takeProfile()
+            #expect(found == expected)
+            #expect(!levels.isEmpty && levels.map(\.hits).reduce(0, +) == expected.count)
+            for level in levels {
+                let perRow = (level.columns + level.step - 1) / level.step, rows = (level.rows + level.step - 1) / level.step
+                #expect(level.windows == perRow * rows)
+                #expect(level.reach[0] == level.normalized && level.normalized <= level.windows)
+                #expect(zip(level.reach, level.reach.dropFirst()).allSatisfy { $0 >= $1 })
+                let stumps = { (range: Range<Int>) in range.map { level.reach[$0] * cascade.stages[$0].trees.count }.reduce(0, +) }
+                if lanes == 1 {
+                    #expect(level.blockStumps == 0 && level.scalarStumps == stumps(0..<3))
+                    #expect(level.listStumps == stumps(3..<min(cascade.stages.count, level.reach.count)))
+                } else {
+                    #expect(level.blockStumps * lanes + level.scalarStumps >= stumps(0..<3))
+                }
+            }
+        }
+    }
+
     @Test func unknownNameIsRefused() {
         #expect(throws: HaarKernelSelectionError.self) { try HaarKernels.select("no-such-kernels") }
         #expect(HaarKernels.supportedNames().last == "reference")

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "haar_kernels.h"
+#include "../../Sources/CHaarKernels/internal/haar_window.h"
 
 static uint64_t rng_state;
 static int stress;  // this cascade may break the lane bounds (huge thresholds and weights)
@@ -156,6 +157,33 @@ static void make_image(uint8_t *image, int w, int h) {
         }
 }
 
+// The window norm's square root against its definition (two Newton steps from the table guess, both with a
+// division; approximate_sqrt does the first by the table reciprocal): random n of every bit length in
+// [2^14, 2^62), and the ends of every guess interval at every even shift. Returns the mismatches.
+static long check_sqrt(int samples) {
+    long mismatches = 0, checked = 0;
+    for (int i = 0; i < samples + 256 * 24; i++) {
+        uint64_t n;
+        if (i < samples) {
+            const int bits = 15 + (int)(next_u32() % 48);  // 15..62
+            n = ((((uint64_t)next_u32() << 32) | next_u32()) >> (64 - bits)) | (1ull << (bits - 1));
+        } else {  // first and last value of guess interval (i - samples) % 256 at shift 2 * ((i - samples) / 256)
+            const int j = i - samples, index = j % 256, shift = 2 * (j / 256);
+            if (index < 64) continue;
+            n = ((uint64_t)index << 8 << shift) + (j & 1 ? (1ull << 8 << shift) - 1 : 0);
+            if (n < (1ull << 14) || n >= (1ull << 62)) continue;
+        }
+        const int bits = 64 - __builtin_clzll(n), shift = (bits - 15) & ~1;
+        uint64_t x = (uint64_t)sqrt_guess[(n >> shift) >> 8] << (shift >> 1);
+        x = (x + n / x) >> 1;
+        x = (x + n / x) >> 1;
+        mismatches += approximate_sqrt(n) != x;
+        checked++;
+    }
+    printf("%-10s approximate_sqrt on %ld values: %s\n", "norm", checked, mismatches ? "MISMATCH" : "identical to two divisions");
+    return mismatches;
+}
+
 int main(int argc, char **argv) {
     const int cases = argc > 1 ? atoi(argv[1]) : 200;
     rng_state = argc > 2 ? strtoull(argv[2], NULL, 10) : 0x9E3779B97F4A7C15ull;
@@ -211,6 +239,7 @@ int main(int argc, char **argv) {
         }
         ok &= failures == 0;
     }
+    ok &= check_sqrt(cases * 5000) == 0;
     printf("haar_check: %s\n", ok ? "every table returns the reference's hits" : "MISMATCHES FOUND");
     return ok ? 0 : 1;
 }

@@ -167,6 +167,31 @@ size_t edge_haar_scan_region(edge_haar_scan_fn scan, const edge_haar_cascade *ca
                              const uint32_t *sqsum, int32_t stride, int32_t x0, int32_t x1, int32_t y0, int32_t y1,
                              int32_t step, int32_t *hits, size_t capacity);
 
+// Work counts for a speed model (haar_scan_profile.c; tools only, not a dispatch table).
+#define EDGE_HAAR_PROFILE_LEVELS 64
+#define EDGE_HAAR_PROFILE_STAGES 32
+typedef struct {
+    int32_t columns, rows, step;
+    uint64_t windows;        // origins scanned: one norm each
+    uint64_t normalized;     // windows passing the variance test
+    uint64_t block_stumps;   // stump evaluations on a block of `lanes` consecutive windows (row stages)
+    uint64_t scalar_stumps;  // stump evaluations on one window (a lone live window of a block, row tails)
+    uint64_t list_stumps;    // stump evaluations on a lane group of the survivor list (later stages)
+    uint64_t reach[EDGE_HAAR_PROFILE_STAGES];  // windows evaluated by stage s (the last entry: s >= 31)
+    uint64_t hits;
+} edge_haar_level_profile;
+typedef struct {
+    int32_t level_count;
+    edge_haar_level_profile levels[EDGE_HAAR_PROFILE_LEVELS];
+} edge_haar_scan_profile;
+// A table whose scan returns the reference's hits and records, per call (per pyramid level, calling thread),
+// what the lane scan with `lanes` windows per block and `row_stages` row stages evaluates; resets the record.
+const edge_haar_kernels *edge_haar_profile_kernels(int32_t lanes, int32_t row_stages);
+// The record since edge_haar_profile_kernels or the last take (calling thread), then reset.
+edge_haar_scan_profile edge_haar_profile_take(void);
+// A table whose scan evaluates nothing (returns 0 hits): times the pyramid without the scan.
+const edge_haar_kernels *edge_haar_no_scan_kernels(void);
+
 #ifdef __cplusplus
 }
 #endif

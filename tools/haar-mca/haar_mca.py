@@ -1,0 +1,220 @@
+"""Estimated Haar detection time and pipeline frame rate per Raspberry Pi board (README, "Estimated
+frame rate per board").
+
+Method, per board (core model and clock from CORES, detector settings and camera size from its
+board-configs/*.json):
+1. Work counts: `edge-bench haar --profile --lanes 4` on gray frames of the board's camera size made
+   from the shared face photos (one face each) counts, per pyramid level, what the NEON scan
+   (arm/haar_scan_4x_neon.c, 4 windows per block, 3 row stages) evaluates: windows (one norm each),
+   windows passing the variance test, stump evaluations on 4-window blocks (row stages), on one window
+   (lone live windows), on 4-window survivor groups (later stages), and windows reaching each stage.
+   Its scan returns the reference's windows, checked against the detector's boxes.
+2. Cycles: haar_mca_loops.c compiles the NEON kernel's own inline pieces for aarch64 as branch-free
+   loops (one iteration = one stump on 4 windows for each step (1, 2) and rectangle count (2, 3), one
+   survivor-group stump for 6 and 8 distinct corners, one window's norm accepted or rejected), and
+   llvm-mca gives cycles per iteration on Cortex-A53, A72 and A76 (LLVM 14 models the A76 like the A72;
+   its A53 model's 3-cycle 64-bit UDIV is replaced by the A72 model's, see loop_cycles). Each count is charged at its loop's
+   cycles, mixing 2/3-rectangle stumps (and corner counts) in the proportion of the cascade's stages
+   weighted by how many windows reach them. A lone window's stump is charged as a block stump.
+3. Not modelled: the lane scan's bookkeeping (live flags, skip pass, compaction), cache misses, the
+   pyramid resize and integral images. The pyramid is charged as its share of the detection measured
+   here (edge-bench's pyramid_ms / ms, the scan at full speed on this machine's AVX2) applied to the
+   modelled scan; then everything is multiplied by MARGIN for the unmodelled work.
+4. Tracked: the detector scans a region around the tracked face (its box enlarged by TRACK_MARGIN of
+   its side on every side) on the levels within TRACK_LEVELS of the face's level, and a full scan runs
+   every FULL_SCAN_SECONDS on another core; per-frame detect time = region scan (levels' block and
+   norm work scaled by the region's share of the level's windows, survivor work in full) and the
+   full scan's time is shown amortised over the frames of FULL_SCAN_SECONDS for the CPU budget.
+5. Frame rate: 1000 / (detect + CNN per face) for one face, capped at the camera's frame rate; the
+   CNN time per board is kernel-mca's a16w8 estimate (README). Camera capture, gray conversion,
+   crop and drawing are not counted.
+"""
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "kernel-mca"))
+from kernel_mca import inner_loops, mca_cycles  # noqa: E402
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+HERE = os.path.dirname(os.path.abspath(__file__))
+# board config, core, clock GHz, CNN ms per face (a16w8, README "Estimated speed on a Pi")
+# (kernel-mca's A53 figure is at 1.2 GHz: scaled to the board's clock)
+BOARDS = [("raspberry-pi-zero-2w", "Pi Zero 2 W", "cortex-a53", 1.0, 3.6 * 1.2 / 1.0),
+          ("raspberry-pi-3b-plus", "Pi 3B+", "cortex-a53", 1.4, 3.6 * 1.2 / 1.4),
+          ("raspberry-pi-4b", "Pi 4B", "cortex-a72", 1.5, 1.84),
+          ("raspberry-pi-5", "Pi 5", "cortex-a76", 2.4, 0.53)]
+MARGIN = 1.5
+TRACK_MARGIN = 0.5
+TRACK_LEVELS = 2
+FULL_SCAN_SECONDS = 0.5
+
+
+def cascade_stages():
+    """Per stage of the shipped cascade (its OpenCV XML): [(rectangles, distinct corners) per stump]."""
+    root = ET.parse(os.path.join(ROOT, "models", "opencv", "haarcascade_frontalface_default.xml")).getroot()
+    cascade = root.find("cascade")
+    features = []
+    for feature in cascade.find("features"):
+        rects = [list(map(float, r.text.split())) for r in feature.find("rects")]
+        corners = set()
+        for x, y, w, h, _ in rects:
+            corners |= {(x, y), (x + w, y), (x, y + h), (x + w, y + h)}
+        features.append((len(rects), len(corners)))
+    stages = []
+    for stage in cascade.find("stages"):
+        stumps = []
+        for weak in stage.find("weakClassifiers"):
+            index = int(weak.find("internalNodes").text.split()[2])
+            stumps.append(features[index])
+        stages.append(stumps)
+    return stages
+
+
+def loop_cycles(clang, mca):
+    asm = subprocess.run([clang, "--target=aarch64-linux-gnu", "-march=armv8-a", "-O2", "-S", "-o", "-",
+                          "-I", os.path.join(ROOT, "Sources", "CHaarKernels", "include"),
+                          os.path.join(HERE, "haar_mca_loops.c")], capture_output=True, text=True, check=True).stdout
+    bodies = {}
+    for name in ["model_block_step1_rects2", "model_block_step1_rects3", "model_block_step2_rects2",
+                 "model_block_step2_rects3", "model_list_corners6", "model_list_corners8"]:
+        (body,) = inner_loops(asm, name)
+        bodies[name] = body
+    # The norm loop: header block, then the accepted path (the Newton steps' UDIVs) or the rejected one.
+    lines = asm.splitlines()
+    start = lines.index(next(l for l in lines if l.startswith("model_norms:")))
+    end = next(i for i in range(start, len(lines)) if lines[i].startswith(".Lfunc_end"))
+    blocks, current = {}, None
+    for line in lines[start + 1:end]:
+        label = re.match(r"^(\.LBB\d+_\d+|// %bb\.\d+):", line)
+        if label:
+            current = label.group(1)
+            blocks[current] = []
+            continue
+        text = line.split("//")[0].rstrip()
+        if current and text.strip() and not text.strip().startswith("."):
+            blocks[current].append(text)
+    header = next(l.split(":")[0] for l in lines[start:end] if "This Inner Loop Header" in l)
+    accept = next(k for k, b in blocks.items() if any("udiv" in l for l in b))
+    reject = next(k for k, b in blocks.items() if any("wzr" in l for l in b) and len(b) <= 3)
+    tail = next(k for k, b in blocks.items() if any(re.match(r"\s*str\s", l) for l in b))
+    bodies["norm_accepted"] = blocks[header] + blocks[accept] + blocks[tail]
+    bodies["norm_rejected"] = blocks[header] + blocks[reject] + blocks[tail]
+    cpus = sorted({b[2] for b in BOARDS})
+    cycles = {cpu: {name: mca_cycles(body, cpu, mca) for name, body in bodies.items()} for cpu in cpus}
+    # LLVM 14's Cortex-A53 model gives a 64-bit UDIV a latency of 3 cycles; the A53's divider is iterative
+    # (tens of cycles). Each UDIV of a core's accepted norm is charged the slowest model's UDIV latency.
+    udiv = {cpu: mca_cycles(["udiv x0, x0, x1"], cpu, mca) for cpu in cpus}
+    divisions = sum(bool(re.match(r"\s*udiv\s", line)) for line in bodies["norm_accepted"])
+    for cpu in cpus:
+        cycles[cpu]["norm_accepted"] += divisions * (max(udiv.values()) - udiv[cpu])
+    return cycles
+
+
+def level_cycles(level, cycles, stages):
+    """Modelled cycles of one level: (norm + row-stage work, survivor-list work)."""
+    reach = level["reach"]
+
+    def mix(selected, key):  # weights of each kind of stump over the stages, by windows reaching them
+        weights = {}
+        for s in selected:
+            if s >= len(reach):
+                break
+            for stump in stages[s]:
+                k = key(stump)
+                weights[k] = weights.get(k, 0) + reach[s]
+        total = sum(weights.values()) or 1
+        return {k: w / total for k, w in weights.items()}
+
+    step = level["step"]
+    block_mix = mix(range(3), lambda stump: stump[0])
+    block = sum(share * cycles[f"model_block_step{step}_rects{rects}"] for rects, share in block_mix.items())
+    list_mix = mix(range(3, len(stages)), lambda stump: stump[1])
+    c6, c8 = cycles["model_list_corners6"], cycles["model_list_corners8"]
+    listed = sum(share * (c6 + (corners - 6) * (c8 - c6) / 2) for corners, share in list_mix.items())
+    norms = level["normalized"] * cycles["norm_accepted"] + (level["windows"] - level["normalized"]) * cycles["norm_rejected"]
+    rows = norms + (level["block_stumps"] + level["scalar_stumps"]) * block
+    return rows, level["list_stumps"] * listed
+
+
+def profile(edge_bench, cascade, frames, detector, repeat):
+    out = subprocess.run([edge_bench, "haar", "--profile", "--lanes", "4", "--repeat", str(repeat), "--cascade", cascade,
+                          "--scale-factor", str(detector["scaleFactor"]), "--min-neighbors", str(detector["minimumNeighbors"]),
+                          "--min-size", str(detector["minimumFaceSize"])] + frames,
+                         capture_output=True, text=True, check=True).stdout
+    return [json.loads(line) for line in out.splitlines() if line.strip()]
+
+
+def estimate(records, cycles, stages, ghz):
+    """Median over frames of (full detect ms, tracked detect ms, windows per frame)."""
+    full, tracked, windows = [], [], []
+    for record in records:
+        per_level = [level_cycles(level, cycles, stages) for level in record["levels"]]
+        scan_cycles = sum(a + b for a, b in per_level)
+        scan_ms = scan_cycles / (ghz * 1e6)
+        share = record["pyramid_ms"] / record["ms"]  # pyramid's share of a detection, measured here
+        pyramid_ms = scan_ms * share / (1 - share)
+        full.append(MARGIN * (scan_ms + pyramid_ms))
+        windows.append(sum(level["windows"] for level in record["levels"]))
+        width, height = record["width"], record["height"]
+        if record["boxes"]:
+            x, y, w, h, _ = max(record["boxes"], key=lambda b: b[2] * b[3])
+        else:  # no face found: a face of the median level in the middle
+            w = h = min(width, height) // 3
+            x, y = (width - w) // 2, (height - h) // 2
+        grow = TRACK_MARGIN * w
+        rx0, ry0 = max(0, x - grow), max(0, y - grow)
+        rx1, ry1 = min(width, x + w + grow), min(height, y + h + grow)
+        region = (rx1 - rx0) * (ry1 - ry0) / (width * height)
+        # the face's level: the one whose window (24 * factor) is nearest its box side
+        sides = [24 * width / (level["columns"] + 23) for level in record["levels"]]
+        face_level = min(range(len(sides)), key=lambda i: abs(sides[i] - w))
+        near = range(max(0, face_level - TRACK_LEVELS), min(len(sides), face_level + TRACK_LEVELS + 1))
+        near_cycles = sum(min(1.0, region) * per_level[i][0] + per_level[i][1] for i in near)
+        near_pixels = sum(region * (record["levels"][i]["columns"] + 23) * (record["levels"][i]["rows"] + 23) for i in near)
+        all_pixels = sum((level["columns"] + 23) * (level["rows"] + 23) for level in record["levels"])
+        tracked.append(MARGIN * (near_cycles / (ghz * 1e6) + pyramid_ms * near_pixels / all_pixels))
+    return statistics.median(full), statistics.median(tracked), statistics.median(windows)
+
+
+def main():
+    clang, mca, edge_bench, frames_root, repeat = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5])
+    cascade = os.path.join(ROOT, "models", "face_frontal.edgecascade")
+    stages = cascade_stages()
+    cycles = loop_cycles(clang, mca)
+    print("| loop (llvm-mca, cycles per iteration) | " + " | ".join(cycles) + " |")
+    print("|---|" + "---|" * len(cycles))
+    for name in next(iter(cycles.values())):
+        print(f"| {name} | " + " | ".join(f"{cycles[cpu][name]:.2f}" for cpu in cycles) + " |")
+    print()
+    print(f"| board (core, GHz) | config: camera, minSize | frame | windows/frame | full detect ms | tracked detect ms "
+          f"(+ full scan amortised over {FULL_SCAN_SECONDS} s) | CNN ms | fps tracked (camera cap) | fps full scan every frame |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for config, name, cpu, ghz, cnn_ms in BOARDS:
+        board = json.load(open(os.path.join(ROOT, "board-configs", config + ".json")))
+        camera, detector = board["camera"], board["detector"]
+        sizes = [(camera["width"], camera["height"])]
+        if sizes[0] != (640, 480):
+            sizes.append((640, 480))
+        for width, height in sizes:
+            directory = os.path.join(frames_root, f"{width}x{height}")
+            frames = sorted(os.path.join(directory, n) for n in os.listdir(directory) if n.endswith(".pgm"))
+            records = profile(edge_bench, cascade, frames, detector, repeat)
+            full, tracked, windows = estimate(records, cycles[cpu], stages, ghz)
+            fps = min(camera["fps"], 1000 / (tracked + cnn_ms))
+            amortised = full / (FULL_SCAN_SECONDS * fps)
+            shipped = "shipped" if (width, height) == sizes[0] else "not shipped"
+            print(f"| {name} ({cpu}, {ghz}) | {camera['width']}x{camera['height']}@{camera['fps']}, {detector['minimumFaceSize']} "
+                  f"| {width}x{height} ({shipped}) | {windows:.0f} | {full:.1f} | {tracked:.1f} (+{amortised:.1f}) | {cnn_ms:.2f} "
+                  f"| {fps:.1f} (uncapped {1000 / (tracked + cnn_ms):.1f}) | {1000 / (full + cnn_ms):.1f} |")
+    print()
+    print(f"haar_mca frames={len(frames)} margin={MARGIN} track_margin={TRACK_MARGIN} track_levels={TRACK_LEVELS} "
+          f"full_scan_seconds={FULL_SCAN_SECONDS}")
+
+
+if __name__ == "__main__":
+    main()
