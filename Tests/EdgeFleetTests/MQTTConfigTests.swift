@@ -6,7 +6,7 @@ import EdgeBoardConfig
 private func config(mqtt members: String?, metrics: String? = nil) -> Data {
     var text = """
         {"board": "test", "camera": {"device": "/dev/video0", "format": "GREY", "width": 64, "height": 48, "fps": 5},
-         "detector": {"cascade": "c"}, "model": {"path": "m"}
+         "detector": {"cascade": "c.edgecascade"}, "model": {"path": "m"}
         """
     if let members { text += ", \"mqtt\": {\(members)}" }
     if let metrics { text += ", \"metrics\": {\(metrics)}" }
