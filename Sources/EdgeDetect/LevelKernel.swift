@@ -35,8 +35,8 @@ extension CascadeKernelLayout: LevelKernel {
         }
         return scratch.sum.withUnsafeMutableBufferPointer { sum in
             scratch.squareSum.withUnsafeMutableBufferPointer { squareSum in
-                edge_haar_integral(levelImage, Int32(width), Int32(height), Int32(width), sum.baseAddress,
-                                   squareSum.baseAddress, Int32(stride))
+                kernels.table.pointee.integral(levelImage, Int32(width), Int32(height), Int32(width), sum.baseAddress,
+                                               squareSum.baseAddress, Int32(stride))
                 return scan(sum: sum.baseAddress!, squareSum: squareSum.baseAddress!, columns: columns, rows: rows,
                             step: step, kernels: kernels, hits: &hits)
             }

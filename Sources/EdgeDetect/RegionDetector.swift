@@ -203,6 +203,7 @@ public final class RegionDetector {
             squareSum = [UInt32](repeating: 0, count: stride * (bandRows + 1))
         }
         let rowRange = ys.lowerBound..<(ys.lowerBound + bandRows)
+        let layout = self.layout!
         image.pixels.withUnsafeBufferPointer { source in
             band.withUnsafeMutableBufferPointer { bandBuffer in
                 let levelRows: UnsafePointer<UInt8>
@@ -220,13 +221,13 @@ public final class RegionDetector {
                 }
                 sum.withUnsafeMutableBufferPointer { sumBuffer in
                     squareSum.withUnsafeMutableBufferPointer { squareBuffer in
-                        edge_haar_integral(levelRows, Int32(level.width), Int32(bandRows), Int32(level.width),
-                                           sumBuffer.baseAddress, squareBuffer.baseAddress, Int32(stride))
+                        layout.kernels.table.pointee.integral(
+                            levelRows, Int32(level.width), Int32(bandRows), Int32(level.width), sumBuffer.baseAddress,
+                            squareBuffer.baseAddress, Int32(stride))
                     }
                 }
             }
         }
-        let layout = self.layout!
         return sum.withUnsafeBufferPointer { sumBuffer in
             squareSum.withUnsafeBufferPointer { squareBuffer in
                 layout.scanRegion(sum: sumBuffer.baseAddress!, squareSum: squareBuffer.baseAddress!, x: xs,

@@ -184,6 +184,37 @@ static long check_sqrt(int samples) {
     return mismatches;
 }
 
+// Every table's integral images against the reference's: odd sizes, padded strides, and frames large and
+// bright enough for the squared sums to wrap modulo 2^32 (the contract).
+enum { INTEGRAL_SIDE = 420 };
+static int check_integral(const edge_haar_kernels *table, int cases) {
+    static uint8_t image[INTEGRAL_SIDE * (INTEGRAL_SIDE + 8)];
+    static int32_t sum[(INTEGRAL_SIDE + 4) * (INTEGRAL_SIDE + 1)], want_sum[(INTEGRAL_SIDE + 4) * (INTEGRAL_SIDE + 1)];
+    static uint32_t sqsum[(INTEGRAL_SIDE + 4) * (INTEGRAL_SIDE + 1)], want_sqsum[(INTEGRAL_SIDE + 4) * (INTEGRAL_SIDE + 1)];
+    int failures = 0, wrapped = 0;
+    for (int n = 0; n < cases; n++) {
+        const int large = n == 0 || chance(30);  // the first: the largest frame, all 255 (its squares wrap)
+        const int w = n == 0 ? INTEGRAL_SIDE : uniform(1, large ? INTEGRAL_SIDE : 40);
+        const int h = n == 0 ? INTEGRAL_SIDE : uniform(1, large ? INTEGRAL_SIDE : 40);
+        const int image_stride = w + uniform(0, 8), stride = w + 1 + uniform(0, 3);
+        const int bright = n == 0 ? 1 : uniform(0, 2);
+        for (int i = 0; i < image_stride * h; i++)
+            image[i] = (uint8_t)(bright == 0 ? uniform(0, 255) : bright == 1 ? 255 : uniform(200, 255));
+        memset(sum, 0x5a, sizeof sum), memset(sqsum, 0x5a, sizeof sqsum);
+        memset(want_sum, 0x5a, sizeof want_sum), memset(want_sqsum, 0x5a, sizeof want_sqsum);
+        edge_haar_integral(image, w, h, image_stride, want_sum, want_sqsum, stride);
+        table->integral(image, w, h, image_stride, sum, sqsum, stride);
+        wrapped += (uint64_t)w * (uint64_t)h * 255u * 255u > UINT32_MAX && bright == 1;
+        const size_t count = (size_t)stride * (size_t)(h + 1);
+        if (memcmp(sum, want_sum, sizeof(int32_t) * count) != 0 || memcmp(sqsum, want_sqsum, sizeof(uint32_t) * count) != 0) {
+            if (failures++ < 5) printf("%s: integral %dx%d (image stride %d, stride %d) differs\n", table->name, w, h, image_stride, stride);
+        }
+    }
+    printf("%-10s integral: %d images (%d with wrapped squared sums) %s\n", table->name, cases, wrapped,
+           failures ? "MISMATCH" : "identical");
+    return failures + (wrapped == 0);
+}
+
 int main(int argc, char **argv) {
     const int cases = argc > 1 ? atoi(argv[1]) : 200;
     rng_state = argc > 2 ? strtoull(argv[2], NULL, 10) : 0x9E3779B97F4A7C15ull;
@@ -239,6 +270,7 @@ int main(int argc, char **argv) {
         }
         ok &= failures == 0;
     }
+    for (size_t t = 0; t < table_count; t++) ok &= check_integral(tables[t], cases) == 0;
     ok &= check_sqrt(cases * 5000) == 0;
     printf("haar_check: %s\n", ok ? "every table returns the reference's hits" : "MISMATCHES FOUND");
     return ok ? 0 : 1;

@@ -118,6 +118,11 @@ typedef struct {
 
 // Writes the (width + 1) x (height + 1) integral and squared integral images of `image` (row stride
 // `image_stride`) into `sum` and `sqsum` (row stride `stride` >= width + 1), first row and column zero.
+// Numeric contract: every entry is the sum of its pixels (squares) modulo 2^32 (int32 / uint32
+// wrap-around), so any order of the additions gives the same bits. This is the scalar reference; the
+// tables' `integral` (edge_haar_integral_8x_avx2, edge_haar_integral_4x_neon) must equal it.
+typedef void (*edge_haar_integral_fn)(const uint8_t *image, int32_t width, int32_t height, int32_t image_stride,
+                                      int32_t *sum, uint32_t *sqsum, int32_t stride);
 void edge_haar_integral(const uint8_t *image, int32_t width, int32_t height, int32_t image_stride,
                         int32_t *sum, uint32_t *sqsum, int32_t stride);
 
@@ -139,10 +144,12 @@ size_t edge_haar_scan_ref(const edge_haar_cascade *cascade, const int32_t *sum, 
 // `stride`; returns 1 when every bound of the contract holds (then the SIMD variants may use them), else 0.
 int edge_haar_lane_stumps_make(const edge_haar_cascade *cascade, int32_t stride, edge_haar_lane_stump *lane_stumps);
 
-// One implementation of the scan. Tables: "reference" (everywhere), "avx2" (x86-64), "neon" (aarch64).
+// One implementation of the scan and of the integral images. Tables: "reference" (everywhere), "avx2"
+// (x86-64), "neon" (aarch64).
 typedef struct {
     const char *name;
     edge_haar_scan_fn scan;
+    edge_haar_integral_fn integral;
 } edge_haar_kernels;
 
 // The tables this CPU can run, fastest first, the reference last; returns how many (may exceed capacity).
