@@ -4,8 +4,9 @@ import Foundation
 
 /// Runs full-frame scans for `TrackingHaarFaceDetector` so that they never stall the frames in between: with
 /// `.background` on its own thread (one scan at a time; a request while one runs is refused and simply made again
-/// on a later frame), with `.nextFrame` in the caller (benchmarks and tests: deterministic, and the result is still
-/// handed over only at the next `take()`, i.e. merged one frame late, like a background scan that takes one frame).
+/// on a later frame), with `.nextFrame` in the caller (benchmarks, tests and files processed frame by frame:
+/// deterministic). `scanNow` scans in the caller and returns the result at once (used when no frame can be stalled:
+/// nothing is tracked, or `.nextFrame`).
 final class FullScanWorker: @unchecked Sendable {
     enum Mode: Sendable { case background, nextFrame }
 
@@ -15,7 +16,7 @@ final class FullScanWorker: @unchecked Sendable {
         var detections: Result<[Detection], Error>
     }
 
-    private let mode: Mode
+    let mode: Mode
     private let detector: FaceDetector
     private let parameters: DetectionParameters
     private let condition = NSCondition()
@@ -51,6 +52,22 @@ final class FullScanWorker: @unchecked Sendable {
         return true
     }
 
+    /// Scans `image` in the caller with the worker's detector (and its threads) and returns the result: waits for a
+    /// running background scan first, and drops a finished result not taken yet (it describes an older frame).
+    func scanNow(_ image: GrayImage, frameIndex: Int) -> Scan {
+        condition.lock()
+        while busy { condition.wait() }
+        busy = true
+        finished = nil
+        condition.unlock()
+        let scan = Scan(frameIndex: frameIndex, detections: Result { try detector.detect(image, parameters: parameters) })
+        condition.lock()
+        busy = false
+        condition.broadcast()
+        condition.unlock()
+        return scan
+    }
+
     /// The finished scan's result, once.
     func take() -> Scan? {
         condition.lock()
@@ -64,7 +81,7 @@ final class FullScanWorker: @unchecked Sendable {
     func close() {
         condition.lock()
         closed = true
-        condition.signal()
+        condition.broadcast()
         condition.unlock()
     }
 
@@ -79,6 +96,7 @@ final class FullScanWorker: @unchecked Sendable {
             condition.lock()
             finished = Scan(frameIndex: job.frameIndex, detections: detections)
             busy = false
+            condition.broadcast()
             condition.unlock()
         }
     }

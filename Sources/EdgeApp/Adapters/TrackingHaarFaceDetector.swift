@@ -12,9 +12,11 @@ import EdgeImage
 ///   group overlapping the tracked box touches the region's border (the face moved fast or grew), the region is
 ///   scanned again with twice the margin and the `wideSizeRange`; a group still untrusted then is reported anyway
 ///   (best effort) and a full scan is requested.
-/// - Full scans (whole frame, the pipeline's `threads` workers) run on `FullScanWorker`, never in the frame path: every
-///   `fullScanSeconds` of frame time, whenever a track is lost, and on every frame while nothing is tracked (a request
-///   while one runs is refused and repeated on the next frame). So a new face is reported at most `fullScanSeconds`
+/// - Full scans (whole frame, the pipeline's `threads` workers) run on `FullScanWorker`, never in the frame path while
+///   faces are tracked: every `fullScanSeconds` of frame time and whenever a track is lost (a request while one runs
+///   is refused and repeated on the next frame). A frame with no face tracked or found has nothing to stall: its own
+///   full scan (`FullScanWorker.scanNow`, after any running one) is its answer, so a face in the first frame or coming
+///   into an empty view is reported in that frame. With `.nextFrame` every full scan is of this frame and is its answer. So a new face is reported at most `fullScanSeconds`
 ///   plus one full-scan duration (plus one frame) after it appears; usually much sooner, because a change of the frame
 ///   outside the tracked faces (`UncoveredChangeMonitor`) also starts a full scan, at most every `fullScanSeconds / 4`.
 /// - Stale results: a full scan's result describes an older frame. It is merged when it arrives, only as seeds:
@@ -93,6 +95,14 @@ public final class TrackingHaarFaceDetector: FaceDetecting {
     /// This frame's detections (grouped, clipped, in `FaceDetector.detect`'s order).
     public func detect(_ image: GrayImage, index: Int, time: Double) throws -> [Detection] {
         statistics.frames += 1
+        // Nothing tracked: no frame to stall, so this frame's full scan is this frame's answer (a face in the first
+        // frame, or coming into an empty view, is reported in that frame).
+        if tracks.isEmpty { return try fullScanNow(image, index: index, time: time, tracked: []) }
+        let due = lastFullScanTime.map { time - $0 >= fullScanSeconds } ?? true
+        // Frame by frame, a full scan due anyway makes this frame's region scans redundant.
+        if worker.mode == .nextFrame && (due || fullScanWanted) {
+            return try fullScanNow(image, index: index, time: time, tracked: tracks)
+        }
         if let scan = worker.take() {
             for seed in try scan.detections.get()
             where !tracks.contains(where: { $0.box.intersectionOverUnion(seed.box) >= Self.seedOverlap }) {
@@ -121,23 +131,43 @@ public final class TrackingHaarFaceDetector: FaceDetecting {
             }
         }
         tracks = kept
-        let due = lastFullScanTime.map { time - $0 >= fullScanSeconds } ?? true
         // A change where no region looks (a face coming in) asks for a full scan early, at most every quarter period.
         let changeDue = lastFullScanTime.map { time - $0 >= fullScanSeconds / 4 } ?? true
         // Only faces found in this frame mask their surroundings: a face that left (or a track about to be lost) must
         // not hide a new face coming in at its place.
         let changed = changeDue && !due && !fullScanWanted && !tracks.isEmpty
             && changes.changedOutside(image, tracked: tracks.filter { $0.misses == 0 }.map(\.box))
-        if tracks.isEmpty || fullScanWanted || due || changed {
+        if reported.isEmpty || fullScanWanted || due || changed {
+            if changed { statistics.changeTriggeredFullScans += 1 }
+            // Frame by frame (`.nextFrame`) or with no face found in this frame (nothing to stall): the full scan of
+            // this frame, merged now.
+            if worker.mode == .nextFrame || reported.isEmpty {
+                return try fullScanNow(image, index: index, time: time, tracked: tracks)
+            }
             if worker.submit(image, frameIndex: index) {
                 statistics.fullScansStarted += 1
-                if changed { statistics.changeTriggeredFullScans += 1 }
                 lastFullScanTime = time
                 fullScanWanted = false
                 changes.setReference(image)
             }
         }
         return reported.sorted { ($0.box.x, $0.box.y, $0.box.width) < ($1.box.x, $1.box.y, $1.box.width) }
+    }
+
+    /// Scans the whole frame now and reports its detections (exactly the full scan's); they become the tracks, with
+    /// the `tracked` boxes they do not cover (a face the detector misses in this frame stays tracked meanwhile).
+    private func fullScanNow(_ image: GrayImage, index: Int, time: Double,
+                             tracked: [(box: Box, misses: Int)]) throws -> [Detection] {
+        let detections = try worker.scanNow(image, frameIndex: index).detections.get()
+        statistics.fullScansStarted += 1
+        lastFullScanTime = time
+        fullScanWanted = false
+        changes.setReference(image)
+        tracks = detections.map { ($0.box, 0) }
+        for track in tracked where !detections.contains(where: { $0.box.intersectionOverUnion(track.box) >= Self.seedOverlap }) {
+            tracks.append(track)
+        }
+        return detections
     }
 
     /// The region's trusted detections; widened once when a group overlapping the track touches its border.
