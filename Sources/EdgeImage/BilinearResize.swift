@@ -17,15 +17,9 @@ extension GrayImage {
             throw ImageError.badDimensions(path: "<resize target>", width: newWidth, height: newHeight)
         }
         if newWidth == width && newHeight == height { return self }
-        var output = [UInt8](repeating: 0, count: newWidth * newHeight)
         var resizer = BilinearResizer(sourceWidth: width, sourceHeight: height,
                                       destinationWidth: newWidth, destinationHeight: newHeight)
-        pixels.withUnsafeBufferPointer { source in
-            output.withUnsafeMutableBufferPointer { destination in
-                resizer.resize(source: source.baseAddress!, destination: destination.baseAddress!)
-            }
-        }
-        return GrayImage(uncheckedWidth: newWidth, height: newHeight, pixels: output)
+        return GrayImage(uncheckedWidth: newWidth, height: newHeight, pixels: resizer.resized(pixels))
     }
 }
 
@@ -80,6 +74,19 @@ public struct BilinearResizer {
         columns = Self.axis(source: sourceWidth, destination: destinationWidth, shift: sourceShift.x, clampsToEdge: true)
         rows = Self.axis(source: sourceHeight, destination: destinationHeight, shift: sourceShift.y, clampsToEdge: false)
         rowBuffer = [Int32](repeating: 0, count: 2 * destinationWidth)
+    }
+
+    /// `source` (sourceWidth x sourceHeight, packed) resized into a new destinationWidth x destinationHeight
+    /// array; `mirrored` as below.
+    public mutating func resized(_ source: [UInt8], mirrored: Bool = false) -> [UInt8] {
+        precondition(source.count == sourceWidth * sourceHeight, "source is not sourceWidth x sourceHeight")
+        var output = [UInt8](repeating: 0, count: destinationWidth * destinationHeight)
+        source.withUnsafeBufferPointer { source in
+            output.withUnsafeMutableBufferPointer { destination in
+                resize(source: source.baseAddress!, destination: destination.baseAddress!, mirrored: mirrored)
+            }
+        }
+        return output
     }
 
     /// Resizes `source` (sourceWidth x sourceHeight, packed) into `destination` (destinationWidth x
