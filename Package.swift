@@ -40,8 +40,10 @@ let package = Package(
         .target(name: "CEdgeKernels", path: "Sources/CEdgeKernels"),
 
         // MARK: Model: float graph, int8 model file, runtime
-        .target(name: "EdgeGraph"),
+        // EdgeModel (the board's model file) owns the value types both share (TensorShape, Preprocessing,
+        // WindowGeometry); the converter's float graph builds on them, never the other way round.
         .target(name: "EdgeModel"),
+        .target(name: "EdgeGraph", dependencies: ["EdgeModel"]),
         .target(name: "EdgeInference", dependencies: ["EdgeModel", "CEdgeKernels", "EdgeSystem"]),
 
         // MARK: Images and face detection
@@ -51,11 +53,11 @@ let package = Package(
         .target(name: "EdgeDetect", dependencies: ["EdgeImage", "CHaarKernels"]),
 
         // MARK: Workstation converter: importers and quantizer
-        .target(name: "EdgeKerasImport", dependencies: ["EdgeGraph", "CHDF5", "CZip"]),
+        .target(name: "EdgeKerasImport", dependencies: ["EdgeGraph", "EdgeModel", "CHDF5", "CZip"]),
         // Generated/onnx.pb.swift is committed (tools/onnx/generate-swift.sh), so only the
         // SwiftProtobuf runtime is built, not its protoc plugin.
         .target(name: "EdgeONNXImport", dependencies: [
-            "EdgeGraph", .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            "EdgeGraph", "EdgeModel", .product(name: "SwiftProtobuf", package: "swift-protobuf"),
         ]),
         .target(name: "EdgeQuantize", dependencies: ["EdgeGraph", "EdgeModel", "EdgeInference", "EdgeImage"]),
 
@@ -97,8 +99,8 @@ let package = Package(
         // MARK: Tests
         // Shared by the test targets only (the seeded generator of the randomized and mutation tests).
         .target(name: "EdgeTestSupport", path: "Tests/EdgeTestSupport"),
-        .testTarget(name: "EdgeGraphTests", dependencies: ["EdgeTestSupport", "EdgeGraph"]),
-        .testTarget(name: "EdgeKerasImportTests", dependencies: ["EdgeTestSupport", "EdgeKerasImport", "EdgeGraph"],
+        .testTarget(name: "EdgeGraphTests", dependencies: ["EdgeTestSupport", "EdgeGraph", "EdgeModel"]),
+        .testTarget(name: "EdgeKerasImportTests", dependencies: ["EdgeTestSupport", "EdgeKerasImport", "EdgeGraph", "EdgeModel"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "EdgeKernelTests", dependencies: ["EdgeTestSupport", "CEdgeKernels"]),
         .testTarget(name: "EdgeModelTests", dependencies: ["EdgeTestSupport", "EdgeModel", "EdgeInference"]),
@@ -107,7 +109,7 @@ let package = Package(
         ],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "EdgeONNXImportTests", dependencies: ["EdgeTestSupport",
-            "EdgeONNXImport", "EdgeKerasImport", "EdgeGraph",
+            "EdgeONNXImport", "EdgeKerasImport", "EdgeGraph", "EdgeModel",
             .product(name: "SwiftProtobuf", package: "swift-protobuf"),
         ], resources: [.copy("Fixtures")]),
         .testTarget(name: "EdgeImageTests", dependencies: ["EdgeTestSupport", "EdgeImage"], resources: [.copy("Fixtures")]),

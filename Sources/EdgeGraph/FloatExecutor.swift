@@ -1,3 +1,5 @@
+import EdgeModel
+
 /// Runs a `Graph` in Float: the reference the quantizer calibrates against and reports to.
 ///
 /// All buffers (one per node, so `runAll` can return every intermediate output) are allocated

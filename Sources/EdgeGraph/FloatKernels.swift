@@ -1,3 +1,4 @@
+import EdgeModel
 import Foundation
 
 /// Float reference kernels for every `Operation`, HWC activations, batch 1.

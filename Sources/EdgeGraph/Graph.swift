@@ -1,3 +1,5 @@
+import EdgeModel
+
 /// The float model as the importers (Keras HDF5, ONNX) produce it and the quantizer consumes it.
 ///
 /// Conventions shared by every producer and consumer of a `Graph`:
@@ -59,42 +61,6 @@ public struct Node: Sendable, Equatable {
     }
 }
 
-/// One activation tensor's shape: height x width x channels, batch 1.
-public struct TensorShape: Hashable, Sendable, CustomStringConvertible {
-    public var height: Int
-    public var width: Int
-    public var channels: Int
-
-    public init(height: Int, width: Int, channels: Int) {
-        self.height = height
-        self.width = width
-        self.channels = channels
-    }
-
-    /// A 1x1xN vector.
-    public static func vector(_ count: Int) -> TensorShape {
-        TensorShape(height: 1, width: 1, channels: count)
-    }
-
-    public var elementCount: Int { height * width * channels }
-    public var description: String { "\(height)x\(width)x\(channels)" }
-}
-
-/// Model input = pixel * scale + offset, for 8-bit pixels. `fer`'s (x/255 - 0.5) * 2 is
-/// scale 2/255, offset -1.
-public struct Preprocessing: Hashable, Sendable {
-    public var scale: Float
-    public var offset: Float
-
-    public init(scale: Float, offset: Float) {
-        self.scale = scale
-        self.offset = offset
-    }
-
-    public static let unit = Preprocessing(scale: 1.0 / 255.0, offset: 0)
-    public static let symmetricUnit = Preprocessing(scale: 2.0 / 255.0, offset: -1)
-}
-
 /// Explicit zero padding on each side of a spatial window operation.
 public struct Padding: Hashable, Sendable {
     public var top: Int
@@ -129,20 +95,33 @@ public struct Padding: Hashable, Sendable {
     }
 }
 
-/// The spatial geometry shared by convolutions and pools.
+/// The spatial geometry shared by convolutions and pools: the board's `WindowGeometry` (kernel, strides and
+/// leading padding, what a .edgemodel stores) plus the trailing padding the float graph also needs.
 public struct Window: Hashable, Sendable {
-    public var kernelHeight: Int
-    public var kernelWidth: Int
-    public var strideHeight: Int
-    public var strideWidth: Int
-    public var padding: Padding
+    public var geometry: WindowGeometry
+    public var padBottom: Int
+    public var padRight: Int
 
     public init(kernelHeight: Int, kernelWidth: Int, strideHeight: Int, strideWidth: Int, padding: Padding) {
-        self.kernelHeight = kernelHeight
-        self.kernelWidth = kernelWidth
-        self.strideHeight = strideHeight
-        self.strideWidth = strideWidth
-        self.padding = padding
+        geometry = WindowGeometry(kernelHeight: kernelHeight, kernelWidth: kernelWidth, strideHeight: strideHeight,
+                                  strideWidth: strideWidth, padTop: padding.top, padLeft: padding.left)
+        padBottom = padding.bottom
+        padRight = padding.right
+    }
+
+    public var kernelHeight: Int { geometry.kernelHeight }
+    public var kernelWidth: Int { geometry.kernelWidth }
+    public var strideHeight: Int { geometry.strideHeight }
+    public var strideWidth: Int { geometry.strideWidth }
+
+    public var padding: Padding {
+        get { Padding(top: geometry.padTop, left: geometry.padLeft, bottom: padBottom, right: padRight) }
+        set {
+            geometry.padTop = newValue.top
+            geometry.padLeft = newValue.left
+            padBottom = newValue.bottom
+            padRight = newValue.right
+        }
     }
 
     /// Output height and width for an input of `input`'s size; nil when the window does not fit.

@@ -1,3 +1,5 @@
+import EdgeModel
+
 /// Builds a `Graph` node by node, inferring each output shape and checking that weights fit,
 /// so every importer reports shape errors the same way.
 public struct GraphBuilder: Sendable {

@@ -17,15 +17,9 @@ extension GrayImage {
             throw ImageError.badDimensions(path: "<resize target>", width: newWidth, height: newHeight)
         }
         if newWidth == width && newHeight == height { return self }
-        var output = [UInt8](repeating: 0, count: newWidth * newHeight)
         var resizer = BilinearResizer(sourceWidth: width, sourceHeight: height,
                                       destinationWidth: newWidth, destinationHeight: newHeight)
-        pixels.withUnsafeBufferPointer { source in
-            output.withUnsafeMutableBufferPointer { destination in
-                resizer.resize(source: source.baseAddress!, destination: destination.baseAddress!)
-            }
-        }
-        return GrayImage(uncheckedWidth: newWidth, height: newHeight, pixels: output)
+        return GrayImage(uncheckedWidth: newWidth, height: newHeight, pixels: resizer.resized(pixels))
     }
 }
 
@@ -36,11 +30,37 @@ public struct BilinearResizer {
     public let sourceHeight: Int
     public let destinationWidth: Int
     public let destinationHeight: Int
-    private let columnTap: [Int32]
-    private let columnWeights: [Int32]  // a0, a1 interleaved
-    private let rowTaps: [Int32]  // clipped first and second source row, interleaved
-    private let rowWeights: [Int32]  // b0, b1 interleaved
+    private let columns: ResizeAxis<Int32>  // a0, a1
+    private let rows: ResizeAxis<Int32>  // b0, b1
     private var rowBuffer: [Int32]
+
+    /// One axis as OpenCV's INTER_LINEAR computes it (the contract above): the position rounded to float,
+    /// 11-bit weights; `clampsToEdge` (columns) moves taps outside the source onto the edge pixel with
+    /// weight 0 on the second, otherwise (rows) each tap is clipped to the source on its own.
+    private static func axis(source: Int, destination: Int, shift: Int, clampsToEdge: Bool) -> ResizeAxis<Int32> {
+        ResizeAxis(source: source, destination: destination) { sourcePosition in
+            var position = Float(sourcePosition)
+            var tap = Int(position.rounded(.down))
+            position -= Float(tap)
+            tap += shift
+            let first: Int, second: Int
+            if clampsToEdge {
+                if tap < 0 {
+                    tap = 0
+                    position = 0
+                }
+                if tap >= source - 1 {
+                    tap = source - 1
+                    position = 0
+                }
+                (first, second) = (tap, min(tap + 1, source - 1))
+            } else {
+                (first, second) = (min(max(tap, 0), source - 1), min(max(tap + 1, 0), source - 1))
+            }
+            return (first, second, Int32(((1 - position) * 2048).rounded(.toNearestOrEven)),
+                    Int32((position * 2048).rounded(.toNearestOrEven)))
+        }
+    }
 
     /// `sourceShift` moves the source window by whole source pixels (test-time augmentation): destination
     /// pixel d reads around source position f + shift, with the same clamping as unshifted positions (the
@@ -51,44 +71,22 @@ public struct BilinearResizer {
         self.sourceHeight = sourceHeight
         self.destinationWidth = destinationWidth
         self.destinationHeight = destinationHeight
-        let scaleX = 1.0 / (Double(destinationWidth) / Double(sourceWidth))
-        let scaleY = 1.0 / (Double(destinationHeight) / Double(sourceHeight))
-        var columnTap = [Int32](repeating: 0, count: destinationWidth)
-        var columnWeights = [Int32](repeating: 0, count: 2 * destinationWidth)
-        for column in 0..<destinationWidth {
-            var position = Float((Double(column) + 0.5) * scaleX - 0.5)
-            var tap = Int(position.rounded(.down))
-            position -= Float(tap)
-            tap += sourceShift.x
-            if tap < 0 {
-                tap = 0
-                position = 0
+        columns = Self.axis(source: sourceWidth, destination: destinationWidth, shift: sourceShift.x, clampsToEdge: true)
+        rows = Self.axis(source: sourceHeight, destination: destinationHeight, shift: sourceShift.y, clampsToEdge: false)
+        rowBuffer = [Int32](repeating: 0, count: 2 * destinationWidth)
+    }
+
+    /// `source` (sourceWidth x sourceHeight, packed) resized into a new destinationWidth x destinationHeight
+    /// array; `mirrored` as below.
+    public mutating func resized(_ source: [UInt8], mirrored: Bool = false) -> [UInt8] {
+        precondition(source.count == sourceWidth * sourceHeight, "source is not sourceWidth x sourceHeight")
+        var output = [UInt8](repeating: 0, count: destinationWidth * destinationHeight)
+        source.withUnsafeBufferPointer { source in
+            output.withUnsafeMutableBufferPointer { destination in
+                resize(source: source.baseAddress!, destination: destination.baseAddress!, mirrored: mirrored)
             }
-            if tap >= sourceWidth - 1 {
-                tap = sourceWidth - 1
-                position = 0
-            }
-            columnTap[column] = Int32(tap)
-            columnWeights[2 * column] = Int32(((1 - position) * 2048).rounded(.toNearestOrEven))
-            columnWeights[2 * column + 1] = Int32((position * 2048).rounded(.toNearestOrEven))
         }
-        var rowTaps = [Int32](repeating: 0, count: 2 * destinationHeight)
-        var rowWeights = [Int32](repeating: 0, count: 2 * destinationHeight)
-        for row in 0..<destinationHeight {
-            var position = Float((Double(row) + 0.5) * scaleY - 0.5)
-            var tap = Int(position.rounded(.down))
-            position -= Float(tap)
-            tap += sourceShift.y
-            rowTaps[2 * row] = Int32(min(max(tap, 0), sourceHeight - 1))
-            rowTaps[2 * row + 1] = Int32(min(max(tap + 1, 0), sourceHeight - 1))
-            rowWeights[2 * row] = Int32(((1 - position) * 2048).rounded(.toNearestOrEven))
-            rowWeights[2 * row + 1] = Int32((position * 2048).rounded(.toNearestOrEven))
-        }
-        self.columnTap = columnTap
-        self.columnWeights = columnWeights
-        self.rowTaps = rowTaps
-        self.rowWeights = rowWeights
-        self.rowBuffer = [Int32](repeating: 0, count: 2 * destinationWidth)
+        return output
     }
 
     /// Resizes `source` (sourceWidth x sourceHeight, packed) into `destination` (destinationWidth x
@@ -97,53 +95,28 @@ public struct BilinearResizer {
     public mutating func resize(source: UnsafePointer<UInt8>, destination: UnsafeMutablePointer<UInt8>,
                                 mirrored: Bool = false) {
         let width = destinationWidth
-        let lastColumn = sourceWidth - 1
         let sourceWidth = self.sourceWidth
-        columnTap.withUnsafeBufferPointer { taps in
-            columnWeights.withUnsafeBufferPointer { weights in
-                rowBuffer.withUnsafeMutableBufferPointer { rows in
-                    // Two horizontally resized rows live in `rows`; consecutive output rows share source
-                    // rows, so each source row is resized horizontally once.
-                    var upper = rows.baseAddress!
-                    var lower = rows.baseAddress! + width
-                    var upperIndex = -1
-                    var lowerIndex = -1
-                    // Column `column` goes to `start + step * column`: left to right, or mirrored.
-                    let (start, step) = mirrored ? (width - 1, -1) : (0, 1)
-                    func horizontal(_ sourceRow: Int, into row: UnsafeMutablePointer<Int32>) {
-                        let line = source + sourceRow * sourceWidth
-                        for column in 0..<width {
-                            let tap = Int(taps[column])
-                            let next = min(tap + 1, lastColumn)
-                            row[column] = Int32(line[tap]) &* weights[2 * column]
-                                &+ Int32(line[next]) &* weights[2 * column + 1]
-                        }
-                    }
-                    for row in 0..<destinationHeight {
-                        let first = Int(rowTaps[2 * row])
-                        let second = Int(rowTaps[2 * row + 1])
-                        if first == lowerIndex && first != upperIndex {
-                            swap(&upper, &lower)
-                            swap(&upperIndex, &lowerIndex)
-                        }
-                        if first != upperIndex {
-                            horizontal(first, into: upper)
-                            upperIndex = first
-                        }
-                        if second != lowerIndex {
-                            if second == upperIndex {
-                                lower.update(from: upper, count: width)
-                            } else {
-                                horizontal(second, into: lower)
+        let rows = self.rows
+        // Column `column` goes to `start + step * column`: left to right, or mirrored.
+        let (start, step) = mirrored ? (width - 1, -1) : (0, 1)
+        columns.first.withUnsafeBufferPointer { firstTaps in
+            columns.second.withUnsafeBufferPointer { secondTaps in
+                columns.weights.withUnsafeBufferPointer { weights in
+                    rowBuffer.withUnsafeMutableBufferPointer { buffer in
+                        rows.walkRows(0..<destinationHeight, width: width, buffer: buffer.baseAddress!) { sourceRow, row in
+                            let line = source + sourceRow * sourceWidth
+                            for column in 0..<width {
+                                row[column] = Int32(line[Int(firstTaps[column])]) &* weights[2 * column]
+                                    &+ Int32(line[Int(secondTaps[column])]) &* weights[2 * column + 1]
                             }
-                            lowerIndex = second
-                        }
-                        let b0 = rowWeights[2 * row]
-                        let b1 = rowWeights[2 * row + 1]
-                        let out = destination + row * width
-                        for column in 0..<width {
-                            let value = (((upper[column] >> 4) &* b0) >> 16) &+ (((lower[column] >> 4) &* b1) >> 16)
-                            out[start + step * column] = UInt8(clamping: (value &+ 2) >> 2)
+                        } blend: { row, upper, lower in
+                            let b0 = rows.weights[2 * row]
+                            let b1 = rows.weights[2 * row + 1]
+                            let out = destination + row * width
+                            for column in 0..<width {
+                                let value = (((upper[column] >> 4) &* b0) >> 16) &+ (((lower[column] >> 4) &* b1) >> 16)
+                                out[start + step * column] = UInt8(clamping: (value &+ 2) >> 2)
+                            }
                         }
                     }
                 }

@@ -33,33 +33,23 @@ public struct ExactBilinearResizer {
     public let destinationWidth: Int
     public let destinationHeight: Int
 
-    /// Per destination column/row: first tap and weights; taps beyond the edges are encoded with weight
-    /// (256, 0) on the clamped pixel, which gives exactly OpenCV's edge fill.
-    private let columnTap: [Int32]
-    private let columnWeights: [UInt32]  // w0, w1 interleaved
-    private let rowTap: [Int32]
-    private let rowWeights: [UInt32]
+    /// Taps beyond the edges are encoded with weights (256, 0) on the clamped pixel, which gives exactly
+    /// OpenCV's edge fill.
+    private let columns: ResizeAxis<UInt32>
+    private let rows: ResizeAxis<UInt32>
     private var rowBuffer: [UInt32]
 
-    private static func taps(source: Int, destination: Int) -> (taps: [Int32], weights: [UInt32]) {
-        let scale = 1.0 / (Double(destination) / Double(source))
-        var taps = [Int32](repeating: 0, count: destination)
-        var weights = [UInt32](repeating: 0, count: 2 * destination)
-        for index in 0..<destination {
-            let position = scale * (Double(index) + 0.5) - 0.5
+    /// One axis with the position in double and 8-bit weights (the contract above).
+    private static func axis(source: Int, destination: Int) -> ResizeAxis<UInt32> {
+        ResizeAxis(source: source, destination: destination) { position in
             let tap = Int(position.rounded(.down))
             if tap >= 0 && source > 1 && tap < source - 1 {
                 let second = UInt32(((position - Double(tap)) * 256).rounded(.toNearestOrEven))
-                taps[index] = Int32(tap)
-                weights[2 * index] = 256 - second
-                weights[2 * index + 1] = second
-            } else {
-                taps[index] = Int32(tap < 0 || source == 1 ? 0 : source - 1)
-                weights[2 * index] = 256
-                weights[2 * index + 1] = 0
+                return (tap, tap + 1, 256 - second, second)
             }
+            let edge = tap < 0 || source == 1 ? 0 : source - 1
+            return (edge, edge, 256, 0)
         }
-        return (taps, weights)
     }
 
     public init(sourceWidth: Int, sourceHeight: Int, destinationWidth: Int, destinationHeight: Int) {
@@ -67,8 +57,8 @@ public struct ExactBilinearResizer {
         self.sourceHeight = sourceHeight
         self.destinationWidth = destinationWidth
         self.destinationHeight = destinationHeight
-        (columnTap, columnWeights) = Self.taps(source: sourceWidth, destination: destinationWidth)
-        (rowTap, rowWeights) = Self.taps(source: sourceHeight, destination: destinationHeight)
+        columns = Self.axis(source: sourceWidth, destination: destinationWidth)
+        rows = Self.axis(source: sourceHeight, destination: destinationHeight)
         rowBuffer = [UInt32](repeating: 0, count: 2 * destinationWidth)
     }
 
@@ -79,52 +69,33 @@ public struct ExactBilinearResizer {
     /// Only destination rows `rows` (full width), written from `destination` on: each output pixel depends on its
     /// own row and column taps alone, so these rows equal the same rows of the whole resize.
     public mutating func resize(source: UnsafePointer<UInt8>, destination: UnsafeMutablePointer<UInt8>, rows: Range<Int>) {
-        let rows = rows.clamped(to: 0..<destinationHeight)
+        let selected = rows.clamped(to: 0..<destinationHeight)
         let width = destinationWidth
         let sourceWidth = self.sourceWidth
-        let lastSourceRow = sourceHeight - 1
-        columnTap.withUnsafeBufferPointer { taps in
-            columnWeights.withUnsafeBufferPointer { weights in
-                rowBuffer.withUnsafeMutableBufferPointer { buffers in
-                    var upper = buffers.baseAddress!
-                    var lower = buffers.baseAddress! + width
-                    var upperIndex = -1
-                    var lowerIndex = -1
-                    func horizontal(_ sourceRow: Int, into row: UnsafeMutablePointer<UInt32>) {
-                        let line = source + sourceRow * sourceWidth
-                        let lastColumn = sourceWidth - 1
-                        for column in 0..<width {
-                            let tap = Int(taps[column])
-                            // weight 1 is 0 whenever tap is the last column, so the min() only avoids the read.
-                            row[column] = UInt32(line[tap]) &* weights[2 * column]
-                                &+ UInt32(line[min(tap + 1, lastColumn)]) &* weights[2 * column + 1]
-                        }
-                    }
-                    for row in rows {
-                        let first = Int(rowTap[row])
-                        let second = min(first + 1, lastSourceRow)
-                        if first == lowerIndex && first != upperIndex {
-                            swap(&upper, &lower)
-                            swap(&upperIndex, &lowerIndex)
-                        }
-                        if first != upperIndex {
-                            horizontal(first, into: upper)
-                            upperIndex = first
-                        }
-                        let v0 = rowWeights[2 * row]
-                        let v1 = rowWeights[2 * row + 1]
-                        let out = destination + (row - rows.lowerBound) * width
-                        if v1 == 0 {
-                            for column in 0..<width { out[column] = UInt8(truncatingIfNeeded: (upper[column] &+ 128) >> 8) }
-                            continue
-                        }
-                        if second != lowerIndex {
-                            horizontal(second, into: lower)
-                            lowerIndex = second
-                        }
-                        // h <= 65280 and v0 + v1 = 256, so the sum stays below 2^24 + 2^15.
-                        for column in 0..<width {
-                            out[column] = UInt8(truncatingIfNeeded: (upper[column] &* v0 &+ lower[column] &* v1 &+ 32768) >> 16)
+        let rows = self.rows
+        columns.first.withUnsafeBufferPointer { firstTaps in
+            columns.second.withUnsafeBufferPointer { secondTaps in
+                columns.weights.withUnsafeBufferPointer { weights in
+                    rowBuffer.withUnsafeMutableBufferPointer { buffer in
+                        rows.walkRows(selected, width: width, buffer: buffer.baseAddress!) { sourceRow, row in
+                            let line = source + sourceRow * sourceWidth
+                            for column in 0..<width {
+                                row[column] = UInt32(line[Int(firstTaps[column])]) &* weights[2 * column]
+                                    &+ UInt32(line[Int(secondTaps[column])]) &* weights[2 * column + 1]
+                            }
+                        } blend: { row, upper, lower in
+                            let v0 = rows.weights[2 * row]
+                            let v1 = rows.weights[2 * row + 1]
+                            let out = destination + (row - selected.lowerBound) * width
+                            if v1 == 0 {
+                                // A single source row: (h * 256 + 2^15) >> 16 is (h + 128) >> 8.
+                                for column in 0..<width { out[column] = UInt8(truncatingIfNeeded: (upper[column] &+ 128) >> 8) }
+                                return
+                            }
+                            // h <= 65280 and v0 + v1 = 256, so the sum stays below 2^24 + 2^15.
+                            for column in 0..<width {
+                                out[column] = UInt8(truncatingIfNeeded: (upper[column] &* v0 &+ lower[column] &* v1 &+ 32768) >> 16)
+                            }
                         }
                     }
                 }

@@ -65,14 +65,9 @@ extension GrayImage {
         guard ImageLimits.accepts(width: newWidth, height: newHeight) else {
             throw ImageError.badDimensions(path: "<resize target>", width: newWidth, height: newHeight)
         }
-        var output = [UInt8](repeating: 0, count: newWidth * newHeight)
         var resizer = BilinearResizer(sourceWidth: width, sourceHeight: height,
                                       destinationWidth: newWidth, destinationHeight: newHeight, sourceShift: shift)
-        pixels.withUnsafeBufferPointer { source in
-            output.withUnsafeMutableBufferPointer { destination in
-                resizer.resize(source: source.baseAddress!, destination: destination.baseAddress!, mirrored: view.mirrored)
-            }
-        }
-        return GrayImage(uncheckedWidth: newWidth, height: newHeight, pixels: output)
+        return GrayImage(uncheckedWidth: newWidth, height: newHeight,
+                         pixels: resizer.resized(pixels, mirrored: view.mirrored))
     }
 }

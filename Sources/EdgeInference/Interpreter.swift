@@ -217,7 +217,7 @@ public final class Interpreter {
     }
 
     /// Height x width x channels of the pixels `classify` expects.
-    public var inputShape: ActivationShape { model.inputShape }
+    public var inputShape: TensorShape { model.inputShape }
 
     /// Runs the model on 8-bit pixels (HWC, the model's input size, already resized/cropped).
     public func invoke(pixels: UnsafeBufferPointer<UInt8>) throws(InterpreterError) {

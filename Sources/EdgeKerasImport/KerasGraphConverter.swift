@@ -1,4 +1,5 @@
 import EdgeGraph
+import EdgeModel
 
 /// Turns Keras layers (config + weights) into `Graph` nodes, one layer at a time, in an order
 /// where every layer's inputs are converted before it.

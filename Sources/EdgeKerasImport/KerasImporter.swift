@@ -1,4 +1,5 @@
 import EdgeGraph
+import EdgeModel
 import Foundation
 
 /// How `KerasImporter` fills what a Keras file does not say.

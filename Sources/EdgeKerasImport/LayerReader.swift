@@ -1,4 +1,5 @@
 import EdgeGraph
+import EdgeModel
 import Foundation
 
 /// Typed access to one layer's config attributes and weights; every failure names the layer.

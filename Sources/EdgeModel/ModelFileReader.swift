@@ -55,7 +55,7 @@ struct ModelFileReader {
         let provenance = try string("provenance")
         let calibration = try string("calibration method")
         let roundingMode = try string("rounding mode")
-        let preprocessing = PixelPreprocessing(scale: try f32(), offset: try f32())
+        let preprocessing = Preprocessing(scale: try f32(), offset: try f32())
         let encodingCode = try u8()
         guard let inputEncoding = InputEncoding(rawValue: encodingCode) else { throw fail("unknown input encoding \(encodingCode)") }
         var labels: [String] = []
@@ -65,7 +65,7 @@ struct ModelFileReader {
         var tensors: [ModelTensor] = []
         for _ in 0..<(try count(minimumBytesEach: 24, "tensors")) {
             let name = try string("tensor name")
-            let shape = ActivationShape(height: try dimension(), width: try dimension(), channels: try dimension())
+            let shape = TensorShape(height: try dimension(), width: try dimension(), channels: try dimension())
             let scale = try f32(), zeroPoint = try i32()
             var elementType = ActivationType.int8
             if version >= 3 {

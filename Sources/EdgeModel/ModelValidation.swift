@@ -147,7 +147,7 @@ extension QuantizedModel {
             guard value == 0 || value >= 1 << 30 else { throw fail("\(what) multiplier \(value) is outside [2^30, 2^31)") }
             guard (-31...31).contains(shift) else { throw fail("\(what) shift \(shift) is outside [-31, 31]") }
         }
-        func window(_ w: WindowGeometry, _ input: ActivationShape, _ output: ActivationShape) throws(ModelValidationError) {
+        func window(_ w: WindowGeometry, _ input: TensorShape, _ output: TensorShape) throws(ModelValidationError) {
             guard (1...Self.maximumDimension).contains(w.kernelHeight), (1...Self.maximumDimension).contains(w.kernelWidth),
                   (1...Self.maximumDimension).contains(w.strideHeight), (1...Self.maximumDimension).contains(w.strideWidth)
             else { throw fail("window \(w.kernelHeight)x\(w.kernelWidth) stride \(w.strideHeight)x\(w.strideWidth) is invalid") }
@@ -231,7 +231,7 @@ extension QuantizedModel {
             try multiplier(op.outputMultiplier, op.outputShift, "output")
             try clampRange(op.activationMin, op.activationMax)
         case .flatten(let input, let output):
-            guard tensors[output].shape == ActivationShape(height: 1, width: 1, channels: tensors[input].shape.elementCount) else {
+            guard tensors[output].shape == TensorShape(height: 1, width: 1, channels: tensors[input].shape.elementCount) else {
                 throw fail("flattens \(tensors[input].shape) into \(tensors[output].shape)")
             }
             try sameQuantization(input, output)

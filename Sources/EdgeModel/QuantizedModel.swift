@@ -4,7 +4,7 @@
 /// contract in `CEdgeKernels/include/edge_kernels.h`.
 public struct QuantizedModel: Sendable, Equatable {
     /// How an 8-bit pixel becomes the float model input: pixel * scale + offset.
-    public var preprocessing: PixelPreprocessing
+    public var preprocessing: Preprocessing
     /// How the runtime turns a pixel into the int8 input tensor.
     public var inputEncoding: InputEncoding
     /// Class names in output order.
@@ -36,7 +36,7 @@ public struct QuantizedModel: Sendable, Equatable {
     public static let roundingMode = "sqrdmulh-rshift-half-up"
 
     public init(
-        preprocessing: PixelPreprocessing, inputEncoding: InputEncoding, labels: [String], provenance: String,
+        preprocessing: Preprocessing, inputEncoding: InputEncoding, labels: [String], provenance: String,
         calibration: String, roundingMode: String = QuantizedModel.roundingMode, tensors: [ModelTensor],
         inputTensor: TensorID, outputTensor: TensorID, outputActivation: OutputActivation,
         operations: [ModelOperation], logitScales: [Float]? = nil
@@ -55,8 +55,8 @@ public struct QuantizedModel: Sendable, Equatable {
         self.logitScales = logitScales
     }
 
-    public var inputShape: ActivationShape { tensors[inputTensor].shape }
-    public var outputShape: ActivationShape { tensors[outputTensor].shape }
+    public var inputShape: TensorShape { tensors[inputTensor].shape }
+    public var outputShape: TensorShape { tensors[outputTensor].shape }
 
     /// Multiply-accumulates of one inference.
     public var multiplyAccumulateCount: Int {
@@ -85,8 +85,9 @@ public struct QuantizedModel: Sendable, Equatable {
 /// Index into `QuantizedModel.tensors`.
 public typealias TensorID = Int
 
-/// Height x width x channels (HWC, batch 1); vectors are 1x1xN.
-public struct ActivationShape: Hashable, Sendable, CustomStringConvertible {
+/// One activation tensor's shape: height x width x channels (HWC, batch 1); vectors are 1x1xN. The one
+/// definition for the board's models and the converter's float graphs (EdgeGraph).
+public struct TensorShape: Hashable, Sendable, CustomStringConvertible {
     public var height: Int
     public var width: Int
     public var channels: Int
@@ -97,11 +98,18 @@ public struct ActivationShape: Hashable, Sendable, CustomStringConvertible {
         self.channels = channels
     }
 
+    /// A 1x1xN vector.
+    public static func vector(_ count: Int) -> TensorShape {
+        TensorShape(height: 1, width: 1, channels: count)
+    }
+
     public var elementCount: Int { height * width * channels }
     public var description: String { "\(height)x\(width)x\(channels)" }
 }
 
-public struct PixelPreprocessing: Hashable, Sendable {
+/// Model input = pixel * scale + offset, for 8-bit pixels (stored in the .edgemodel header). `fer`'s
+/// (x/255 - 0.5) * 2 is scale 2/255, offset -1.
+public struct Preprocessing: Hashable, Sendable {
     public var scale: Float
     public var offset: Float
 
@@ -109,6 +117,9 @@ public struct PixelPreprocessing: Hashable, Sendable {
         self.scale = scale
         self.offset = offset
     }
+
+    public static let unit = Preprocessing(scale: 1.0 / 255.0, offset: 0)
+    public static let symmetricUnit = Preprocessing(scale: 2.0 / 255.0, offset: -1)
 }
 
 /// The input tensor's code from an 8-bit pixel p, with the input tensor's scale s and zero point z.
@@ -121,7 +132,7 @@ public enum InputEncoding: UInt8, Sendable, CaseIterable {
     case offsetFoldedIntoBias = 1
 
     /// The code of `pixel` under this encoding, clamped to `elementType`'s range.
-    public func quantize(pixel: UInt8, preprocessing: PixelPreprocessing, scale: Float, zeroPoint: Int32,
+    public func quantize(pixel: UInt8, preprocessing: Preprocessing, scale: Float, zeroPoint: Int32,
                          elementType: ActivationType = .int8) -> Int32 {
         let real = Float(pixel) * preprocessing.scale + (self == .affine ? preprocessing.offset : 0)
         let q = (real / scale).rounded(.toNearestOrAwayFromZero) + Float(zeroPoint)
@@ -151,12 +162,12 @@ public enum ActivationType: UInt8, Sendable, CaseIterable, CustomStringConvertib
 public struct ModelTensor: Sendable, Equatable {
     /// The layer that produces it, for reports and messages.
     public var name: String
-    public var shape: ActivationShape
+    public var shape: TensorShape
     public var scale: Float
     public var zeroPoint: Int32
     public var elementType: ActivationType
 
-    public init(name: String, shape: ActivationShape, scale: Float, zeroPoint: Int32, elementType: ActivationType = .int8) {
+    public init(name: String, shape: TensorShape, scale: Float, zeroPoint: Int32, elementType: ActivationType = .int8) {
         self.name = name
         self.shape = shape
         self.scale = scale

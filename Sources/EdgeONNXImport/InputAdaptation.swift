@@ -1,4 +1,5 @@
 import EdgeGraph
+import EdgeModel
 
 /// How the runtime's 8-bit gray pixel becomes an imported model's input: the preprocessing
 /// (`Options.preprocessing`, or PyTorch's `Normalize(mean, std)` on [0, 1] pixels), and, for a model

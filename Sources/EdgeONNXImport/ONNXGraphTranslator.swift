@@ -1,4 +1,5 @@
 import EdgeGraph
+import EdgeModel
 
 /// Walks an ONNX graph's nodes (topologically ordered, as ONNX requires) and emits the
 /// equivalent `Graph` nodes, tracking each ONNX tensor's layout (`TensorLayout`).

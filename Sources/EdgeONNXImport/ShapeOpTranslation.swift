@@ -1,4 +1,5 @@
 import EdgeGraph
+import EdgeModel
 
 /// Flatten, Reshape, Squeeze, Unsqueeze, Transpose, Identity, Dropout and Constant: ops that move
 /// no data in the graph, only change how the ONNX tensor maps onto it.

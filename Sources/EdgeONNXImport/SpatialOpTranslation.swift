@@ -1,4 +1,5 @@
 import EdgeGraph
+import EdgeModel
 
 /// Conv, MaxPool, AveragePool and GlobalAveragePool: NCHW in ONNX, HWC in the graph.
 extension ONNXGraphTranslator {

@@ -1,4 +1,5 @@
 import EdgeGraph
+import EdgeModel
 
 /// How an ONNX tensor's elements sit in the HWC storage of the `Graph` node that holds it.
 enum TensorLayout: Equatable {

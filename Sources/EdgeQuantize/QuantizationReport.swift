@@ -10,7 +10,7 @@ public struct QuantizationReport: Sendable {
     public struct Layer: Sendable {
         public var name: String
         public var kind: String
-        public var shape: ActivationShape
+        public var shape: TensorShape
         public var scale: Float
         public var zeroPoint: Int32
         /// 10 log10(sum f^2 / sum (f - q)^2) in dB over all images; infinite when exact.

@@ -116,7 +116,7 @@ public struct Quantizer {
             case .maxPool(let window), .averagePool(let window):
                 let input = tensors[inputTensors[0]]
                 let output = addTensor(id, scale: input.scale, zeroPoint: input.zeroPoint)
-                let pool = PoolOperation(input: inputTensors[0], output: output, window: Self.geometry(window),
+                let pool = PoolOperation(input: inputTensors[0], output: output, window: window.geometry,
                                          activationMin: activationType.minimum, activationMax: activationType.maximum)
                 if case .maxPool = node.operation { operations.append(.maxPool(pool)) } else { operations.append(.averagePool(pool)) }
             case .globalAveragePool:
@@ -152,7 +152,7 @@ public struct Quantizer {
             logitScales = denseAccumulatorScales[outputTensor]
         }
         let model = QuantizedModel(
-            preprocessing: PixelPreprocessing(scale: preprocessing.scale, offset: preprocessing.offset),
+            preprocessing: preprocessing,
             inputEncoding: foldOffset ? .offsetFoldedIntoBias : .affine,
             labels: graph.labels, provenance: graph.provenance, calibration: calibration,
             tensors: tensors, inputTensor: 0, outputTensor: outputTensor,
@@ -174,12 +174,6 @@ public struct Quantizer {
         }
     }
 
-    private static func geometry(_ window: Window) -> WindowGeometry {
-        WindowGeometry(kernelHeight: window.kernelHeight, kernelWidth: window.kernelWidth,
-                       strideHeight: window.strideHeight, strideWidth: window.strideWidth,
-                       padTop: window.padding.top, padLeft: window.padding.left)
-    }
-
     private func activationLimits(_ activation: FusedActivation, scale: Float, zeroPoint: Int32) -> (Int32, Int32) {
         let lowest = activationType.minimum, highest = activationType.maximum
         switch activation {
@@ -193,7 +187,7 @@ public struct Quantizer {
 
     private mutating func addTensor(_ nodeID: NodeID, scale: Float, zeroPoint: Int32) -> TensorID {
         let node = graph.nodes[nodeID]
-        let shape = ActivationShape(height: node.outputShape.height, width: node.outputShape.width,
+        let shape = TensorShape(height: node.outputShape.height, width: node.outputShape.width,
                                     channels: node.outputShape.channels)
         tensors.append(ModelTensor(name: node.name, shape: shape, scale: scale, zeroPoint: zeroPoint, elementType: activationType))
         tensorOfNode[nodeID] = tensors.count - 1
@@ -239,7 +233,7 @@ public struct Quantizer {
         let (low, high) = activationLimits(activation, scale: outputTensor.scale, zeroPoint: outputTensor.zeroPoint)
         return WeightedOperation(
             input: input, output: output,
-            window: window.map(Self.geometry) ?? WindowGeometry(kernelHeight: 0, kernelWidth: 0, strideHeight: 0, strideWidth: 0, padTop: 0, padLeft: 0),
+            window: window.map(\.geometry) ?? WindowGeometry(kernelHeight: 0, kernelWidth: 0, strideHeight: 0, strideWidth: 0, padTop: 0, padLeft: 0),
             weights: quantizedWeights, bias: quantizedBias,
             requantization: Requantization(multipliers: multipliers, shifts: shifts, activationMin: low, activationMax: high))
     }

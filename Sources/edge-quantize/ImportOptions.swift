@@ -1,6 +1,7 @@
 import ArgumentParser
 import EdgeGraph
 import EdgeKerasImport
+import EdgeModel
 import EdgeONNXImport
 
 /// What a trained model file may not say about its input and classes, given on the command line

@@ -1,4 +1,5 @@
 import EdgeGraph
+import EdgeModel
 import EdgeTestSupport
 import Testing
 

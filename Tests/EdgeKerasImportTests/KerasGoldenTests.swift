@@ -1,5 +1,6 @@
 import EdgeGraph
 import EdgeKerasImport
+import EdgeModel
 import EdgeTestSupport
 import Foundation
 import Testing

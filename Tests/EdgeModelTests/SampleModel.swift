@@ -19,11 +19,11 @@ enum SampleModel {
                            shifts: (0..<count).map { _ in Int32.random(in: int16 ? 7...10 : 6...9, using: &random) },
                            activationMin: min ?? lowest, activationMax: highest)
         }
-        func tensor(_ name: String, _ shape: ActivationShape, _ scale: Float, _ zeroPoint: Int32) -> ModelTensor {
+        func tensor(_ name: String, _ shape: TensorShape, _ scale: Float, _ zeroPoint: Int32) -> ModelTensor {
             ModelTensor(name: name, shape: shape, scale: int16 ? scale / 256 : scale, zeroPoint: int16 ? 0 : zeroPoint,
                         elementType: activations)
         }
-        func shape(_ h: Int, _ w: Int, _ c: Int) -> ActivationShape { ActivationShape(height: h, width: w, channels: c) }
+        func shape(_ h: Int, _ w: Int, _ c: Int) -> TensorShape { TensorShape(height: h, width: w, channels: c) }
         func window(_ k: Int, _ s: Int, _ pad: Int) -> WindowGeometry {
             WindowGeometry(kernelHeight: k, kernelWidth: k, strideHeight: s, strideWidth: s, padTop: pad, padLeft: pad)
         }
@@ -55,7 +55,7 @@ enum SampleModel {
                                               bias: bias(3), requantization: requant(3))),
         ]
         return QuantizedModel(
-            preprocessing: PixelPreprocessing(scale: 2.0 / 255, offset: -1), inputEncoding: .offsetFoldedIntoBias,
+            preprocessing: Preprocessing(scale: 2.0 / 255, offset: -1), inputEncoding: .offsetFoldedIntoBias,
             labels: ["zero", "one", "two"], provenance: "SampleModel(seed: \(seed))", calibration: "none (hand-built)",
             tensors: tensors, inputTensor: 0, outputTensor: 8, outputActivation: .softmax, operations: operations,
             logitScales: floatLogits ? [0.0011, 0.0007, 0.0019] : nil)

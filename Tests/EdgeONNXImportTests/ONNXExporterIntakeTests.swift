@@ -1,3 +1,4 @@
+import EdgeModel
 @testable import EdgeONNXImport
 import EdgeGraph
 import Foundation

@@ -1,5 +1,6 @@
 import EdgeGraph
 import EdgeKerasImport
+import EdgeModel
 import EdgeONNXImport
 import EdgeTestSupport
 import Foundation

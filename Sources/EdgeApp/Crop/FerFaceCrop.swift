@@ -6,7 +6,8 @@ import EdgeImage
 /// 2. the detector's box is made square by growing its shorter side, centred (`FER.tosquare`, floor division);
 /// 3. the square is widened by 10 pixels on each side (`offsets=(10, 10)`);
 /// 4. the window is clipped to the padded frame (numpy slicing semantics);
-/// 5. the window is resized to `side x side` with OpenCV's `INTER_LINEAR` 8-bit fixed-point arithmetic.
+/// 5. the window is resized to `side x side` with OpenCV's `INTER_LINEAR` 8-bit fixed-point arithmetic
+///    (`BilinearResizer`, bit-exact with cv2.resize).
 public struct FerFaceCrop: Sendable {
     public static let framePadding = 40
     public var offsets: (x: Int, y: Int)
@@ -77,8 +78,9 @@ public struct FerFaceCrop: Sendable {
                 }
             }
         }
-        return OpenCVLinearResize.resize(source, width: window.width, height: window.height,
-                                         toWidth: side, toHeight: side, mirrored: mirrored)
+        var resizer = BilinearResizer(sourceWidth: window.width, sourceHeight: window.height,
+                                      destinationWidth: side, destinationHeight: side)
+        return resizer.resized(source, mirrored: mirrored)
     }
 
     /// Mean of the bottom two rows (one row for a one-row frame), rounded half to even.
