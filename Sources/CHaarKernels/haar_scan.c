@@ -1,6 +1,7 @@
 // The scalar reference scan: one window at a time, the definition every variant must reproduce.
 #include "haar_kernels.h"
 #include "internal/haar_window.h"
+#include "internal/cascade_hits.h"
 
 // Returns 1 when accepted, 0 when the first stage rejects, -1 for the variance rejection,
 // -k when stage k rejects (OpenCV's runAt convention).
@@ -29,11 +30,7 @@ size_t edge_haar_scan_ref(const edge_haar_cascade *cascade, const int32_t *sum, 
         for (int32_t x = 0; x < columns; x += step) {
             int result = evaluate_window(cascade, row + x, row_sq + x);
             if (result > 0) {
-                if (count < capacity) {
-                    hits[2 * count] = x;
-                    hits[2 * count + 1] = y;
-                }
-                count++;
+                edge_cascade_record_hit(hits, capacity, &count, x, y);
             } else if (result == 0) {
                 x += step;
             }

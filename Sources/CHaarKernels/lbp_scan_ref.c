@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "internal/lbp_window.h"
+#include "internal/cascade_hits.h"
 
 void edge_lbp_integral(const uint8_t *image, int32_t width, int32_t height, int32_t image_stride, int32_t *sum,
                        int32_t stride) {
@@ -35,11 +36,7 @@ size_t edge_u8_lbp_scan_ref(const edge_lbp_cascade *cascade, const int32_t *sum,
         for (int32_t x = 0; x < columns; x += step) {
             const int result = edge_lbp_window(cascade, offsets, row + x);
             if (result > 0) {
-                if (count < capacity) {
-                    hits[2 * count] = x;
-                    hits[2 * count + 1] = y;
-                }
-                count++;
+                edge_cascade_record_hit(hits, capacity, &count, x, y);
             } else if (result == 0) {
                 x += step;
             }

@@ -6,6 +6,7 @@
 #ifndef EDGE_LBP_LANES_H
 #define EDGE_LBP_LANES_H
 
+#include "cascade_hits.h"
 #include "lbp_window.h"
 
 // Bit k set when stage `stage` (its stumps from `first`) accepts the window of lane k, whose top-left
@@ -72,13 +73,7 @@ static size_t edge_lbp_scan_lanes(const edge_lbp_cascade *cascade, const int32_t
                 first += cascade->stages[s].stump_count;
             }
             for (int32_t k = 0; k < lanes; k++) {
-                if ((alive >> k) & 1) {
-                    if (count < capacity) {
-                        hits[2 * count] = (j + k) * step;
-                        hits[2 * count + 1] = y;
-                    }
-                    count++;
-                }
+                if ((alive >> k) & 1) edge_cascade_record_hit(hits, capacity, &count, (j + k) * step, y);
             }
         }
         for (; j < positions; j++) {
@@ -89,11 +84,7 @@ static size_t edge_lbp_scan_lanes(const edge_lbp_cascade *cascade, const int32_t
             const int32_t x = j * step;
             const int result = edge_lbp_window(cascade, plain, sum + (size_t)y * (size_t)stride + x);
             if (result > 0) {
-                if (count < capacity) {
-                    hits[2 * count] = x;
-                    hits[2 * count + 1] = y;
-                }
-                count++;
+                edge_cascade_record_hit(hits, capacity, &count, x, y);
             } else if (result == 0) {
                 skip = 1;
             }
