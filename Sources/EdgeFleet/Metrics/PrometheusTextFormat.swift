@@ -8,6 +8,12 @@ struct PrometheusTextFormat {
         text += "# HELP \(name) \(help)\n# TYPE \(name) \(type)\n"
     }
 
+    /// A family of one unlabelled sample.
+    mutating func metric(_ name: String, type: String, help: String, _ value: Double) {
+        family(name, type: type, help: help)
+        sample(name, value)
+    }
+
     mutating func sample(_ name: String, _ value: Double, labels: [(String, String)] = []) {
         text += name
         if !labels.isEmpty { text += "{" + labels.map { "\($0.0)=\"\(Self.escape($0.1))\"" }.joined(separator: ",") + "}" }

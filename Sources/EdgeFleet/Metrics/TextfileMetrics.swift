@@ -135,22 +135,22 @@ public final class TextfileMetrics: ReportSink, @unchecked Sendable {
         out.sample("edge_run_info", 1, labels: [("version", identity.version), ("board", identity.board),
                                         ("client_id", identity.clientID), ("model", identity.model),
                                         ("kernels", identity.kernels)])
-        out.family("edge_run_frames_total", type: "counter", help: "Frames processed (one JSON line each).")
-        out.sample("edge_run_frames_total", Double(counts.frames))
+        out.metric("edge_run_frames_total", type: "counter", help: "Frames processed (one JSON line each).",
+                   Double(counts.frames))
         if let probes = counts.probes {
-            out.family("edge_run_frames_captured_total", type: "counter", help: "Frames taken from the camera or file.")
-            out.sample("edge_run_frames_captured_total", Double(probes.framesCaptured()))
-            out.family("edge_run_camera_reconnects_total", type: "counter", help: "Camera open or read failures followed by a reconnection attempt.")
-            out.sample("edge_run_camera_reconnects_total", Double(probes.cameraReconnects()))
+            out.metric("edge_run_frames_captured_total", type: "counter", help: "Frames taken from the camera or file.",
+                       Double(probes.framesCaptured()))
+            out.metric("edge_run_camera_reconnects_total", type: "counter", help: "Camera open or read failures followed by a reconnection attempt.",
+                       Double(probes.cameraReconnects()))
         }
-        out.family("edge_run_frames_per_second", type: "gauge", help: "Processed frames per second over the last 2 s or more.")
-        out.sample("edge_run_frames_per_second", counts.fps)
-        out.family("edge_run_frames_dropped_total", type: "counter", help: "Frames dropped by the pipeline's queues (stale camera frames).")
-        out.sample("edge_run_frames_dropped_total", Double(counts.dropped))
-        out.family("edge_run_faces_seen_total", type: "counter", help: "Distinct faces (track ids) seen.")
-        out.sample("edge_run_faces_seen_total", Double(counts.facesSeen))
-        out.family("edge_run_faces_in_view", type: "gauge", help: "Faces in the last processed frame.")
-        out.sample("edge_run_faces_in_view", Double(counts.facesInView))
+        out.metric("edge_run_frames_per_second", type: "gauge", help: "Processed frames per second over the last 2 s or more.",
+                   counts.fps)
+        out.metric("edge_run_frames_dropped_total", type: "counter", help: "Frames dropped by the pipeline's queues (stale camera frames).",
+                   Double(counts.dropped))
+        out.metric("edge_run_faces_seen_total", type: "counter", help: "Distinct faces (track ids) seen.",
+                   Double(counts.facesSeen))
+        out.metric("edge_run_faces_in_view", type: "gauge", help: "Faces in the last processed frame.",
+                   Double(counts.facesInView))
         out.family("edge_run_announcements_total", type: "counter", help: "Announced emotion changes, per emotion.")
         for emotion in Emotion.allCases {
             out.sample("edge_run_announcements_total", Double(counts.announcements[emotion] ?? 0), labels: [("emotion", emotion.label)])
@@ -162,16 +162,16 @@ public final class TextfileMetrics: ReportSink, @unchecked Sendable {
         out.family("edge_run_latency_seconds", type: "histogram", help: "Capture to output, per frame.")
         out.histogram("edge_run_latency_seconds", [], counts.latency)
         if let status = counts.probes?.mqtt?() {
-            out.family("edge_run_mqtt_connected", type: "gauge", help: "1 while connected to the MQTT broker.")
-            out.sample("edge_run_mqtt_connected", status.state == .connected ? 1 : 0)
-            out.family("edge_run_mqtt_queued", type: "gauge", help: "Events waiting for the broker or its acknowledgement.")
-            out.sample("edge_run_mqtt_queued", Double(status.queued))
-            out.family("edge_run_mqtt_dropped_total", type: "counter", help: "Events dropped because the queue was full.")
-            out.sample("edge_run_mqtt_dropped_total", Double(status.dropped))
-            out.family("edge_run_mqtt_sent_total", type: "counter", help: "Events acknowledged by the broker.")
-            out.sample("edge_run_mqtt_sent_total", Double(status.sent))
-            out.family("edge_run_mqtt_reconnects_total", type: "counter", help: "Reconnections to the broker after an outage.")
-            out.sample("edge_run_mqtt_reconnects_total", Double(status.reconnects))
+            out.metric("edge_run_mqtt_connected", type: "gauge", help: "1 while connected to the MQTT broker.",
+                       status.state == .connected ? 1 : 0)
+            out.metric("edge_run_mqtt_queued", type: "gauge", help: "Events waiting for the broker or its acknowledgement.",
+                       Double(status.queued))
+            out.metric("edge_run_mqtt_dropped_total", type: "counter", help: "Events dropped because the queue was full.",
+                       Double(status.dropped))
+            out.metric("edge_run_mqtt_sent_total", type: "counter", help: "Events acknowledged by the broker.",
+                       Double(status.sent))
+            out.metric("edge_run_mqtt_reconnects_total", type: "counter", help: "Reconnections to the broker after an outage.",
+                       Double(status.reconnects))
         }
         return out.text
     }
