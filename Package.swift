@@ -50,7 +50,7 @@ let package = Package(
         .target(name: "CImageCodecs", dependencies: ["CPNG", "CJPEG"]),
         .target(name: "EdgeImage", dependencies: ["CImageCodecs"]),
         .target(name: "CHaarKernels"),
-        .target(name: "EdgeDetect", dependencies: ["EdgeImage", "CHaarKernels"]),
+        .target(name: "EdgeDetect", dependencies: ["EdgeImage", "CHaarKernels", "EdgeSystem"]),
 
         // MARK: Workstation converter: importers and quantizer
         .target(name: "EdgeKerasImport", dependencies: ["EdgeGraph", "EdgeModel", "CHDF5", "CZip"]),

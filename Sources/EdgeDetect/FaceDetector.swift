@@ -1,6 +1,6 @@
 import CHaarKernels
-import Dispatch
 import EdgeImage
+import EdgeSystem
 
 /// OpenCV 4.x `CascadeClassifier.detectMultiScale` for Haar and LBP cascades, in integers:
 /// - pyramid: factor = 1, s, s^2, ... (double); a level is searched when its window
@@ -18,13 +18,16 @@ public final class FaceDetector {
     public static let maximumPixels = 8_000_000
 
     public let cascade: DetectorCascade
-    /// Pyramid levels are shared among this many workers (each with its own buffers); 1 scans in the caller.
+    /// Pyramid levels are shared among this many threads, the caller included (each with its own
+    /// buffers); 1 scans in the caller. The other threads are made once, with the detector.
     public let threads: Int
     /// The Haar scan implementation (every variant finds the same windows; LBP cascades pick theirs
     /// from EDGE_LBP_KERNELS).
     public let kernels: HaarKernels
     private var layout: (any LevelKernel)?
     private let scanners: [LevelScanner]
+    private let job = LevelScanJob()
+    private let pool: WorkerPool?
 
     public convenience init(cascade: HaarCascade, threads: Int = 1, kernels: HaarKernels = .standard) {
         self.init(cascade: .haar(cascade), threads: threads, kernels: kernels)
@@ -34,7 +37,14 @@ public final class FaceDetector {
         self.cascade = cascade
         self.threads = max(1, threads)
         self.kernels = kernels
-        scanners = (0..<max(1, threads)).map { _ in LevelScanner() }
+        let scanners = (0..<max(1, threads)).map { _ in LevelScanner() }
+        self.scanners = scanners
+        // One part per thread; part p scans levels p, p + parts, ... with scanners[p], so each scanner
+        // is used by one thread at a time whichever thread claims the part.
+        let job = self.job
+        pool = threads > 1 ? WorkerPool(threads: threads, partsPerThread: 1, name: "edge-detect") { _, part, parts in
+            job.scanLevels(part: part, of: parts, scanner: scanners[part])
+        } : nil
     }
 
     /// A pyramid level: scale factor (float, as OpenCV stores it) and the level image size.
@@ -93,22 +103,15 @@ public final class FaceDetector {
         let layout = self.layout!
         let window = (cascade.windowWidth, cascade.windowHeight)
         var perLevel = [[Box]](repeating: [], count: levels.count)
-        if threads == 1 || levels.count == 1 {
-            for (index, level) in levels.enumerated() {
-                perLevel[index] = scanners[0].scan(image, level: level, first: first, layout: layout, window: window)
+        if let pool, levels.count > 1 {
+            perLevel.withUnsafeMutableBufferPointer { buffer in
+                job.start(image: image, levels: levels, first: first, layout: layout, window: window, results: buffer)
+                pool.run(job: 0)
+                job.finish()
             }
         } else {
-            let scanners = self.scanners
-            let workers = min(threads, levels.count)
-            perLevel.withUnsafeMutableBufferPointer { buffer in
-                let results = LevelResults(slots: buffer)
-                // Worker w takes levels w, w + workers, ...: each result slot is written by one worker only.
-                DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                    for index in Swift.stride(from: worker, to: levels.count, by: workers) {
-                        results.slots[index] = scanners[worker].scan(
-                            image, level: levels[index], first: first, layout: layout, window: window)
-                    }
-                }
+            for (index, level) in levels.enumerated() {
+                perLevel[index] = scanners[0].scan(image, level: level, first: first, layout: layout, window: window)
             }
         }
         return perLevel.flatMap { $0 }
@@ -182,8 +185,38 @@ private final class LevelScanner: @unchecked Sendable {
     }
 }
 
-/// The per-level result slots shared by the workers; unchecked Sendable because the workers write
-/// disjoint slots and the caller reads them only after concurrentPerform returns.
-private struct LevelResults: @unchecked Sendable {
-    let slots: UnsafeMutableBufferPointer<[Box]>
+/// The detection the pool's threads are working on: written by the caller before `WorkerPool.run`
+/// publishes the job and cleared after it returns. Unchecked Sendable: the threads only read it while
+/// the job runs and write disjoint result slots (part p writes levels p, p + parts, ...).
+private final class LevelScanJob: @unchecked Sendable {
+    private var image: GrayImage?
+    private var levels: [FaceDetector.Level] = []
+    private var first = FaceDetector.Level(factor: 1, width: 0, height: 0, step: 1)
+    private var layout: (any LevelKernel)?
+    private var window = (width: 0, height: 0)
+    private var results = UnsafeMutableBufferPointer<[Box]>(start: nil, count: 0)
+
+    func start(image: GrayImage, levels: [FaceDetector.Level], first: FaceDetector.Level, layout: any LevelKernel,
+               window: (width: Int, height: Int), results: UnsafeMutableBufferPointer<[Box]>) {
+        self.image = image
+        self.levels = levels
+        self.first = first
+        self.layout = layout
+        self.window = window
+        self.results = results
+    }
+
+    /// Drops the references to the frame and the caller's buffer once the job is done.
+    func finish() {
+        image = nil
+        layout = nil
+        results = UnsafeMutableBufferPointer(start: nil, count: 0)
+    }
+
+    func scanLevels(part: Int, of parts: Int, scanner: LevelScanner) {
+        guard let image, let layout else { return }
+        for index in Swift.stride(from: part, to: levels.count, by: parts) {
+            results[index] = scanner.scan(image, level: levels[index], first: first, layout: layout, window: window)
+        }
+    }
 }

@@ -1,5 +1,6 @@
 import CEdgeKernels
 import EdgeModel
+import EdgeSystem
 import Foundation
 
 /// Runs a quantized model (int8 weights; int8 or int16 activations, each op through the table's
@@ -160,7 +161,7 @@ public final class Interpreter {
         self.steps = steps
         let runner = StepRunner(steps: steps, table: table, threads: max(1, threads), minimumWork: parallelMinimumWork)
         self.runner = runner
-        pool = threads > 1 ? WorkerPool(threads: threads) { job, part, parts in runner.run(job, part: part, of: parts) } : nil
+        pool = threads > 1 ? WorkerPool(threads: threads, name: "edge-cnn") { job, part, parts in runner.run(job, part: part, of: parts) } : nil
         var stepCounts: [Int] = []
         var stepCount = 0
         for operation in model.operations {

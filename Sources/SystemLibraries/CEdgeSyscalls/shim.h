@@ -41,3 +41,8 @@ static inline long edge_futex_wake(uint32_t *word, int count) {
 }
 #include <sched.h>
 static inline int edge_sched_yield(void) { return sched_yield(); }
+
+// Names the calling thread (what `top -H` and /proc/<pid>/task/*/comm show; at most 15 bytes are kept).
+// prctl(2) is variadic.
+#include <sys/prctl.h>
+static inline int edge_name_this_thread(const char *name) { return prctl(PR_SET_NAME, (unsigned long)name, 0, 0, 0); }

@@ -1,10 +1,10 @@
-@testable import EdgeInference
+import EdgeSystem
 import Testing
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// The interpreter's worker pool must run every part of every job exactly once, whichever thread
+/// The worker pool (interpreter layers, detector pyramid levels) must run every part of every job exactly once, whichever thread
 /// claims it, and be reusable for many jobs in a row (workers spinning, sleeping and waking).
 @Suite struct WorkerPoolTests {
     final class Counts: @unchecked Sendable {  // each (job, part) slot is written by one thread only
@@ -18,12 +18,12 @@ import Glibc
 
     @Test(arguments: [2, 3]) func everyPartOfEveryJobRunsExactlyOnce(threads: Int) {
         let jobs = 3000
-        let counts = Counts(jobs * threads * WorkerPool.partsPerThread)
+        let counts = Counts(jobs * threads * WorkerPool.defaultPartsPerThread)
         let pool = WorkerPool(threads: threads) { job, part, parts in
             counts.slots[job * parts + part] += 1
         }
         #expect(pool.threads == threads)
-        #expect(pool.parts == threads * WorkerPool.partsPerThread)
+        #expect(pool.parts == threads * WorkerPool.defaultPartsPerThread)
         for job in 0..<jobs {
             if job % 300 == 0 { usleep(3000) }  // long enough for the workers to go to futex sleep
             pool.run(job: job)

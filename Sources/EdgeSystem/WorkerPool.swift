@@ -1,4 +1,4 @@
-import EdgeSystem
+import CEdgeSyscalls
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -7,8 +7,10 @@ import Musl
 
 /// Threads that run the parts of one job together with the caller: `run(job:)` has every part
 /// `body(job, part, parts)`, part in 0..<parts, run exactly once, by the caller or by a worker,
-/// and returns when all are done. There are more parts than threads (`partsPerThread` each), so a
-/// worker that starts late still takes a share and a slow one holds the others up less.
+/// and returns when all are done. There may be more parts than threads (`partsPerThread` each), so a
+/// worker that starts late still takes a share and a slow one holds the others up less. The threads
+/// are made once and live as long as the pool: a long-running process keeps a fixed thread count
+/// (unlike a Dispatch pool, which starts and reaps threads as it likes).
 ///
 /// Made once (with the interpreter); `run` allocates nothing, takes no lock and logs nothing.
 /// Synchronisation is a few shared words, each on its own cache line:
@@ -22,12 +24,13 @@ import Musl
 /// Workers spin a little after each job (the next layer follows within microseconds), then sleep.
 /// All atomics are sequentially consistent: a worker that registers as a sleeper either sees the new
 /// state or is seen by `run` and woken (FUTEX_WAIT re-checks the word in the kernel).
-final class WorkerPool: @unchecked Sendable {  // shared state is the atomic words and `job`
+public final class WorkerPool: @unchecked Sendable {  // shared state is the atomic words and `job`
     /// Threads per job, the caller included (fewer than requested if the system refused a thread).
-    private(set) var threads: Int
-    /// Parts per job.
-    private(set) var parts: Int
-    static let partsPerThread = 4
+    public private(set) var threads: Int
+    /// Parts per job: `threads * partsPerThread`.
+    public private(set) var parts: Int
+    public let partsPerThread: Int
+    public static let defaultPartsPerThread = 4
 
     private static let lineWords = 16  // 64-byte cache line / 4
     private let words: UnsafeMutablePointer<UInt32>
@@ -47,19 +50,21 @@ final class WorkerPool: @unchecked Sendable {  // shared state is the atomic wor
     /// Spins before the caller starts yielding its CPU while workers finish their parts.
     private static let callerSpins = 2_000
 
-    /// `threads - 1` worker threads with `stackBytes` of stack each (the kernels need up to 128 kB).
+    /// `threads - 1` worker threads with `stackBytes` of stack each (the kernels need up to 128 kB),
+    /// named `name` (at most 15 bytes; what `top -H` and /proc/<pid>/task/*/comm show).
     /// If pthread_create fails, the pool keeps the workers it has (`threads` says how many).
-    init(threads: Int, stackBytes: Int = 1 << 20,
-         body: @escaping @Sendable (_ job: Int, _ part: Int, _ parts: Int) -> Void) {
+    public init(threads: Int, partsPerThread: Int = WorkerPool.defaultPartsPerThread, stackBytes: Int = 1 << 20,
+                name: String = "edge-worker", body: @escaping @Sendable (_ job: Int, _ part: Int, _ parts: Int) -> Void) {
         self.threads = max(1, min(threads, 64))
-        parts = self.threads * Self.partsPerThread
+        self.partsPerThread = max(1, min(partsPerThread, 16))
+        parts = self.threads * self.partsPerThread
         self.body = body
         words = UnsafeMutablePointer<UInt32>.allocate(capacity: 4 * Self.lineWords)
         words.initialize(repeating: 0, count: 4 * Self.lineWords)
         job = UnsafeMutablePointer<Int>.allocate(capacity: 1)
         job.initialize(to: 0)
         // Generation 0 with every part claimed (nothing to do), before any worker looks. At most
-        // 64 x 4 parts: the claim field (16 bits) cannot overflow.
+        // 64 x 16 parts: the claim field (16 bits) cannot overflow.
         state.store(UInt32(parts))
         let requested = self.threads
         for worker in 1..<requested {
@@ -67,17 +72,18 @@ final class WorkerPool: @unchecked Sendable {  // shared state is the atomic wor
             pthread_attr_init(&attributes)
             pthread_attr_setstacksize(&attributes, stackBytes)
             defer { pthread_attr_destroy(&attributes) }
-            let context = Unmanaged.passRetained(WorkerContext(pool: self)).toOpaque()
+            let context = Unmanaged.passRetained(WorkerContext(pool: self, name: name)).toOpaque()
             var thread = pthread_t()
             let status = pthread_create(&thread, &attributes, { raw in
                 let context = Unmanaged<WorkerContext>.fromOpaque(raw!).takeRetainedValue()
+                _ = edge_name_this_thread(context.name)
                 context.pool.workerLoop()
                 return nil
             }, context)
             guard status == 0 else {
                 Unmanaged<WorkerContext>.fromOpaque(context).release()
                 self.threads = worker  // workers 1..<worker are running
-                parts = worker * Self.partsPerThread
+                parts = worker * self.partsPerThread
                 break
             }
             workers.append(thread)
@@ -91,7 +97,7 @@ final class WorkerPool: @unchecked Sendable {  // shared state is the atomic wor
     }
 
     /// Runs `job` in `parts` parts (see the type's description).
-    func run(job index: Int) {
+    public func run(job index: Int) {
         guard threads > 1 else { return body(index, 0, 1) }
         job.pointee = index
         done.store(0)
@@ -108,7 +114,7 @@ final class WorkerPool: @unchecked Sendable {  // shared state is the atomic wor
 
     /// Wakes sleeping workers ahead of a burst of jobs (their futex wake-up then overlaps the
     /// caller's own work, e.g. quantizing the input).
-    func prepare() {
+    public func prepare() {
         if threads > 1, sleepers.load() != 0 { state.wakeAll() }
     }
 
@@ -159,6 +165,10 @@ final class WorkerPool: @unchecked Sendable {  // shared state is the atomic wor
 
     private final class WorkerContext {
         unowned(unsafe) let pool: WorkerPool
-        init(pool: WorkerPool) { self.pool = pool }
+        let name: String
+        init(pool: WorkerPool, name: String) {
+            self.pool = pool
+            self.name = name
+        }
     }
 }
