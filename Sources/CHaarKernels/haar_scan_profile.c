@@ -11,13 +11,34 @@
 #include "internal/haar_window.h"
 
 static _Thread_local edge_haar_scan_profile profile;
-static _Thread_local int32_t profile_lanes = 4, profile_row_stages = 3;
+static _Thread_local int32_t profile_lanes = 4, profile_row_stages = 3, profile_merging = 0;
+
+// Adds one call's counts into the record: a new entry, or (merging) into the single entry.
+static void profile_commit(const edge_haar_level_profile *counted) {
+    if (!profile_merging) {
+        profile.levels[profile.level_count++] = *counted;
+        return;
+    }
+    edge_haar_level_profile *into = &profile.levels[0];
+    if (profile.level_count == 0) {
+        *into = *counted;
+        profile.level_count = 1;
+        return;
+    }
+    into->columns = counted->columns > into->columns ? counted->columns : into->columns;
+    into->rows += counted->rows, into->step = counted->step;
+    into->windows += counted->windows, into->normalized += counted->normalized;
+    into->block_stumps += counted->block_stumps, into->scalar_stumps += counted->scalar_stumps;
+    into->list_stumps += counted->list_stumps, into->hits += counted->hits;
+    for (int32_t s = 0; s < EDGE_HAAR_PROFILE_STAGES; s++) into->reach[s] += counted->reach[s];
+}
 
 static size_t profile_scan(const edge_haar_cascade *cascade, const int32_t *sum, const uint32_t *sqsum, int32_t stride,
                            int32_t columns, int32_t rows, int32_t step, int32_t *hits, size_t capacity) {
-    if (profile.level_count >= EDGE_HAAR_PROFILE_LEVELS || cascade->stumps == NULL || columns <= 0 || rows <= 0)
+    if ((!profile_merging && profile.level_count >= EDGE_HAAR_PROFILE_LEVELS) || cascade->stumps == NULL || columns <= 0 ||
+        rows <= 0)
         return edge_haar_scan_ref(cascade, sum, sqsum, stride, columns, rows, step, hits, capacity);
-    edge_haar_level_profile *level = &profile.levels[profile.level_count++];
+    edge_haar_level_profile counted, *level = &counted;
     memset(level, 0, sizeof *level);
     level->columns = columns, level->rows = rows, level->step = step;
     const int32_t lanes = profile_lanes, per_row = (columns + step - 1) / step;
@@ -32,7 +53,6 @@ static size_t profile_scan(const edge_haar_cascade *cascade, const int32_t *sum,
     uint32_t *listed_norms = malloc(sizeof(uint32_t) * room);
     if (!norms || !live || !listed || !listed_norms) {
         free(norms), free(live), free(listed), free(listed_norms);
-        profile.level_count--;
         return edge_haar_scan_ref(cascade, sum, sqsum, stride, columns, rows, step, hits, capacity);
     }
     for (int32_t y = 0; y < rows; y += step) {
@@ -86,6 +106,7 @@ static size_t profile_scan(const edge_haar_cascade *cascade, const int32_t *sum,
     }
     level->hits = count;
     free(norms), free(live), free(listed), free(listed_norms);
+    profile_commit(level);
     return count;
 }
 
@@ -101,9 +122,12 @@ static const edge_haar_kernels no_scan_kernels = {.name = "no-scan", .scan = no_
 const edge_haar_kernels *edge_haar_profile_kernels(int32_t lanes, int32_t row_stages) {
     profile_lanes = lanes > 0 ? lanes : 1;
     profile_row_stages = row_stages > 0 ? row_stages : 1;
+    profile_merging = 0;
     memset(&profile, 0, sizeof profile);
     return &profile_kernels;
 }
+
+void edge_haar_profile_merge_calls(int32_t merge) { profile_merging = merge != 0; }
 
 const edge_haar_kernels *edge_haar_no_scan_kernels(void) { return &no_scan_kernels; }
 

@@ -1,4 +1,5 @@
 import CHaarKernels
+import EdgeImage
 
 /// What the lane scan evaluates on one pyramid level (`edge_haar_level_profile`), for speed models.
 public struct HaarLevelProfile: Sendable {
@@ -38,5 +39,31 @@ extension HaarKernels {
                     hits: Int(level.hits))
             }
         }
+    }
+}
+
+extension RegionDetector {
+    /// What a region scan evaluates, one record per scanned pyramid level (the detector must scan with
+    /// `HaarKernels.profiling`; calling thread). Each level is scanned alone with the profile merging the region
+    /// scan's row-by-row calls; the walk back for the skip rule (left of the region) is not counted.
+    public func profile(_ image: GrayImage, in region: ScanRegion,
+                        parameters: DetectionParameters = DetectionParameters()) throws -> [HaarLevelProfile] {
+        let windowWidth = detector.cascade.windowWidth
+        var widths: [Int] = []
+        for level in detector.levels(imageWidth: image.width, imageHeight: image.height, parameters: parameters) {
+            let width = Self.frameSize(windowWidth, level.factor)
+            if region.windowWidths.contains(width) && widths.last != width { widths.append(width) }
+        }
+        edge_haar_profile_merge_calls(1)
+        defer { edge_haar_profile_merge_calls(0) }
+        var result: [HaarLevelProfile] = []
+        for width in widths {
+            var level = region
+            level.windowWidths = width...width
+            _ = HaarKernels.takeProfile()
+            _ = try candidates(image, in: level, parameters: parameters)
+            result += HaarKernels.takeProfile()
+        }
+        return result
     }
 }

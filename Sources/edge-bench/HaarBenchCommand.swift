@@ -1,4 +1,5 @@
 import ArgumentParser
+import EdgeApp
 import EdgeDetect
 import EdgeImage
 import Foundation
@@ -8,6 +9,9 @@ import Foundation
 /// With --profile the line also has "pyramid_ms" (the same detections with a scan that evaluates nothing:
 /// resize, integral images, grouping), "scan_ms" (ms - pyramid_ms) and "levels": per pyramid level what the
 /// lane scan with --lanes windows per block evaluates (`HaarLevelProfile`; tools/haar-mca's input).
+/// With --profile and --track-margin it also has "tracked": the region scan `edge-run` runs while it tracks
+/// the frame's largest face (`ScanRegion(around:)` with that margin and the tracker's size range): its
+/// "box", "ms" (median, real kernels), "pyramid_ms" (no scan) and "levels" (the same counts, per scanned level).
 struct HaarBenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "haar", abstract: "Time the Haar face detector on gray frames (JSON line per frame).")
@@ -23,6 +27,8 @@ struct HaarBenchCommand: ParsableCommand {
     var profile = false
     @Option(help: "With --profile: windows per lane block of the modelled variant (4 NEON, 8 AVX2).") var lanes = 4
     @Option(help: "With --profile: stages evaluated by row blocks before survivors are listed.") var rowStages = 3
+    @Option(help: "With --profile: also profile the tracked region scan around the largest face with this detector.trackMargin.")
+    var trackMargin: Double?
     @Flag(help: "Also read frame paths from standard input, one per line, answering each before reading the next (lets tools/bench-haar interleave its OpenCV and project timings).")
     var stdin = false
     @Argument(help: "Frames (PGM, PNG or JPEG).") var frames: [String] = []
@@ -35,17 +41,31 @@ struct HaarBenchCommand: ParsableCommand {
         let clock = ContinuousClock()
         let pyramidOnly = FaceDetector(cascade: cascadeFile, threads: threads, kernels: .noScan)
         let counting = FaceDetector(cascade: cascadeFile, threads: 1, kernels: .profiling(lanes: lanes, rowStages: rowStages))
-        func median(_ detector: FaceDetector, _ image: GrayImage) throws -> (Double, [Detection]) {
-            var detections = try detector.detect(image, parameters: parameters)  // warm-up, also the boxes
+        let regions = RegionDetector(detector: FaceDetector(cascade: cascadeFile))
+        let regionPyramidOnly = RegionDetector(detector: FaceDetector(cascade: cascadeFile, kernels: .noScan))
+        let regionCounting = RegionDetector(detector: counting)
+        func medianMs<Result>(_ body: () throws -> Result) rethrows -> (Double, Result) {
+            var result = try body()  // warm-up
             var times: [Double] = []
             for _ in 0..<max(repetitions, 1) {
                 let start = clock.now
-                detections = try detector.detect(image, parameters: parameters)
+                result = try body()
                 let elapsed = clock.now - start
                 times.append(Double(elapsed.components.seconds) * 1e3 + Double(elapsed.components.attoseconds) * 1e-15)
             }
             times.sort()
-            return (times[times.count / 2], detections)
+            return (times[times.count / 2], result)
+        }
+        func median(_ detector: FaceDetector, _ image: GrayImage) throws -> (Double, [Detection]) {
+            try medianMs { try detector.detect(image, parameters: parameters) }
+        }
+        func json(_ levels: [HaarLevelProfile]) -> [[String: Any]] {
+            levels.map { level in
+                ["columns": level.columns, "rows": level.rows, "step": level.step, "windows": level.windows,
+                 "normalized": level.normalized, "block_stumps": level.blockStumps,
+                 "scalar_stumps": level.scalarStumps, "list_stumps": level.listStumps,
+                 "reach": Array(level.reach.reversed().drop { $0 == 0 }.reversed()), "hits": level.hits]
+            }
         }
         var pending = frames
         while true {
@@ -71,11 +91,16 @@ struct HaarBenchCommand: ParsableCommand {
                 line["scan_ms"] = ms - pyramidMs
                 line["width"] = image.width
                 line["height"] = image.height
-                line["levels"] = HaarKernels.takeProfile().map { level -> [String: Any] in
-                    ["columns": level.columns, "rows": level.rows, "step": level.step, "windows": level.windows,
-                     "normalized": level.normalized, "block_stumps": level.blockStumps,
-                     "scalar_stumps": level.scalarStumps, "list_stumps": level.listStumps,
-                     "reach": Array(level.reach.reversed().drop { $0 == 0 }.reversed()), "hits": level.hits]
+                line["levels"] = json(HaarKernels.takeProfile())
+                if let trackMargin, let face = detections.max(by: { $0.box.width * $0.box.height < $1.box.width * $1.box.height }) {
+                    let region = ScanRegion(around: face.box, margin: trackMargin, sizeRange: TrackingHaarFaceDetector.sizeRange)
+                    let (trackedMs, found) = try medianMs { try regions.detect(image, in: region, parameters: parameters) }
+                    guard found.trusted.contains(where: { $0.box == face.box }) || found.untrusted.contains(where: { $0.box == face.box })
+                    else { throw ValidationError("the tracked region scan lost the face \(face.box) on \(path)") }
+                    let pyramidMs = try medianMs { try regionPyramidOnly.detect(image, in: region, parameters: parameters) }.0
+                    line["tracked"] = ["box": [face.box.x, face.box.y, face.box.width, face.box.height], "ms": trackedMs,
+                                       "pyramid_ms": pyramidMs,
+                                       "levels": json(try regionCounting.profile(image, in: region, parameters: parameters))]
                 }
             }
             let data = try JSONSerialization.data(withJSONObject: line, options: [.sortedKeys])

@@ -20,26 +20,21 @@ board-configs/*.json):
    pyramid resize and integral images. The pyramid is charged as its share of the detection measured
    here (edge-bench's pyramid_ms / ms, the scan at full speed on this machine's AVX2) applied to the
    modelled scan; then everything is multiplied by MARGIN for the unmodelled work.
-4. Tracked (TrackingHaarFaceDetector over RegionDetector, README "Tracking-driven scanning"): for the
-   tracked face of width w (the frame's largest detection), the levels whose window s (frame pixels,
-   cvRound(24 * factor)) is within floor(SIZE_RANGE[0] w) ... ceil(SIZE_RANGE[1] w) are scanned, each on
-   the grid origins whose window lies inside the square centred on the face with half-side
-   min(s, WINDOW_GROW_LIMIT w) + trackMargin w (the board config's detector.trackMargin), clipped to
-   the frame. A level's norm and block work is scaled by the region's share of its grid origins. The
-   profile does not say where a level's survivors (windows past the row stages) are, so their work is
-   bounded: low = scaled by the region's share like the rows (survivors spread evenly), high = charged
-   in full (every survivor of the level inside the region); the truth lies between. The level
-   image is resized and integrated for the region's band of rows across the whole level width, so the
-   pyramid is charged by the band's share of each scanned level's rows. Not modelled: the walk back
-   for OpenCV's skip rule left of the region, the rescan with twice the margin when a face moves fast,
-   the change monitor. A full scan runs every detector.fullScanSeconds (board config) on another core;
-   its time is shown amortised over the frames of that period (CPU budget, not latency).
-5. Frame rate: 1000 / (detect + CNN per face) for one face, capped at the camera's frame rate; the
-   CNN time per board is kernel-mca's a16w8 estimate (README). Camera capture, gray conversion,
+4. Tracked (TrackingHaarFaceDetector over RegionDetector, README "Tracking-driven scanning"): the same
+   profile also runs the region scan edge-run runs while it tracks the frame's largest face
+   (`edge-bench haar --profile --track-margin <the board config's detector.trackMargin>`: ScanRegion(around:)
+   with the tracker's size range, its counts per scanned level measured by the profiling scan, the face
+   checked to be found again). Its cycles are modelled like a full scan's, and its pyramid (the band of
+   level rows the region needs) charged at the share measured here for the same region (no-scan kernels).
+   Not modelled: the walk back for OpenCV's skip rule left of the region (first stage only), the rescan with
+   twice the margin when a face moves fast, the change monitor. A full scan runs every
+   detector.fullScanSeconds (board config) on another core; its time is shown amortised over the frames of
+   that period (CPU budget, not latency).
+5. Frame rate: 1000 / (tracked detect + CNN per face) for one face, capped at the camera's frame rate; the
+   CNN time per face is kernel-mca's a16w8 estimate (README) times the passes of the board's model.augment. Camera capture, gray conversion,
    crop and drawing are not counted.
 """
 import json
-import math
 import os
 import re
 import statistics
@@ -59,9 +54,8 @@ BOARDS = [("raspberry-pi-zero-2w", "Pi Zero 2 W", "cortex-a53", 1.0, 3.6 * 1.2 /
           ("raspberry-pi-4b", "Pi 4B", "cortex-a72", 1.5, 1.84),
           ("raspberry-pi-5", "Pi 5", "cortex-a76", 2.4, 0.53)]
 MARGIN = 1.5
-# TrackingHaarFaceDetector.sizeRange and ScanRegion(around:)'s windowGrowLimit (1.1 w)
-SIZE_RANGE = (0.45, 2.1)
-WINDOW_GROW_LIMIT = 1.1
+# CNN passes per face of each model.augment set (README "Test-time augmentation")
+PASSES = {"none": 1, "flip": 2, "flip-shift": 10}
 
 
 def cascade_stages():
@@ -151,66 +145,36 @@ def level_cycles(level, cycles, stages):
     return rows, level["list_stumps"] * listed
 
 
-def profile(edge_bench, cascade, frames, detector, repeat):
+def profile(edge_bench, cascade, frames, detector, track_margin, repeat):
     out = subprocess.run([edge_bench, "haar", "--profile", "--lanes", "4", "--repeat", str(repeat), "--cascade", cascade,
+                          "--track-margin", str(track_margin),
                           "--scale-factor", str(detector["scaleFactor"]), "--min-neighbors", str(detector["minimumNeighbors"]),
                           "--min-size", str(detector["minimumFaceSize"])] + frames,
                          capture_output=True, text=True, check=True).stdout
     return [json.loads(line) for line in out.splitlines() if line.strip()]
 
 
-def origins_inside(low, high, size, factor, step, count):
-    """Grid origins x = 0, step, 2 step ... < count whose frame box [x * factor, x * factor + size) lies in [low, high)."""
-    first = max(0.0, low) / factor
-    last = min((high - size) / factor, count - 1)
-    return max(0, math.floor(last / step) - math.ceil(first / step) + 1)
+def modelled_ms(levels, ms, pyramid_ms, cycles, stages, ghz):
+    """MARGIN x (the levels' modelled scan + the pyramid at the share measured here), in ms."""
+    scan_ms = sum(a + b for a, b in (level_cycles(level, cycles, stages) for level in levels)) / (ghz * 1e6)
+    share = pyramid_ms / ms  # pyramid's share of a detection, measured here
+    return MARGIN * (scan_ms + scan_ms * share / (1 - share))
 
 
-def estimate(records, cycles, stages, ghz, track_margin):
-    """Median over frames of (full detect ms, tracked detect ms low, high, windows per frame, levels tracked)."""
-    full, low_ms, high_ms, windows, scanned = [], [], [], [], []
+def estimate(records, cycles, stages, ghz):
+    """Median over frames of (full detect ms, tracked detect ms, windows per frame, tracked windows, levels tracked)."""
+    full, tracked, windows, tracked_windows, scanned = [], [], [], [], []
     for record in records:
-        per_level = [level_cycles(level, cycles, stages) for level in record["levels"]]
-        scan_cycles = sum(a + b for a, b in per_level)
-        scan_ms = scan_cycles / (ghz * 1e6)
-        share = record["pyramid_ms"] / record["ms"]  # pyramid's share of a detection, measured here
-        pyramid_ms = scan_ms * share / (1 - share)
-        full.append(MARGIN * (scan_ms + pyramid_ms))
+        full.append(modelled_ms(record["levels"], record["ms"], record["pyramid_ms"], cycles, stages, ghz))
         windows.append(sum(level["windows"] for level in record["levels"]))
-        width, height = record["width"], record["height"]
-        if record["boxes"]:
-            x, y, w, h, _ = max(record["boxes"], key=lambda b: b[2] * b[3])
-        else:  # no face found: a face of a third of the frame's height in the middle
-            w = h = min(width, height) // 3
-            x, y = (width - w) // 2, (height - h) // 2
-        cx, cy = x + w / 2, y + h / 2
-        low, high = int(SIZE_RANGE[0] * w), -int(-SIZE_RANGE[1] * w // 1)
-        region_low, region_high, band_pixels, levels = 0.0, 0.0, 0.0, 0
-        all_pixels = sum((level["columns"] + 23) * (level["rows"] + 23) for level in record["levels"])
-        for level, (rows_cycles, list_cycles) in zip(record["levels"], per_level):
-            factor = width / (level["columns"] + 23)
-            s = int(24 * factor + 0.5)
-            if not low <= s <= high:
-                continue
-            half = min(s, WINDOW_GROW_LIMIT * w) + track_margin * w
-            step = level["step"]
-            nx = origins_inside(cx - half, cx + half, s, factor, step, level["columns"])
-            ny = origins_inside(cy - half, cy + half, s, factor, step, level["rows"])
-            grid = -(-level["columns"] // step) * -(-level["rows"] // step)
-            if nx * ny == 0:
-                continue
-            levels += 1
-            share = min(1.0, nx * ny / grid)
-            region_low += share * (rows_cycles + list_cycles)
-            region_high += share * rows_cycles + list_cycles
-            band_rows = min(level["rows"] + 23, (ny - 1) * step + 24)
-            band_pixels += band_rows * (level["columns"] + 23)
-        band_ms = pyramid_ms * band_pixels / all_pixels
-        low_ms.append(MARGIN * (region_low / (ghz * 1e6) + band_ms))
-        high_ms.append(MARGIN * (region_high / (ghz * 1e6) + band_ms))
-        scanned.append(levels)
-    return (statistics.median(full), statistics.median(low_ms), statistics.median(high_ms), statistics.median(windows),
-            statistics.median(scanned))
+        region = record.get("tracked")
+        if region is None:  # no face found in this frame: nothing to track
+            continue
+        tracked.append(modelled_ms(region["levels"], region["ms"], region["pyramid_ms"], cycles, stages, ghz))
+        tracked_windows.append(sum(level["windows"] for level in region["levels"]))
+        scanned.append(len(region["levels"]))
+    return (statistics.median(full), statistics.median(tracked), statistics.median(windows),
+            statistics.median(tracked_windows), statistics.median(scanned), len(tracked))
 
 
 def main():
@@ -223,33 +187,34 @@ def main():
     for name in next(iter(cycles.values())):
         print(f"| {name} | " + " | ".join(f"{cycles[cpu][name]:.2f}" for cpu in cycles) + " |")
     print()
-    print("| board (core, GHz) | config: camera, minSize, trackMargin, fullScanSeconds | frame | windows/frame | full detect ms "
-          "| levels tracked | tracked detect ms low ... high (+ full scan amortised over fullScanSeconds, at the high) "
-          "| CNN ms | fps tracked at high ... low detect, camera cap (uncapped) | fps full scan every frame |")
+    print("| board (core, GHz) | config: camera, minSize, trackMargin, fullScanSeconds | frame | windows/frame: full, tracked "
+          "| full detect ms | levels tracked | tracked detect ms (+ full scan amortised over fullScanSeconds) "
+          "| CNN ms x passes | fps tracked, camera cap (uncapped) | fps full scan every frame |")
     print("|---|---|---|---|---|---|---|---|---|---|")
     for config, name, cpu, ghz, cnn_ms in BOARDS:
         board = json.load(open(os.path.join(ROOT, "board-configs", config + ".json")))
         camera, detector = board["camera"], board["detector"]
         track_margin, full_scan_seconds = detector.get("trackMargin", 0.25), detector.get("fullScanSeconds", 0.5)
+        passes = PASSES[board.get("model", {}).get("augment", "none")]
         sizes = [(camera["width"], camera["height"])]
         if sizes[0] != (640, 480):
             sizes.append((640, 480))
         for width, height in sizes:
             directory = os.path.join(frames_root, f"{width}x{height}")
             frames = sorted(os.path.join(directory, n) for n in os.listdir(directory) if n.endswith(".pgm"))
-            records = profile(edge_bench, cascade, frames, detector, repeat)
-            full, low, high, windows, levels = estimate(records, cycles[cpu], stages, ghz, track_margin)
-            slow, fast = 1000 / (high + cnn_ms), 1000 / (low + cnn_ms)
-            amortised = full / (full_scan_seconds * min(camera["fps"], slow))
+            records = profile(edge_bench, cascade, frames, detector, track_margin, repeat)
+            full, tracked, windows, tracked_windows, levels, faces = estimate(records, cycles[cpu], stages, ghz)
+            cnn = cnn_ms * passes
+            fps = 1000 / (tracked + cnn)
+            amortised = full / (full_scan_seconds * min(camera["fps"], fps))
             shipped = "shipped" if (width, height) == sizes[0] else "not shipped"
             print(f"| {name} ({cpu}, {ghz}) | {camera['width']}x{camera['height']}@{camera['fps']}, {detector['minimumFaceSize']}, "
-                  f"{track_margin}, {full_scan_seconds} s | {width}x{height} ({shipped}) | {windows:.0f} | {full:.1f} | {levels:.0f} "
-                  f"| {low:.1f} ... {high:.1f} (+{amortised:.1f}) | {cnn_ms:.2f} "
-                  f"| {min(camera['fps'], slow):.1f} ... {min(camera['fps'], fast):.1f} ({slow:.1f} ... {fast:.1f}) "
-                  f"| {1000 / (full + cnn_ms):.1f} |")
+                  f"{track_margin}, {full_scan_seconds} s | {width}x{height} ({shipped}) | {windows:.0f}, {tracked_windows:.0f} "
+                  f"| {full:.1f} | {levels:.0f} | {tracked:.1f} (+{amortised:.1f}) | {cnn_ms:.2f} x {passes} "
+                  f"| {min(camera['fps'], fps):.1f} ({fps:.1f}) | {1000 / (full + cnn):.1f} |")
     print()
-    print(f"haar_mca frames={len(frames)} margin={MARGIN} size_range={SIZE_RANGE[0]}...{SIZE_RANGE[1]} "
-          f"window_grow_limit={WINDOW_GROW_LIMIT} (trackMargin, fullScanSeconds: each board's config)")
+    print(f"haar_mca frames={len(frames)} faces_tracked={faces} margin={MARGIN} "
+          f"(trackMargin, fullScanSeconds, model.augment: each board's config)")
 
 
 if __name__ == "__main__":

@@ -196,6 +196,10 @@ typedef struct {
 const edge_haar_kernels *edge_haar_profile_kernels(int32_t lanes, int32_t row_stages);
 // The record since edge_haar_profile_kernels or the last take (calling thread), then reset.
 edge_haar_scan_profile edge_haar_profile_take(void);
+// merge != 0: every later call (calling thread) adds its counts into one entry (rows summed, columns the widest)
+// instead of starting a new one: a region scan of one level (edge_haar_scan_region calls the scan row by row)
+// becomes one record. edge_haar_profile_kernels turns merging off.
+void edge_haar_profile_merge_calls(int32_t merge);
 // A table whose scan evaluates nothing (returns 0 hits): times the pyramid without the scan.
 const edge_haar_kernels *edge_haar_no_scan_kernels(void);
 
