@@ -22,7 +22,7 @@ struct UncoveredChangeMonitor {
     /// Changed blocks at most this many blocks apart are one area.
     static let areaGap = 3
     /// A block is scanned again for a change at most every this many frames (something moving that is no face).
-    static let rescanFrames = 3
+    static let rescanFrames = 2
 
     /// A changed area: its bounding box in frame pixels and how many changed blocks it holds.
     struct Area: Equatable {
