@@ -78,7 +78,7 @@ struct TrackBenchCommand: ParsableCommand {
         let stats = tracked.statistics
         print("clip \(clip): \(frames.count) frames \(frames[0].width)x\(frames[0].height) at \(source.framesPerSecond) fps, "
             + "\(total) full-scan faces (\(exact) reported identically by the tracked run, \(extra) tracked-only faces)")
-        print("tracked run: \(stats.fullScansStarted) full scans (\(stats.changeTriggeredFullScans) on a change outside the regions), \(stats.regionScans) region scans, "
+        print("tracked run: \(stats.fullScansStarted) full scans (\(stats.changeTriggeredFullScans) on a large change outside the faces), \(stats.regionScans) region scans, "
             + "\(stats.changeRegionScans) changed-area scans, "
             + "\(stats.widenedRegions) widened, \(stats.untrustedReported) untrusted groups reported")
         print("frames with a missed face: \(missedFrames.count)\(missedFrames.isEmpty ? "" : " (" + missedFrames.prefix(40).map(String.init).joined(separator: " ") + (missedFrames.count > 40 ? " ..." : "") + ")")")

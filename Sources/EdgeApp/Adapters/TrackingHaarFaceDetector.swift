@@ -259,4 +259,3 @@ public final class TrackingHaarFaceDetector: FaceDetecting {
         return result.trusted + stillCut
     }
 }
-

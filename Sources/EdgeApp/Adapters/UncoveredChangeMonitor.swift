@@ -59,7 +59,8 @@ struct UncoveredChangeMonitor {
             let outer = Box(x: box.x - grow, y: box.y - grow, width: box.width + 2 * grow, height: box.height + 2 * grow)
             forEachBlock(inside: outer) { reference[$0] = current[$0] }
         }
-        for index in changed.indices where abs(current[index] - reference[index]) > limit && frame - scanned[index] >= Self.rescanFrames {
+        for index in changed.indices
+        where abs(current[index] - reference[index]) > limit && frame - scanned[index] >= Self.rescanFrames {
             changed[index] = true
         }
         // Areas: flood fill over changed blocks, at most `areaGap` blocks apart.
@@ -76,7 +77,8 @@ struct UncoveredChangeMonitor {
                 count += 1
                 let reach = Self.areaGap + 1
                 for y in max(0, row - reach)...min(rows - 1, row + reach) {
-                    for x in max(0, column - reach)...min(columns - 1, column + reach) where changed[y * columns + x] && !seen[y * columns + x] {
+                    for x in max(0, column - reach)...min(columns - 1, column + reach)
+                    where changed[y * columns + x] && !seen[y * columns + x] {
                         seen[y * columns + x] = true
                         stack.append(y * columns + x)
                     }
