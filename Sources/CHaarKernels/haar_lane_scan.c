@@ -27,8 +27,7 @@ size_t edge_haar_lane_scan(const edge_haar_lane_ops *ops, const edge_haar_cascad
     for (int32_t y = 0; y < rows; y += step) {
         const int32_t *row = sum + (size_t)y * (size_t)stride;
         const uint32_t *row_sq = sqsum + (size_t)y * (size_t)stride;
-        for (int32_t i = 0; i < per_row; i++)
-            norms[i] = edge_haar_window_norm(cascade, row + (size_t)i * (size_t)step, row_sq + (size_t)i * (size_t)step);
+        ops->norms(cascade, row, row_sq, step, per_row, norms);
         for (int32_t i = 0; i < per_row; i++) live[i] = norms[i] != 0;
         int32_t remaining = 0;
         for (int32_t s = 0; s < row_stages; s++) {

@@ -95,8 +95,8 @@ static size_t no_scan(const edge_haar_cascade *cascade, const int32_t *sum, cons
     return 0;
 }
 
-static const edge_haar_kernels profile_kernels = {.name = "profile", .scan = profile_scan, .integral = edge_haar_integral};
-static const edge_haar_kernels no_scan_kernels = {.name = "no-scan", .scan = no_scan, .integral = edge_haar_integral};
+static const edge_haar_kernels profile_kernels = {.name = "profile", .scan = profile_scan, .integral = edge_haar_integral, .norms = edge_haar_norms_ref};
+static const edge_haar_kernels no_scan_kernels = {.name = "no-scan", .scan = no_scan, .integral = edge_haar_integral, .norms = edge_haar_norms_ref};
 
 const edge_haar_kernels *edge_haar_profile_kernels(int32_t lanes, int32_t row_stages) {
     profile_lanes = lanes > 0 ? lanes : 1;

@@ -1,5 +1,5 @@
-// The SIMD scan's shape, shared by the variants. Per row of windows: each window's norm (scalar, the
-// reference's code); stage 0 on lane blocks of consecutive windows (contiguous loads, no gathers);
+// The SIMD scan's shape, shared by the variants. Per row of windows: each window's norm (the variant's
+// `norms`, equal to the reference's); stage 0 on lane blocks of consecutive windows (contiguous loads, no gathers);
 // a sequential pass applying OpenCV's rule (a window rejected by stage 0 skips the next one, a variance
 // rejection does not); then the first `row_stages` stages go on by blocks (a block with at least two
 // live windows on lanes, a lone live window with the scalar code). The survivors of every row then
@@ -21,6 +21,7 @@ typedef struct {
     void (*list_stage)(const edge_haar_cascade *cascade, int32_t stage, const int32_t *sum, const int32_t *origins,
                        const uint32_t *norms, int32_t count, int32_t last_origin, uint8_t *passes);
     int32_t row_stages;  // stages evaluated by row blocks before the survivors are listed (>= 1)
+    edge_haar_norms_fn norms;  // the row's window norms (the variant's table entry)
 } edge_haar_lane_ops;
 
 // The scan with a variant's lane operations; the reference when the cascade has no lane stumps.

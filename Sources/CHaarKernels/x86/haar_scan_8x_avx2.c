@@ -122,8 +122,9 @@ EDGE_AVX2 static void block_stage_avx2(const edge_haar_cascade *cascade, int32_t
 }
 
 // Row blocks stay cheaper than gathers while live windows are dense, i.e. for the first three stages.
+void edge_haar_norms_8x_avx2(const edge_haar_cascade *, const int32_t *, const uint32_t *, int32_t, int32_t, uint32_t *);
 static const edge_haar_lane_ops avx2_ops = {.lanes = 8, .block_stage = block_stage_avx2, .list_stage = list_stage_avx2,
-                                            .row_stages = 3};
+                                            .row_stages = 3, .norms = edge_haar_norms_8x_avx2};
 
 size_t edge_haar_scan_8x_avx2(const edge_haar_cascade *cascade, const int32_t *sum, const uint32_t *sqsum,
                               int32_t stride, int32_t columns, int32_t rows, int32_t step, int32_t *hits,
