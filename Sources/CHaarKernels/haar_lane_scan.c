@@ -4,6 +4,15 @@
 
 #include "internal/haar_window.h"
 
+#include <string.h>
+
+// Live flags (bytes 0/1) of the block at `live`: padded by 8 zero bytes past the row, so a block is one word.
+static inline uint64_t block_word(const uint8_t *live) {
+    uint64_t word;
+    memcpy(&word, live, sizeof word);
+    return word;
+}
+
 size_t edge_haar_lane_scan(const edge_haar_lane_ops *ops, const edge_haar_cascade *cascade, const int32_t *sum,
                            const uint32_t *sqsum, int32_t stride, int32_t columns, int32_t rows, int32_t step,
                            int32_t *hits, size_t capacity) {
@@ -14,13 +23,16 @@ size_t edge_haar_lane_scan(const edge_haar_lane_ops *ops, const edge_haar_cascad
     const int32_t dense = step <= 2 ? columns / (lanes * step) * lanes : 0;
     const size_t room = (size_t)per_row * (size_t)((rows + step - 1) / step) + (size_t)lanes;
     uint32_t *norms = malloc(sizeof(uint32_t) * (size_t)per_row);
-    uint8_t *live = malloc((size_t)per_row), *passes = malloc(room);
+    uint8_t *live = malloc((size_t)per_row + 8), *passes = calloc(room + 8, 1);
     int32_t *listed = malloc(sizeof(int32_t) * room);
     uint32_t *listed_norms = malloc(sizeof(uint32_t) * room);
     if (!norms || !live || !passes || !listed || !listed_norms) {
         free(norms), free(live), free(passes), free(listed), free(listed_norms);
         return edge_haar_scan_ref(cascade, sum, sqsum, stride, columns, rows, step, hits, capacity);
     }
+    memset(live + per_row, 0, 8);
+    // A block's lanes in its word (lanes <= 8; the bytes past the block belong to the next one).
+    const uint64_t lane_bytes = lanes >= 8 ? ~0ull : (1ull << (8 * lanes)) - 1;
     const int32_t shift = edge_haar_decision_shift(cascade);
     const int32_t row_stages = ops->row_stages < cascade->stage_count ? ops->row_stages : cascade->stage_count;
     size_t count = 0;
@@ -28,33 +40,40 @@ size_t edge_haar_lane_scan(const edge_haar_lane_ops *ops, const edge_haar_cascad
         const int32_t *row = sum + (size_t)y * (size_t)stride;
         const uint32_t *row_sq = sqsum + (size_t)y * (size_t)stride;
         ops->norms(cascade, row, row_sq, step, per_row, norms);
-        for (int32_t i = 0; i < per_row; i++) live[i] = norms[i] != 0;
         int32_t remaining = 0;
-        for (int32_t s = 0; s < row_stages; s++) {
+        for (int32_t i = 0; i < per_row; i++) remaining += live[i] = norms[i] != 0;
+        for (int32_t s = 0; s < row_stages && remaining > 0; s++) {
             const edge_haar_stage *stage = &cascade->stages[s];
             const edge_haar_stump *stumps = cascade->stumps + stage->first_tree;
+            remaining = 0;
             for (int32_t i = 0; i < per_row; i += lanes) {
-                const int32_t end = i + lanes < per_row ? i + lanes : per_row;
-                int32_t alive = 0;
-                for (int32_t k = i; k < end; k++) alive += live[k];
-                if (alive == 0) continue;
-                if (alive > 1 && i < dense) {
+                const uint64_t word = block_word(live + i) & lane_bytes;  // past the row: zero padding
+                if (word == 0) continue;
+                if ((word & (word - 1)) != 0 && i < dense) {  // at least two live windows
                     ops->block_stage(cascade, s, row + (size_t)i * (size_t)step, step, norms + i, passes + i);
-                    for (int32_t k = i; k < end; k++) live[k] &= passes[k];
+                    const uint64_t kept = word & block_word(passes + i);
+                    memcpy(live + i, &kept, (size_t)lanes);
+                    remaining += __builtin_popcountll(kept);
                 } else {
+                    const int32_t end = i + lanes < per_row ? i + lanes : per_row;
                     for (int32_t k = i; k < end; k++)
                         if (live[k])
-                            live[k] = (uint8_t)edge_haar_stump_stage_passes(stage, stumps, row + (size_t)k * (size_t)step,
-                                                                            norms[k], shift);
+                            remaining += live[k] = (uint8_t)edge_haar_stump_stage_passes(
+                                stage, stumps, row + (size_t)k * (size_t)step, norms[k], shift);
                 }
             }
-            if (s == 0) {  // OpenCV: a window rejected by stage 0 (not by the variance test) skips the next one
-                for (int32_t i = 0; i < per_row; i++)
-                    if (norms[i] != 0 && !live[i] && i + 1 < per_row) live[++i] = 0;
+            if (s == 0) {
+                // OpenCV: a window rejected by stage 0 (not by the variance test) skips the next one, which then
+                // skips nothing itself. Branch-free: `skipped` is whether window i is skipped.
+                uint8_t skipped = 0;
+                remaining = 0;
+                for (int32_t i = 0; i < per_row; i++) {
+                    const uint8_t rejected = (uint8_t)((norms[i] != 0) & !live[i] & !skipped);
+                    live[i] &= (uint8_t)!skipped;
+                    remaining += live[i];
+                    skipped = rejected;
+                }
             }
-            remaining = 0;
-            for (int32_t i = 0; i < per_row; i++) remaining += live[i];
-            if (remaining == 0) break;
         }
         for (int32_t i = 0; i < per_row && remaining > 0; i++)
             if (live[i]) listed[count] = y * stride + i * step, listed_norms[count] = norms[i], count++;
