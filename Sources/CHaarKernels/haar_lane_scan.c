@@ -23,13 +23,17 @@ size_t edge_haar_lane_scan(const edge_haar_lane_ops *ops, const edge_haar_cascad
     const int32_t dense = step <= 2 ? columns / (lanes * step) * lanes : 0;
     const size_t room = (size_t)per_row * (size_t)((rows + step - 1) / step) + (size_t)lanes;
     uint32_t *norms = malloc(sizeof(uint32_t) * (size_t)per_row);
-    uint8_t *live = malloc((size_t)per_row + 8), *passes = calloc(room + 8, 1);
-    int32_t *listed = malloc(sizeof(int32_t) * room);
-    uint32_t *listed_norms = malloc(sizeof(uint32_t) * room);
-    if (!norms || !live || !passes || !listed || !listed_norms) {
-        free(norms), free(live), free(passes), free(listed), free(listed_norms);
+    uint8_t *live = malloc((size_t)per_row + 8), *passes = calloc(2 * room + 8, 1);
+    int32_t *listed = malloc(sizeof(int32_t) * room * 3);  // origins, then columns, then the gathered origins
+    uint32_t *listed_norms = malloc(sizeof(uint32_t) * room * 2);  // norms, then the gathered norms
+    uint32_t *gathered_index = malloc(sizeof(uint32_t) * room);
+    if (!norms || !live || !passes || !listed || !listed_norms || !gathered_index) {
+        free(norms), free(live), free(passes), free(listed), free(listed_norms), free(gathered_index);
         return edge_haar_scan_ref(cascade, sum, sqsum, stride, columns, rows, step, hits, capacity);
     }
+    int32_t *listed_x = listed + room, *gathered = listed + 2 * room;
+    uint32_t *gathered_norms = listed_norms + room;
+    uint8_t *gathered_passes = passes + room;
     memset(live + per_row, 0, 8);
     // A block's lanes in its word (lanes <= 8; the bytes past the block belong to the next one).
     const uint64_t lane_bytes = lanes >= 8 ? ~0ull : (1ull << (8 * lanes)) - 1;
@@ -76,18 +80,48 @@ size_t edge_haar_lane_scan(const edge_haar_lane_ops *ops, const edge_haar_cascad
             }
         }
         for (int32_t i = 0; i < per_row && remaining > 0; i++)
-            if (live[i]) listed[count] = y * stride + i * step, listed_norms[count] = norms[i], count++;
+            if (live[i])
+                listed[count] = y * stride + i * step, listed_x[count] = i * step, listed_norms[count] = norms[i], count++;
     }
+    // Survivor stages. A listed window with at least edge_haar_list_block_min listed windows (itself included) among
+    // the `lanes` origins from it on (one row; all of them windows, as block_stage needs) goes as that row block;
+    // the others to full lane groups of the gathered list (padded with copies of its last window).
+    const int32_t block_min = edge_haar_list_block_min(lanes), block_span = lanes * step;
     for (int32_t s = row_stages; s < cascade->stage_count && count > 0; s++) {
-        const size_t padded = (count + (size_t)lanes - 1) / (size_t)lanes * (size_t)lanes;
-        for (size_t i = count; i < padded; i++) listed[i] = listed[count - 1], listed_norms[i] = listed_norms[count - 1];
-        ops->list_stage(cascade, s, sum, listed, listed_norms, (int32_t)padded, (rows - 1) * stride + columns - 1, passes);
+        size_t gathered_count = 0;
+        for (size_t i = 0; i < count;) {
+            const int32_t origin = listed[i];
+            size_t end = i + 1;
+            if (step <= 2 && listed_x[i] + block_span <= columns)
+                while (end < count && listed[end] < origin + block_span) end++;
+            if (end - i >= (size_t)block_min) {
+                uint32_t block_norms[8];
+                uint8_t block_passes[8];
+                for (int32_t k = 0; k < lanes; k++) block_norms[k] = listed_norms[i];  // any window's norm: unused
+                for (size_t m = i; m < end; m++) block_norms[(listed[m] - origin) / step] = listed_norms[m];
+                ops->block_stage(cascade, s, sum + origin, step, block_norms, block_passes);
+                for (size_t m = i; m < end; m++) passes[m] = block_passes[(listed[m] - origin) / step];
+                i = end;
+            } else {
+                gathered_index[gathered_count] = (uint32_t)i, gathered[gathered_count] = origin;
+                gathered_norms[gathered_count++] = listed_norms[i++];
+            }
+        }
+        if (gathered_count > 0) {
+            const size_t padded = (gathered_count + (size_t)lanes - 1) / (size_t)lanes * (size_t)lanes;
+            for (size_t i = gathered_count; i < padded; i++)
+                gathered[i] = gathered[gathered_count - 1], gathered_norms[i] = gathered_norms[gathered_count - 1];
+            ops->list_stage(cascade, s, sum, gathered, gathered_norms, (int32_t)padded, (rows - 1) * stride + columns - 1,
+                            gathered_passes);
+            for (size_t i = 0; i < gathered_count; i++) passes[gathered_index[i]] = gathered_passes[i];
+        }
         size_t kept = 0;
         for (size_t i = 0; i < count; i++)
-            if (passes[i]) listed[kept] = listed[i], listed_norms[kept] = listed_norms[i], kept++;
+            if (passes[i])
+                listed[kept] = listed[i], listed_x[kept] = listed_x[i], listed_norms[kept] = listed_norms[i], kept++;
         count = kept;
     }
-    for (size_t i = 0; i < count && i < capacity; i++) hits[2 * i] = listed[i] % stride, hits[2 * i + 1] = listed[i] / stride;
-    free(norms), free(live), free(passes), free(listed), free(listed_norms);
+    for (size_t i = 0; i < count && i < capacity; i++) hits[2 * i] = listed_x[i], hits[2 * i + 1] = listed[i] / stride;
+    free(norms), free(live), free(passes), free(listed), free(listed_norms), free(gathered_index);
     return count;
 }
