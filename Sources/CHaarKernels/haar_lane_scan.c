@@ -31,6 +31,20 @@ size_t edge_haar_lane_scan(const edge_haar_lane_ops *ops, const edge_haar_cascad
         free(norms), free(live), free(passes), free(listed), free(listed_norms), free(gathered_index);
         return edge_haar_scan_ref(cascade, sum, sqsum, stride, columns, rows, step, hits, capacity);
     }
+    // Step 2 with a planar variant: the level's integral rows (window height from the normalisation rectangle, the
+    // contract) in the planar layout, for the blocks.
+    const int planar = step == 2 && ops->planar_block_stage != NULL;
+    const int32_t pitch = 2 * edge_haar_planar_half(stride);
+    int32_t *planar_sum = NULL;
+    if (planar) {
+        const int32_t integral_rows = rows + cascade->norm_offsets[3] / stride + 1;
+        planar_sum = malloc(sizeof(int32_t) * (size_t)integral_rows * (size_t)pitch);
+        if (!planar_sum) {
+            free(norms), free(live), free(passes), free(listed), free(listed_norms), free(gathered_index);
+            return edge_haar_scan_ref(cascade, sum, sqsum, stride, columns, rows, step, hits, capacity);
+        }
+        ops->planar_rows(sum, stride, integral_rows, planar_sum);
+    }
     int32_t *listed_x = listed + room, *gathered = listed + 2 * room;
     uint32_t *gathered_norms = listed_norms + room;
     uint8_t *gathered_passes = passes + room;
@@ -54,7 +68,10 @@ size_t edge_haar_lane_scan(const edge_haar_lane_ops *ops, const edge_haar_cascad
                 const uint64_t word = block_word(live + i) & lane_bytes;  // past the row: zero padding
                 if (word == 0) continue;
                 if ((word & (word - 1)) != 0 && i < dense) {  // at least two live windows
-                    ops->block_stage(cascade, s, row + (size_t)i * (size_t)step, step, norms + i, passes + i);
+                    if (planar)
+                        ops->planar_block_stage(cascade, s, planar_sum + (size_t)y * (size_t)pitch + i, norms + i, passes + i);
+                    else
+                        ops->block_stage(cascade, s, row + (size_t)i * (size_t)step, step, norms + i, passes + i);
                     const uint64_t kept = word & block_word(passes + i);
                     memcpy(live + i, &kept, (size_t)lanes);
                     remaining += __builtin_popcountll(kept);
@@ -99,7 +116,11 @@ size_t edge_haar_lane_scan(const edge_haar_lane_ops *ops, const edge_haar_cascad
                 uint8_t block_passes[8];
                 for (int32_t k = 0; k < lanes; k++) block_norms[k] = listed_norms[i];  // any window's norm: unused
                 for (size_t m = i; m < end; m++) block_norms[(listed[m] - origin) / step] = listed_norms[m];
-                ops->block_stage(cascade, s, sum + origin, step, block_norms, block_passes);
+                if (planar)
+                    ops->planar_block_stage(cascade, s, planar_sum + (size_t)(origin / stride) * (size_t)pitch + listed_x[i] / 2,
+                                            block_norms, block_passes);
+                else
+                    ops->block_stage(cascade, s, sum + origin, step, block_norms, block_passes);
                 for (size_t m = i; m < end; m++) passes[m] = block_passes[(listed[m] - origin) / step];
                 i = end;
             } else {
@@ -122,6 +143,6 @@ size_t edge_haar_lane_scan(const edge_haar_lane_ops *ops, const edge_haar_cascad
         count = kept;
     }
     for (size_t i = 0; i < count && i < capacity; i++) hits[2 * i] = listed_x[i], hits[2 * i + 1] = listed[i] / stride;
-    free(norms), free(live), free(passes), free(listed), free(listed_norms), free(gathered_index);
+    free(norms), free(live), free(passes), free(listed), free(listed_norms), free(gathered_index), free(planar_sum);
     return count;
 }

@@ -21,8 +21,21 @@ static inline uint64x2_t norms2(uint32x2_t sums, uint32x2_t square_sums, uint32x
     return vandq_u64(r, accepted);
 }
 
-static inline uint32x4_t corners4(const uint32_t *at, int32_t step) {
+static inline uint32x4_t norm_corners4(const uint32_t *at, int32_t step) {
     return step == 1 ? vld1q_u32(at) : vld2q_u32(at).val[0];
+}
+
+// The norms of the 4 windows at `at` (step 1) or at, at + 2, at + 4, at + 6 (step 2; reads 8 origins).
+static inline void norms4(const int32_t *c, const uint32_t *at, const uint32_t *at_sq, int32_t step, uint32x2_t area,
+                          int64x2_t min_term, uint32_t *norms) {
+    // Window sums < 2^31 (and >= 0), square sums exact modulo 2^32: unsigned wrap-around arithmetic.
+    const uint32x4_t sums = vaddq_u32(vsubq_u32(norm_corners4(at + c[0], step), norm_corners4(at + c[1], step)),
+                                      vsubq_u32(norm_corners4(at + c[3], step), norm_corners4(at + c[2], step)));
+    const uint32x4_t squares = vaddq_u32(vsubq_u32(norm_corners4(at_sq + c[0], step), norm_corners4(at_sq + c[1], step)),
+                                         vsubq_u32(norm_corners4(at_sq + c[3], step), norm_corners4(at_sq + c[2], step)));
+    const uint64x2_t low = norms2(vget_low_u32(sums), vget_low_u32(squares), area, min_term);
+    const uint64x2_t high = norms2(vget_high_u32(sums), vget_high_u32(squares), area, min_term);
+    vst1q_u32(norms, vcombine_u32(vmovn_u64(low), vmovn_u64(high)));
 }
 
 void edge_haar_norms_4x_neon(const edge_haar_cascade *cascade, const int32_t *row, const uint32_t *row_sq, int32_t step,
@@ -34,18 +47,9 @@ void edge_haar_norms_4x_neon(const edge_haar_cascade *cascade, const int32_t *ro
         const int64x2_t min_term = vdupq_n_s64(cascade->min_variance_term);
         // Step 2 reads origin 2 * (i + 3) + 1 too: only while that is below the last window's origin.
         const int32_t blocks_end = step == 1 ? count - 3 : count - 4;
-        for (; i < blocks_end; i += 4) {
-            const uint32_t *at = (const uint32_t *)row + (size_t)i * (size_t)step;
-            const uint32_t *at_sq = row_sq + (size_t)i * (size_t)step;
-            // Window sums < 2^31 (and >= 0), square sums exact modulo 2^32: unsigned wrap-around arithmetic.
-            const uint32x4_t sums = vaddq_u32(vsubq_u32(corners4(at + c[0], step), corners4(at + c[1], step)),
-                                              vsubq_u32(corners4(at + c[3], step), corners4(at + c[2], step)));
-            const uint32x4_t squares = vaddq_u32(vsubq_u32(corners4(at_sq + c[0], step), corners4(at_sq + c[1], step)),
-                                                 vsubq_u32(corners4(at_sq + c[3], step), corners4(at_sq + c[2], step)));
-            const uint64x2_t low = norms2(vget_low_u32(sums), vget_low_u32(squares), area, min_term);
-            const uint64x2_t high = norms2(vget_high_u32(sums), vget_high_u32(squares), area, min_term);
-            vst1q_u32(norms + i, vcombine_u32(vmovn_u64(low), vmovn_u64(high)));
-        }
+        for (; i < blocks_end; i += 4)
+            norms4(c, (const uint32_t *)row + (size_t)i * (size_t)step, row_sq + (size_t)i * (size_t)step, step, area,
+                   min_term, norms + i);
     }
     edge_haar_norms_ref(cascade, row + (size_t)i * (size_t)step, row_sq + (size_t)i * (size_t)step, step, count - i,
                         norms + i);

@@ -35,6 +35,8 @@
 // - q <= 2^31 - 2 for the largest N of any window: nf <= A^2 * 255^2 / 4 (the largest variance of 8-bit
 //   pixels) and N <= sqrt(nf * 2^(2*NORM_SHIFT)) <= A * 127.5 * 2^NORM_SHIFT, so A * 131 * 2^NORM_SHIFT
 //   (required < 2^30) is used as the bound; q then is an exact non-negative int32.
+// - every corner lies within the window the normalisation rectangle is inset into (rows 0 ... A's bottom row + 1,
+//   columns likewise), so a scan knows from `norm_offsets` which integral rows its windows read.
 // Otherwise (tree cascades, or a stump outside the bounds) `lane_stumps` is NULL and every variant runs
 // the reference. Stage sums stay int64 (64-bit lanes).
 // Window norms on lanes (the tables' `norms`): a window's sum (< 255 * A < 2^31) and square sum (modulo 2^32,
@@ -100,6 +102,7 @@ typedef struct {
     int32_t corners[12];
     int32_t coefficients[12];  // summed rectangle weights (+w, -w, -w, +w per rectangle), negated when T < 0
     int32_t corner_count;
+    int32_t planar_offsets[3][4];  // `offsets` in the step-2 planar layout (internal/haar_lane_scan.h)
     uint32_t threshold;        // |T|
     uint64_t rounding;         // 0 when T >= 0, else 2^(s+1) - 1
     int64_t left;              // swapped with right when T < 0

@@ -36,18 +36,24 @@ EDGE_AVX2 static inline void decide(__m256i threshold, __m256i low, __m256i high
     for (int k = 0; k < 8; k++) passes[k] = (uint8_t)!((fails >> k) & 1);
 }
 
-// v' of 8 consecutive origins, by rectangles (one multiply per rectangle).
-EDGE_AVX2 static inline __m256i feature8(const int32_t *origin, const edge_haar_lane_stump *stump) {
+// v' of 8 windows whose corners are 8 consecutive entries from origin + offsets (step 1, or the planar layout).
+EDGE_AVX2 static inline __m256i contiguous_feature8(const int32_t *origin, const int32_t offsets[3][4],
+                                                    const int32_t weights[3]) {
     __m256i value = _mm256_setzero_si256();
     for (int r = 0; r < 3; r++) {
-        if (stump->weights[r] == 0) continue;
-        const int32_t *c = stump->offsets[r];
+        if (weights[r] == 0) continue;
+        const int32_t *c = offsets[r];
         const __m256i area = _mm256_add_epi32(
             _mm256_sub_epi32(_mm256_loadu_si256((const __m256i *)(origin + c[0])), _mm256_loadu_si256((const __m256i *)(origin + c[1]))),
             _mm256_sub_epi32(_mm256_loadu_si256((const __m256i *)(origin + c[3])), _mm256_loadu_si256((const __m256i *)(origin + c[2]))));
-        value = _mm256_add_epi32(value, _mm256_mullo_epi32(area, _mm256_set1_epi32(stump->weights[r])));
+        value = _mm256_add_epi32(value, _mm256_mullo_epi32(area, _mm256_set1_epi32(weights[r])));
     }
     return value;
+}
+
+// v' of 8 consecutive origins, by rectangles (one multiply per rectangle), step 1 (or 16 for step 2).
+EDGE_AVX2 static inline __m256i feature8(const int32_t *origin, const edge_haar_lane_stump *stump) {
+    return contiguous_feature8(origin, stump->offsets, stump->weights);
 }
 
 // v' of the 8 windows at sum + origins (gathers).
@@ -121,10 +127,48 @@ EDGE_AVX2 static void block_stage_avx2(const edge_haar_cascade *cascade, int32_t
     decide(_mm256_set1_epi64x(stage->threshold - edge_haar_lane_stage_base(cascade, stage)), low, high, passes);
 }
 
+// Step 2 on the planar layout (haar_lane_scan.h): 8 windows in one pass, contiguous loads, nothing discarded.
+EDGE_AVX2 static void planar_block_stage_avx2(const edge_haar_cascade *cascade, int32_t index, const int32_t *origin,
+                                              const uint32_t *norms, uint8_t *passes) {
+    const edge_haar_stage *stage = &cascade->stages[index];
+    const edge_haar_lane_stump *stumps = cascade->lane_stumps + stage->first_tree;
+    const __m128i shift = _mm_cvtsi32_si128(edge_haar_decision_shift(cascade));
+    const __m256i n = _mm256_loadu_si256((const __m256i *)norms), n_odd = _mm256_srli_epi64(n, 32);
+    __m256i low = _mm256_setzero_si256(), high = _mm256_setzero_si256();
+    for (int32_t j = 0; j < stage->tree_count; j++) {
+        const edge_haar_lane_stump *stump = &stumps[j];
+        accumulate(stump, contiguous_feature8(origin, stump->planar_offsets, stump->weights),
+                   lane_thresholds(stump, n, n_odd, shift), &low, &high);
+    }
+    decide(_mm256_set1_epi64x(stage->threshold - edge_haar_lane_stage_base(cascade, stage)), low, high, passes);
+}
+
+// The planar layout of `row_count` integral rows: 16 entries de-interleaved per step, the row's tail scalar.
+EDGE_AVX2 static void planar_rows_avx2(const int32_t *sum, int32_t stride, int32_t row_count, int32_t *planar) {
+    const int32_t half = edge_haar_planar_half(stride), pitch = 2 * half;
+    for (int32_t y = 0; y < row_count; y++) {
+        const int32_t *row = sum + (size_t)y * (size_t)stride;
+        int32_t *even = planar + (size_t)y * (size_t)pitch, *odd = even + half;
+        int32_t k = 0;
+        for (; 2 * k + 16 <= stride; k += 8) {
+            const __m256 a = _mm256_castsi256_ps(_mm256_loadu_si256((const __m256i *)(row + 2 * k)));
+            const __m256 b = _mm256_castsi256_ps(_mm256_loadu_si256((const __m256i *)(row + 2 * k + 8)));
+            // [a0 a2 b0 b2 | a4 a6 b4 b6] -> [a0 a2 a4 a6 b0 b2 b4 b6], likewise the odd entries
+            _mm256_storeu_si256((__m256i *)(even + k), _mm256_permute4x64_epi64(_mm256_castps_si256(_mm256_shuffle_ps(a, b, 0x88)), 0xD8));
+            _mm256_storeu_si256((__m256i *)(odd + k), _mm256_permute4x64_epi64(_mm256_castps_si256(_mm256_shuffle_ps(a, b, 0xDD)), 0xD8));
+        }
+        for (; 2 * k < stride; k++) {
+            even[k] = row[2 * k];
+            if (2 * k + 1 < stride) odd[k] = row[2 * k + 1];
+        }
+    }
+}
+
 // Row blocks stay cheaper than gathers while live windows are dense, i.e. for the first three stages.
 void edge_haar_norms_8x_avx2(const edge_haar_cascade *, const int32_t *, const uint32_t *, int32_t, int32_t, uint32_t *);
 static const edge_haar_lane_ops avx2_ops = {.lanes = 8, .block_stage = block_stage_avx2, .list_stage = list_stage_avx2,
-                                            .row_stages = 3, .norms = edge_haar_norms_8x_avx2};
+                                            .row_stages = 3, .norms = edge_haar_norms_8x_avx2,
+                                            .planar_rows = planar_rows_avx2, .planar_block_stage = planar_block_stage_avx2};
 
 size_t edge_haar_scan_8x_avx2(const edge_haar_cascade *cascade, const int32_t *sum, const uint32_t *sqsum,
                               int32_t stride, int32_t columns, int32_t rows, int32_t step, int32_t *hits,
