@@ -82,7 +82,7 @@ static size_t profile_scan(const edge_haar_cascade *cascade, const int32_t *sum,
             size_t end = i + 1;
             if (step <= 2 && listed_x[i] + lanes * step <= columns)
                 while (end < count && listed[end] < listed[i] + lanes * step) end++;
-            if (end - i >= (size_t)edge_haar_list_block_min(lanes)) level->block_stumps += (uint64_t)stage->tree_count, i = end;
+            if (end - i >= (size_t)edge_haar_list_block_min(lanes)) level->survivor_block_stumps += (uint64_t)stage->tree_count, i = end;
             else gathered++, i++;
         }
         level->list_stumps += (uint64_t)((gathered + (size_t)lanes - 1) / (size_t)lanes) * (uint64_t)stage->tree_count;

@@ -6,9 +6,9 @@ board-configs/*.json):
 1. Work counts: `edge-bench haar --profile --lanes 4` on gray frames of the board's camera size made
    from the shared face photos (one face each) counts, per pyramid level, what the NEON scan
    (arm/haar_scan_4x_neon.c, 4 windows per block, 3 row stages) evaluates: windows (one norm each),
-   windows passing the variance test, stump evaluations on 4-window blocks (row stages, and survivors with
-   a listed neighbour in their block at later stages), on one window (lone live windows), on 4-window
-   groups of gathered survivors (later stages), and windows reaching each stage.
+   windows passing the variance test, stump evaluations on 4-window blocks (row stages), on one window
+   (lone live windows), on 4-window groups of gathered survivors and on 4-window blocks around survivors
+   with a listed neighbour (later stages; both are survivor work below), and windows reaching each stage.
    Its scan returns the reference's windows, checked against the detector's boxes.
 2. Cycles: haar_mca_loops.c compiles the NEON kernel's own inline pieces for aarch64 as branch-free
    loops (one iteration = one stump on 4 windows for each step (1, 2) and rectangle count (2, 3), one
@@ -124,9 +124,11 @@ def level_cycles(level, cycles, stages):
     list_mix = mix(range(3, len(stages)), lambda stump: stump[1])
     c6, c8 = cycles["model_list_corners6"], cycles["model_list_corners8"]
     listed = sum(share * (c6 + (corners - 6) * (c8 - c6) / 2) for corners, share in list_mix.items())
+    survivor_mix = mix(range(3, len(stages)), lambda stump: stump[0])
+    survivor_block = sum(share * cycles[f"model_block_step{step}_rects{rects}"] for rects, share in survivor_mix.items())
     norms = level["windows"] / 4 * cycles[f"model_norms_step{min(step, 2)}"]
     rows = norms + (level["block_stumps"] + level["scalar_stumps"]) * block
-    return rows, level["list_stumps"] * listed
+    return rows, level["list_stumps"] * listed + level["survivor_block_stumps"] * survivor_block
 
 
 def profile(edge_bench, cascade, frames, detector, repeat):

@@ -200,9 +200,10 @@ typedef struct {
     int32_t columns, rows, step;
     uint64_t windows;        // origins scanned: one norm each
     uint64_t normalized;     // windows passing the variance test
-    uint64_t block_stumps;   // stump evaluations on a block of `lanes` consecutive windows (row stages, dense survivors)
+    uint64_t block_stumps;   // stump evaluations on a block of `lanes` consecutive windows (row stages)
     uint64_t scalar_stumps;  // stump evaluations on one window (a lone live window of a block, row tails)
     uint64_t list_stumps;    // stump evaluations on a lane group of gathered survivors (later stages)
+    uint64_t survivor_block_stumps;  // stump evaluations on a block of `lanes` windows around survivors (later stages)
     uint64_t reach[EDGE_HAAR_PROFILE_STAGES];  // windows evaluated by stage s (the last entry: s >= 31)
     uint64_t hits;
 } edge_haar_level_profile;

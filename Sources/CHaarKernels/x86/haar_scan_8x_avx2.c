@@ -19,21 +19,25 @@ EDGE_AVX2 static inline __m256i lane_thresholds(const edge_haar_lane_stump *stum
     return _mm256_blend_epi32(even, _mm256_slli_epi64(odd, 32), 0xAA);
 }
 
-// Adds the stump's left - right to the lanes going left (v < q).
+// Adds the stump's left - right to the lanes going left (v < q). The stage sums are int64 lanes in-lane of the
+// 32-bit masks: `even` holds windows 0, 2, 4, 6 and `odd` 1, 3, 5, 7 (no cross-lane shuffles).
 EDGE_AVX2 static inline void accumulate(const edge_haar_lane_stump *stump, __m256i values, __m256i thresholds,
-                                        __m256i *low, __m256i *high) {
+                                        __m256i *even, __m256i *odd) {
     const __m256i left = _mm256_cmpgt_epi32(thresholds, values);
     const __m256i delta = _mm256_set1_epi64x(stump->left - stump->right);
-    *low = _mm256_add_epi64(*low, _mm256_and_si256(delta, _mm256_cvtepi32_epi64(_mm256_castsi256_si128(left))));
-    *high = _mm256_add_epi64(*high, _mm256_and_si256(delta, _mm256_cvtepi32_epi64(_mm256_extracti128_si256(left, 1))));
+    *even = _mm256_add_epi64(*even, _mm256_and_si256(delta, _mm256_shuffle_epi32(left, 0xA0)));  // m0 m0 m2 m2
+    *odd = _mm256_add_epi64(*odd, _mm256_and_si256(delta, _mm256_shuffle_epi32(left, 0xF5)));    // m1 m1 m3 m3
 }
 
 // passes[i] = total_i >= stage threshold.
 // `threshold`: the stage threshold minus the stage's base (edge_haar_lane_stage_base).
-EDGE_AVX2 static inline void decide(__m256i threshold, __m256i low, __m256i high, uint8_t *passes) {
-    const int fails = _mm256_movemask_pd(_mm256_castsi256_pd(_mm256_cmpgt_epi64(threshold, low))) |
-                      _mm256_movemask_pd(_mm256_castsi256_pd(_mm256_cmpgt_epi64(threshold, high))) << 4;
-    for (int k = 0; k < 8; k++) passes[k] = (uint8_t)!((fails >> k) & 1);
+EDGE_AVX2 static inline void decide(__m256i threshold, __m256i even, __m256i odd, uint8_t *passes) {
+    const int even_fails = _mm256_movemask_pd(_mm256_castsi256_pd(_mm256_cmpgt_epi64(threshold, even)));  // 0 2 4 6
+    const int odd_fails = _mm256_movemask_pd(_mm256_castsi256_pd(_mm256_cmpgt_epi64(threshold, odd)));    // 1 3 5 7
+    for (int k = 0; k < 4; k++) {
+        passes[2 * k] = (uint8_t)!((even_fails >> k) & 1);
+        passes[2 * k + 1] = (uint8_t)!((odd_fails >> k) & 1);
+    }
 }
 
 // v' of 8 windows whose corners are 8 consecutive entries from origin + offsets (step 1, or the planar layout).
@@ -90,20 +94,20 @@ EDGE_AVX2 static void list_stage_avx2(const edge_haar_cascade *cascade, int32_t 
     for (int32_t i = 0; i < count; i += 8) {
         const __m256i at = _mm256_loadu_si256((const __m256i *)(origins + i));
         const __m256i n = _mm256_loadu_si256((const __m256i *)(norms + i)), n_odd = _mm256_srli_epi64(n, 32);
-        __m256i low = _mm256_setzero_si256(), high = _mm256_setzero_si256();
+        __m256i even = _mm256_setzero_si256(), odd = _mm256_setzero_si256();
         const int32_t first = origins[i];
         if (origins[i + 7] - first < 16 && first + 15 <= last_origin) {
             const __m256i runs = _mm256_sub_epi32(at, _mm256_set1_epi32(first));
             const __m256i upper = _mm256_cmpgt_epi32(runs, _mm256_set1_epi32(7));
             for (int32_t j = 0; j < stage->tree_count; j++)
                 accumulate(&stumps[j], run_feature8(sum + first, runs, upper, &stumps[j]),
-                           lane_thresholds(&stumps[j], n, n_odd, shift), &low, &high);
+                           lane_thresholds(&stumps[j], n, n_odd, shift), &even, &odd);
         } else {
             for (int32_t j = 0; j < stage->tree_count; j++)
                 accumulate(&stumps[j], gathered_feature8(sum, at, &stumps[j]), lane_thresholds(&stumps[j], n, n_odd, shift),
-                           &low, &high);
+                           &even, &odd);
         }
-        decide(threshold, low, high, passes + i);
+        decide(threshold, even, odd, passes + i);
     }
 }
 
@@ -113,7 +117,7 @@ EDGE_AVX2 static void block_stage_avx2(const edge_haar_cascade *cascade, int32_t
     const edge_haar_lane_stump *stumps = cascade->lane_stumps + stage->first_tree;
     const __m128i shift = _mm_cvtsi32_si128(edge_haar_decision_shift(cascade));
     const __m256i n = _mm256_loadu_si256((const __m256i *)norms), n_odd = _mm256_srli_epi64(n, 32);
-    __m256i low = _mm256_setzero_si256(), high = _mm256_setzero_si256();
+    __m256i even = _mm256_setzero_si256(), odd = _mm256_setzero_si256();
     for (int32_t j = 0; j < stage->tree_count; j++) {
         const edge_haar_lane_stump *stump = &stumps[j];
         __m256i values = feature8(origin, stump);
@@ -122,9 +126,9 @@ EDGE_AVX2 static void block_stage_avx2(const edge_haar_cascade *cascade, int32_t
             values = _mm256_permute4x64_epi64(
                 _mm256_castps_si256(_mm256_shuffle_ps(_mm256_castsi256_ps(values), _mm256_castsi256_ps(next), 0x88)), 0xD8);
         }
-        accumulate(stump, values, lane_thresholds(stump, n, n_odd, shift), &low, &high);
+        accumulate(stump, values, lane_thresholds(stump, n, n_odd, shift), &even, &odd);
     }
-    decide(_mm256_set1_epi64x(stage->threshold - edge_haar_lane_stage_base(cascade, stage)), low, high, passes);
+    decide(_mm256_set1_epi64x(stage->threshold - edge_haar_lane_stage_base(cascade, stage)), even, odd, passes);
 }
 
 // Step 2 on the planar layout (haar_lane_scan.h): 8 windows in one pass, contiguous loads, nothing discarded.
@@ -134,13 +138,13 @@ EDGE_AVX2 static void planar_block_stage_avx2(const edge_haar_cascade *cascade, 
     const edge_haar_lane_stump *stumps = cascade->lane_stumps + stage->first_tree;
     const __m128i shift = _mm_cvtsi32_si128(edge_haar_decision_shift(cascade));
     const __m256i n = _mm256_loadu_si256((const __m256i *)norms), n_odd = _mm256_srli_epi64(n, 32);
-    __m256i low = _mm256_setzero_si256(), high = _mm256_setzero_si256();
+    __m256i even = _mm256_setzero_si256(), odd = _mm256_setzero_si256();
     for (int32_t j = 0; j < stage->tree_count; j++) {
         const edge_haar_lane_stump *stump = &stumps[j];
         accumulate(stump, contiguous_feature8(origin, stump->planar_offsets, stump->weights),
-                   lane_thresholds(stump, n, n_odd, shift), &low, &high);
+                   lane_thresholds(stump, n, n_odd, shift), &even, &odd);
     }
-    decide(_mm256_set1_epi64x(stage->threshold - edge_haar_lane_stage_base(cascade, stage)), low, high, passes);
+    decide(_mm256_set1_epi64x(stage->threshold - edge_haar_lane_stage_base(cascade, stage)), even, odd, passes);
 }
 
 // The planar layout of `row_count` integral rows: 16 entries de-interleaved per step, the row's tail scalar.
