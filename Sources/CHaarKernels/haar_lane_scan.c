@@ -31,19 +31,21 @@ size_t edge_haar_lane_scan(const edge_haar_lane_ops *ops, const edge_haar_cascad
         free(norms), free(live), free(passes), free(listed), free(listed_norms), free(gathered_index);
         return edge_haar_scan_ref(cascade, sum, sqsum, stride, columns, rows, step, hits, capacity);
     }
-    // Step 2 with a planar variant: the level's integral rows (window height from the normalisation rectangle, the
-    // contract) in the planar layout, for the blocks.
-    const int planar = step == 2 && ops->planar_block_stage != NULL;
+    // Step 2 with a planar variant and more than one row of windows (a region scan's single rows are not worth the
+    // copy): the rows and columns of the integral image the windows read (the window's extent from the
+    // normalisation rectangle, the contract) in the planar layout, for the blocks.
+    const int planar = step == 2 && ops->planar_block_stage != NULL && rows > step;
     const int32_t pitch = 2 * edge_haar_planar_half(stride);
     int32_t *planar_sum = NULL;
     if (planar) {
         const int32_t integral_rows = rows + cascade->norm_offsets[3] / stride + 1;
+        const int32_t integral_columns = columns + cascade->norm_offsets[3] % stride + 1;
         planar_sum = malloc(sizeof(int32_t) * (size_t)integral_rows * (size_t)pitch);
         if (!planar_sum) {
             free(norms), free(live), free(passes), free(listed), free(listed_norms), free(gathered_index);
             return edge_haar_scan_ref(cascade, sum, sqsum, stride, columns, rows, step, hits, capacity);
         }
-        ops->planar_rows(sum, stride, integral_rows, planar_sum);
+        ops->planar_rows(sum, stride, integral_rows, integral_columns, planar_sum);
     }
     int32_t *listed_x = listed + room, *gathered = listed + 2 * room;
     uint32_t *gathered_norms = listed_norms + room;

@@ -33,9 +33,10 @@ typedef struct {
                        const uint32_t *norms, int32_t count, int32_t last_origin, uint8_t *passes);
     int32_t row_stages;  // stages evaluated by row blocks before the survivors are listed (>= 1)
     edge_haar_norms_fn norms;  // the row's window norms (the variant's table entry)
-    // Optional (NULL: step-2 blocks go to block_stage): writes `row_count` rows of `sum` in the planar layout, and
-    // block_stage for step 2 on it (`origin` = the first window's planar entry, lanes windows apart by one entry).
-    void (*planar_rows)(const int32_t *sum, int32_t stride, int32_t row_count, int32_t *planar);
+    // Optional (NULL: step-2 blocks go to block_stage): writes the first `width` entries of `row_count` rows of `sum`
+    // in the planar layout (reading no other entry), and block_stage for step 2 on it (`origin` = the first
+    // window's planar entry, lanes windows apart by one entry).
+    void (*planar_rows)(const int32_t *sum, int32_t stride, int32_t row_count, int32_t width, int32_t *planar);
     void (*planar_block_stage)(const edge_haar_cascade *cascade, int32_t stage, const int32_t *origin,
                                const uint32_t *norms, uint8_t *passes);
 } edge_haar_lane_ops;

@@ -147,23 +147,25 @@ EDGE_AVX2 static void planar_block_stage_avx2(const edge_haar_cascade *cascade, 
     decide(_mm256_set1_epi64x(stage->threshold - edge_haar_lane_stage_base(cascade, stage)), even, odd, passes);
 }
 
-// The planar layout of `row_count` integral rows: 16 entries de-interleaved per step, the row's tail scalar.
-EDGE_AVX2 static void planar_rows_avx2(const int32_t *sum, int32_t stride, int32_t row_count, int32_t *planar) {
+// The planar layout of the first `width` entries of `row_count` integral rows: 16 entries de-interleaved per step,
+// the tail scalar.
+EDGE_AVX2 static void planar_rows_avx2(const int32_t *sum, int32_t stride, int32_t row_count, int32_t width,
+                                       int32_t *planar) {
     const int32_t half = edge_haar_planar_half(stride), pitch = 2 * half;
     for (int32_t y = 0; y < row_count; y++) {
         const int32_t *row = sum + (size_t)y * (size_t)stride;
         int32_t *even = planar + (size_t)y * (size_t)pitch, *odd = even + half;
         int32_t k = 0;
-        for (; 2 * k + 16 <= stride; k += 8) {
+        for (; 2 * k + 16 <= width; k += 8) {
             const __m256 a = _mm256_castsi256_ps(_mm256_loadu_si256((const __m256i *)(row + 2 * k)));
             const __m256 b = _mm256_castsi256_ps(_mm256_loadu_si256((const __m256i *)(row + 2 * k + 8)));
             // [a0 a2 b0 b2 | a4 a6 b4 b6] -> [a0 a2 a4 a6 b0 b2 b4 b6], likewise the odd entries
             _mm256_storeu_si256((__m256i *)(even + k), _mm256_permute4x64_epi64(_mm256_castps_si256(_mm256_shuffle_ps(a, b, 0x88)), 0xD8));
             _mm256_storeu_si256((__m256i *)(odd + k), _mm256_permute4x64_epi64(_mm256_castps_si256(_mm256_shuffle_ps(a, b, 0xDD)), 0xD8));
         }
-        for (; 2 * k < stride; k++) {
+        for (; 2 * k < width; k++) {
             even[k] = row[2 * k];
-            if (2 * k + 1 < stride) odd[k] = row[2 * k + 1];
+            if (2 * k + 1 < width) odd[k] = row[2 * k + 1];
         }
     }
 }
