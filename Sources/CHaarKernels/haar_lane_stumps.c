@@ -1,5 +1,6 @@
 // Layout-time proof of the 32-bit lane bounds (see haar_kernels.h) and the lane form of each stump.
 #include "haar_kernels.h"
+#include "internal/haar_lane_scan.h"
 #include "internal/haar_window.h"
 
 #include <string.h>
@@ -13,6 +14,8 @@ int edge_haar_lane_stumps_make(const edge_haar_cascade *cascade, int32_t stride,
     // The largest norm N of any window of 8-bit pixels (contract): A * 131 * 2^NORM_SHIFT.
     const uint64_t largest_norm = (uint64_t)cascade->norm_area * 131u << EDGE_HAAR_NORM_SHIFT;
     if (largest_norm >= (1ull << 30)) return 0;  // so |T| * N < 2^62
+    // The window's extent (contract): the normalisation rectangle's bottom-right corner plus one.
+    const int32_t window_bottom = cascade->norm_offsets[3] / stride + 1, window_right = cascade->norm_offsets[3] % stride + 1;
     int32_t stump_count = 0;
     for (int32_t s = 0; s < cascade->stage_count; s++) stump_count += cascade->stages[s].tree_count;
     for (int32_t i = 0; i < stump_count; i++) {
@@ -30,7 +33,11 @@ int edge_haar_lane_stumps_make(const edge_haar_cascade *cascade, int32_t stride,
             const int64_t extreme = 255 * weight * width * height;
             if (extreme > 0) above += extreme; else below -= extreme;
             if (above > lane_limit || below > lane_limit) return 0;
-            for (int c = 0; c < 4; c++) lane->offsets[r][c] = corners[c];
+            for (int c = 0; c < 4; c++) {
+                if (corners[c] < 0 || corners[c] / stride > window_bottom || corners[c] % stride > window_right) return 0;
+                lane->offsets[r][c] = corners[c];
+                lane->planar_offsets[r][c] = edge_haar_planar_offset(corners[c], stride);
+            }
             lane->weights[r] = (int32_t)(negative ? -weight : weight);
             for (int c = 0; c < 4; c++) {
                 // Rectangle sum I[c0] - I[c1] - I[c2] + I[c3]; coefficients add up modulo 2^32.

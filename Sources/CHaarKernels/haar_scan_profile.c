@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "internal/haar_lane_scan.h"
 #include "internal/haar_window.h"
 
 static _Thread_local edge_haar_scan_profile profile;
@@ -29,7 +30,8 @@ static void profile_commit(const edge_haar_level_profile *counted) {
     into->rows += counted->rows, into->step = counted->step;
     into->windows += counted->windows, into->normalized += counted->normalized;
     into->block_stumps += counted->block_stumps, into->scalar_stumps += counted->scalar_stumps;
-    into->list_stumps += counted->list_stumps, into->hits += counted->hits;
+    into->list_stumps += counted->list_stumps, into->survivor_block_stumps += counted->survivor_block_stumps;
+    into->hits += counted->hits;
     for (int32_t s = 0; s < EDGE_HAAR_PROFILE_STAGES; s++) into->reach[s] += counted->reach[s];
 }
 
@@ -51,8 +53,9 @@ static size_t profile_scan(const edge_haar_cascade *cascade, const int32_t *sum,
     size_t room = (size_t)per_row * (size_t)((rows + step - 1) / step), count = 0;
     const int32_t **listed = malloc(sizeof(int32_t *) * room);
     uint32_t *listed_norms = malloc(sizeof(uint32_t) * room);
-    if (!norms || !live || !listed || !listed_norms) {
-        free(norms), free(live), free(listed), free(listed_norms);
+    int32_t *listed_x = malloc(sizeof(int32_t) * room);
+    if (!norms || !live || !listed || !listed_norms || !listed_x) {
+        free(norms), free(live), free(listed), free(listed_norms), free(listed_x);
         return edge_haar_scan_ref(cascade, sum, sqsum, stride, columns, rows, step, hits, capacity);
     }
     for (int32_t y = 0; y < rows; y += step) {
@@ -88,16 +91,26 @@ static size_t profile_scan(const edge_haar_cascade *cascade, const int32_t *sum,
             if (remaining == 0) break;
         }
         for (int32_t i = 0; i < per_row && remaining > 0; i++)
-            if (live[i]) listed[count] = row + (size_t)i * (size_t)step, listed_norms[count] = norms[i], count++;
+            if (live[i])
+                listed[count] = row + (size_t)i * (size_t)step, listed_x[count] = i * step, listed_norms[count] = norms[i], count++;
     }
     for (int32_t s = row_stages; s < cascade->stage_count && count > 0; s++) {
         const edge_haar_stage *stage = &cascade->stages[s];
         level->reach[s < EDGE_HAAR_PROFILE_STAGES ? s : EDGE_HAAR_PROFILE_STAGES - 1] += count;
-        level->list_stumps += (uint64_t)((count + (size_t)lanes - 1) / (size_t)lanes) * (uint64_t)stage->tree_count;
+        // A listed window with enough listed windows among the block from it on goes as a row block (lane scan).
+        size_t gathered = 0;
+        for (size_t i = 0; i < count;) {
+            size_t end = i + 1;
+            if (step <= 2 && listed_x[i] + lanes * step <= columns)
+                while (end < count && listed[end] < listed[i] + lanes * step) end++;
+            if (end - i >= (size_t)edge_haar_list_block_min(lanes)) level->survivor_block_stumps += (uint64_t)stage->tree_count, i = end;
+            else gathered++, i++;
+        }
+        level->list_stumps += (uint64_t)((gathered + (size_t)lanes - 1) / (size_t)lanes) * (uint64_t)stage->tree_count;
         size_t kept = 0;
         for (size_t i = 0; i < count; i++)
             if (edge_haar_stump_stage_passes(stage, cascade->stumps + stage->first_tree, listed[i], listed_norms[i], shift))
-                listed[kept] = listed[i], listed_norms[kept] = listed_norms[i], kept++;
+                listed[kept] = listed[i], listed_x[kept] = listed_x[i], listed_norms[kept] = listed_norms[i], kept++;
         count = kept;
     }
     for (size_t i = 0; i < count && i < capacity; i++) {
@@ -105,7 +118,7 @@ static size_t profile_scan(const edge_haar_cascade *cascade, const int32_t *sum,
         hits[2 * i] = (int32_t)(at % stride), hits[2 * i + 1] = (int32_t)(at / stride);
     }
     level->hits = count;
-    free(norms), free(live), free(listed), free(listed_norms);
+    free(norms), free(live), free(listed), free(listed_norms), free(listed_x);
     profile_commit(level);
     return count;
 }
@@ -116,8 +129,8 @@ static size_t no_scan(const edge_haar_cascade *cascade, const int32_t *sum, cons
     return 0;
 }
 
-static const edge_haar_kernels profile_kernels = {.name = "profile", .scan = profile_scan, .integral = edge_haar_integral};
-static const edge_haar_kernels no_scan_kernels = {.name = "no-scan", .scan = no_scan, .integral = edge_haar_integral};
+static const edge_haar_kernels profile_kernels = {.name = "profile", .scan = profile_scan, .integral = edge_haar_integral, .norms = edge_haar_norms_ref};
+static const edge_haar_kernels no_scan_kernels = {.name = "no-scan", .scan = no_scan, .integral = edge_haar_integral, .norms = edge_haar_norms_ref};
 
 const edge_haar_kernels *edge_haar_profile_kernels(int32_t lanes, int32_t row_stages) {
     profile_lanes = lanes > 0 ? lanes : 1;

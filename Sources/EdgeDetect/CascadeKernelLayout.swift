@@ -80,6 +80,7 @@ final class CascadeKernelLayout: Sendable {
         var laneStumps = [edge_haar_lane_stump](repeating: edge_haar_lane_stump(), count: stumps.count)
         var cascade = edge_haar_cascade()
         cascade.stage_count = Int32(stages.count)
+        cascade.norm_offsets = normOffsets
         cascade.norm_area = normArea
         cascade.threshold_shift = thresholdShift
         let proven = stumpBased && !stumps.isEmpty && stages.withUnsafeBufferPointer { stagePointer in

@@ -6,8 +6,9 @@ public struct HaarLevelProfile: Sendable {
     public var columns, rows, step: Int
     /// Window origins scanned (one norm each) and those passing the variance test.
     public var windows, normalized: Int
-    /// Stump evaluations on a block of `lanes` consecutive windows, on one window, on a survivor lane group.
-    public var blockStumps, scalarStumps, listStumps: Int
+    /// Stump evaluations on a block of `lanes` consecutive windows, on one window, on a lane group of gathered
+    /// survivors, on a block around survivors (the stages after the row stages).
+    public var blockStumps, scalarStumps, listStumps, survivorBlockStumps: Int
     /// Windows evaluated by stage s (the last entry counts every later stage too).
     public var reach: [Int]
     public var hits: Int
@@ -35,7 +36,8 @@ extension HaarKernels {
                 return HaarLevelProfile(
                     columns: Int(level.columns), rows: Int(level.rows), step: Int(level.step), windows: Int(level.windows),
                     normalized: Int(level.normalized), blockStumps: Int(level.block_stumps),
-                    scalarStumps: Int(level.scalar_stumps), listStumps: Int(level.list_stumps), reach: reach,
+                    scalarStumps: Int(level.scalar_stumps), listStumps: Int(level.list_stumps),
+                    survivorBlockStumps: Int(level.survivor_block_stumps), reach: reach,
                     hits: Int(level.hits))
             }
         }

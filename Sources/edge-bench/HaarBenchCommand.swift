@@ -64,6 +64,7 @@ struct HaarBenchCommand: ParsableCommand {
                 ["columns": level.columns, "rows": level.rows, "step": level.step, "windows": level.windows,
                  "normalized": level.normalized, "block_stumps": level.blockStumps,
                  "scalar_stumps": level.scalarStumps, "list_stumps": level.listStumps,
+                 "survivor_block_stumps": level.survivorBlockStumps,
                  "reach": Array(level.reach.reversed().drop { $0 == 0 }.reversed()), "hits": level.hits]
             }
         }

@@ -147,7 +147,7 @@ import Testing
                 #expect(zip(level.reach, level.reach.dropFirst()).allSatisfy { $0 >= $1 })
                 let stumps = { (range: Range<Int>) in range.map { level.reach[$0] * cascade.stages[$0].trees.count }.reduce(0, +) }
                 if lanes == 1 {
-                    #expect(level.blockStumps == 0 && level.scalarStumps == stumps(0..<3))
+                    #expect(level.blockStumps == 0 && level.scalarStumps == stumps(0..<3) && level.survivorBlockStumps == 0)
                     #expect(level.listStumps == stumps(3..<min(cascade.stages.count, level.reach.count)))
                 } else {
                     #expect(level.blockStumps * lanes + level.scalarStumps >= stumps(0..<3))

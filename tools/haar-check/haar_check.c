@@ -157,31 +157,113 @@ static void make_image(uint8_t *image, int w, int h) {
         }
 }
 
-// The window norm's square root against its definition (two Newton steps from the table guess, both with a
-// division; approximate_sqrt does the first by the table reciprocal): random n of every bit length in
-// [2^14, 2^62), and the ends of every guess interval at every even shift. Returns the mismatches.
-static long check_sqrt(int samples) {
+// floor(sqrt(n)) by the bit-by-bit method (no floating point): the definition edge_haar_norm must meet.
+static uint64_t integer_sqrt(uint64_t n) {
+    uint64_t root = 0, bit = 1ull << 62;
+    while (bit > n) bit >>= 2;
+    for (; bit != 0; bit >>= 2) {
+        if (n >= root + bit) n -= root + bit, root = (root >> 1) + bit;
+        else root >>= 1;
+    }
+    return root;
+}
+
+// The window norm N = floor(sqrt(nf * 2^(2*NORM_SHIFT))) (the header's definition) against the integer square
+// root: random nf of every bit length up to the contract's 2^38, nf = j^2 - 1, j^2, j^2 + 1, and n = M^2 - 1
+// (M = a 2^19 +- 1, so n is a multiple of 2^20): there the double sqrt rounds up to M and the correction
+// must take 1 off. (With a correctly rounded sqrt the other correction, + 1, never applies: floor(sqrt(n)) / 2^10
+// is a double below sqrt(nf); it stays for an error below 1 of either sign.) Returns the mismatches.
+static long check_norm(int samples) {
     long mismatches = 0, checked = 0;
-    for (int i = 0; i < samples + 256 * 24; i++) {
-        uint64_t n;
-        if (i < samples) {
-            const int bits = 15 + (int)(next_u32() % 48);  // 15..62
-            n = ((((uint64_t)next_u32() << 32) | next_u32()) >> (64 - bits)) | (1ull << (bits - 1));
-        } else {  // first and last value of guess interval (i - samples) % 256 at shift 2 * ((i - samples) / 256)
-            const int j = i - samples, index = j % 256, shift = 2 * (j / 256);
-            if (index < 64) continue;
-            n = ((uint64_t)index << 8 << shift) + (j & 1 ? (1ull << 8 << shift) - 1 : 0);
-            if (n < (1ull << 14) || n >= (1ull << 62)) continue;
+    for (int i = 0; i < samples; i++) {
+        const int bits = 1 + (int)(next_u32() % 38);  // 1..38
+        uint64_t nf = ((((uint64_t)next_u32() << 32) | next_u32()) >> (64 - bits));
+        if (i % 4 == 3) {  // n = M^2 - 1 with M = a 2^19 +- 1: sqrt(n) rounds up to the integer M in double
+            const uint64_t a = 1 + next_u32() % 1023, m = (a << 19) + (i % 8 == 3 ? 1 : -1);
+            nf = (m * m - 1) >> (2 * EDGE_HAAR_NORM_SHIFT);
+        } else if (i % 4 != 0) {  // nf next to a perfect square
+            const uint64_t j = integer_sqrt(nf);
+            nf = j * j + (uint64_t)(i % 4 == 1 ? 1 : 0) - (uint64_t)(i % 4 == 2 && j > 0 ? 1 : 0);
         }
-        const int bits = 64 - __builtin_clzll(n), shift = (bits - 15) & ~1;
-        uint64_t x = (uint64_t)sqrt_guess[(n >> shift) >> 8] << (shift >> 1);
-        x = (x + n / x) >> 1;
-        x = (x + n / x) >> 1;
-        mismatches += approximate_sqrt(n) != x;
+        if (nf >= (1ull << 38)) continue;
+        mismatches += edge_haar_norm(nf) != integer_sqrt(nf << (2 * EDGE_HAAR_NORM_SHIFT));
         checked++;
     }
-    printf("%-10s approximate_sqrt on %ld values: %s\n", "norm", checked, mismatches ? "MISMATCH" : "identical to two divisions");
+    printf("%-10s edge_haar_norm on %ld values: %s\n", "norm", checked, mismatches ? "MISMATCH" : "identical to the integer square root");
     return mismatches;
+}
+
+// Every table's row of window norms against the reference's: random images (extremes give the largest
+// variances), windows up to 64x64 (the contract's largest), steps 1-3, row lengths from 0 (every tail), a
+// padded stride; the entries past `count` must stay untouched.
+enum { NORM_SIDE = 200 };
+static int check_norms(const edge_haar_kernels *table, int cases) {
+    static uint8_t image[NORM_SIDE * NORM_SIDE];
+    static int32_t sum[(NORM_SIDE + 4) * (NORM_SIDE + 1)];
+    static uint32_t sqsum[(NORM_SIDE + 4) * (NORM_SIDE + 1)];
+    static uint32_t want[NORM_SIDE + 8], got[NORM_SIDE + 8];
+    int failures = 0;
+    long accepted = 0, rows = 0;
+    for (int n = 0; n < cases; n++) {
+        const int ww = chance(30) ? 64 : uniform(3, 64), wh = chance(30) ? 64 : uniform(3, 64);
+        const int w = uniform(ww, NORM_SIDE), h = uniform(wh, NORM_SIDE);
+        const int32_t stride = w + 1 + uniform(0, 3);
+        make_image(image, w, h);
+        edge_haar_integral(image, w, h, w, sum, sqsum, stride);
+        edge_haar_cascade cascade;
+        memset(&cascade, 0, sizeof cascade);
+        corners(stride, 1, 1, ww - 2, wh - 2, cascade.norm_offsets);
+        cascade.norm_area = (int64_t)(ww - 2) * (wh - 2);
+        cascade.min_variance_term = chance(30) ? 0 : 100 * cascade.norm_area * cascade.norm_area;
+        const int columns = w + 1 - ww, y = uniform(0, h - wh);
+        for (int step = 1; step <= 3; step++) {
+            const int per_row = (columns + step - 1) / step, count = chance(30) ? uniform(0, per_row) : per_row;
+            const int32_t *row = sum + (size_t)y * (size_t)stride;
+            const uint32_t *row_sq = sqsum + (size_t)y * (size_t)stride;
+            memset(want, 0xa5, sizeof want), memset(got, 0xa5, sizeof got);
+            edge_haar_norms_ref(&cascade, row, row_sq, step, count, want);
+            table->norms(&cascade, row, row_sq, step, count, got);
+            for (int i = 0; i < count; i++) accepted += want[i] != 0;
+            rows++;
+            if (memcmp(want, got, sizeof want) != 0 && failures++ < 5)
+                printf("%s: norms window %dx%d image %dx%d step %d count %d differ\n", table->name, ww, wh, w, h, step, count);
+        }
+    }
+    // Chosen variance terms on the lanes: area 64, window sum 0 and square sum Q, so nf = 64 Q (the rectangle is
+    // "row[64 + x] - row[x]"), among them n = M^2 - 1 (M = a 2^25 +- 1) where the double estimate needs the
+    // correction (as in check_norm; 64 Q < 2^38).
+    int chosen_failures = 0;
+    for (int n = 0; n < cases; n++) {
+        static int32_t zeros[256];
+        static uint32_t squares[256];
+        memset(squares, 0, sizeof squares);
+        for (int i = 64; i < 256; i++) {
+            uint64_t q = next_u32() >> uniform(0, 31);
+            if (i % 3 == 0) {
+                const uint64_t a = 1 + next_u32() % 15, m = (a << 25) + (i % 2 ? 1 : -1);
+                q = (m * m - 1) >> (2 * EDGE_HAAR_NORM_SHIFT + 6);
+            } else if (i % 3 == 1) {
+                const uint64_t j = integer_sqrt(q);
+                q = j * j - (j > 0 && chance(50));
+            }
+            squares[i] = (uint32_t)q;
+        }
+        edge_haar_cascade cascade;
+        memset(&cascade, 0, sizeof cascade);
+        cascade.norm_offsets[0] = 64;
+        cascade.norm_area = 64;
+        for (int step = 1; step <= 2; step++) {
+            const int count = uniform(0, 64 / step);
+            memset(want, 0xa5, sizeof want), memset(got, 0xa5, sizeof got);
+            edge_haar_norms_ref(&cascade, zeros, squares, step, count, want);
+            table->norms(&cascade, zeros, squares, step, count, got);
+            if (memcmp(want, got, sizeof want) != 0 && chosen_failures++ < 5)
+                printf("%s: norms of chosen variance terms, step %d count %d differ\n", table->name, step, count);
+        }
+    }
+    printf("%-10s norms: %ld rows (%ld windows accepted), %d rows of chosen variance terms %s\n", table->name, rows,
+           accepted, cases * 2, failures + chosen_failures ? "MISMATCH" : "identical");
+    return failures + chosen_failures + (accepted == 0);
 }
 
 // Every table's integral images against the reference's: odd sizes, padded strides, and frames large and
@@ -271,7 +353,8 @@ int main(int argc, char **argv) {
         ok &= failures == 0;
     }
     for (size_t t = 0; t < table_count; t++) ok &= check_integral(tables[t], cases) == 0;
-    ok &= check_sqrt(cases * 5000) == 0;
+    for (size_t t = 0; t < table_count; t++) ok &= check_norms(tables[t], cases) == 0;
+    ok &= check_norm(cases * 5000) == 0;
     printf("haar_check: %s\n", ok ? "every table returns the reference's hits" : "MISMATCHES FOUND");
     return ok ? 0 : 1;
 }

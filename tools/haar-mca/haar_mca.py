@@ -7,13 +7,14 @@ board-configs/*.json):
    from the shared face photos (one face each) counts, per pyramid level, what the NEON scan
    (arm/haar_scan_4x_neon.c, 4 windows per block, 3 row stages) evaluates: windows (one norm each),
    windows passing the variance test, stump evaluations on 4-window blocks (row stages), on one window
-   (lone live windows), on 4-window survivor groups (later stages), and windows reaching each stage.
+   (lone live windows), on 4-window groups of gathered survivors and on 4-window blocks around survivors
+   with a listed neighbour (later stages; both are survivor work below), and windows reaching each stage.
    Its scan returns the reference's windows, checked against the detector's boxes.
 2. Cycles: haar_mca_loops.c compiles the NEON kernel's own inline pieces for aarch64 as branch-free
    loops (one iteration = one stump on 4 windows for each step (1, 2) and rectangle count (2, 3), one
-   survivor-group stump for 6 and 8 distinct corners, one window's norm accepted or rejected), and
-   llvm-mca gives cycles per iteration on Cortex-A53, A72 and A76 (LLVM 14 models the A76 like the A72;
-   its A53 model's 3-cycle 64-bit UDIV is replaced by the A72 model's, see loop_cycles). Each count is charged at its loop's
+   survivor-group stump for 6 and 8 distinct corners, the norms of 4 windows per step (arm/haar_norms_4x_neon.c)),
+   and llvm-mca gives cycles per iteration on Cortex-A53, A72 and A76 (LLVM 14 models the A76 like the A72).
+   Each count is charged at its loop's
    cycles, mixing 2/3-rectangle stumps (and corner counts) in the proportion of the cascade's stages
    weighted by how many windows reach them. A lone window's stump is charged as a block stump.
 3. Not modelled: the lane scan's bookkeeping (live flags, skip pass, compaction), cache misses, the
@@ -88,34 +89,11 @@ def loop_cycles(clang, mca):
                  "model_block_step2_rects3", "model_list_corners6", "model_list_corners8"]:
         (body,) = inner_loops(asm, name)
         bodies[name] = body
-    # The norm loop: header block, then the accepted path (the Newton steps' UDIVs) or the rejected one.
-    lines = asm.splitlines()
-    start = lines.index(next(l for l in lines if l.startswith("model_norms:")))
-    end = next(i for i in range(start, len(lines)) if lines[i].startswith(".Lfunc_end"))
-    blocks, current = {}, None
-    for line in lines[start + 1:end]:
-        label = re.match(r"^(\.LBB\d+_\d+|// %bb\.\d+):", line)
-        if label:
-            current = label.group(1)
-            blocks[current] = []
-            continue
-        text = line.split("//")[0].rstrip()
-        if current and text.strip() and not text.strip().startswith("."):
-            blocks[current].append(text)
-    header = next(l.split(":")[0] for l in lines[start:end] if "This Inner Loop Header" in l)
-    accept = next(k for k, b in blocks.items() if any("udiv" in l for l in b))
-    reject = next(k for k, b in blocks.items() if any("wzr" in l for l in b) and len(b) <= 3)
-    tail = next(k for k, b in blocks.items() if any(re.match(r"\s*str\s", l) for l in b))
-    bodies["norm_accepted"] = blocks[header] + blocks[accept] + blocks[tail]
-    bodies["norm_rejected"] = blocks[header] + blocks[reject] + blocks[tail]
+    for name in ["model_norms_step1", "model_norms_step2"]:  # one iteration: 4 windows' norms
+        (body,) = inner_loops(asm, name)
+        bodies[name] = body
     cpus = sorted({b[2] for b in BOARDS})
     cycles = {cpu: {name: mca_cycles(body, cpu, mca) for name, body in bodies.items()} for cpu in cpus}
-    # LLVM 14's Cortex-A53 model gives a 64-bit UDIV a latency of 3 cycles; the A53's divider is iterative
-    # (tens of cycles). Each UDIV of a core's accepted norm is charged the slowest model's UDIV latency.
-    udiv = {cpu: mca_cycles(["udiv x0, x0, x1"], cpu, mca) for cpu in cpus}
-    divisions = sum(bool(re.match(r"\s*udiv\s", line)) for line in bodies["norm_accepted"])
-    for cpu in cpus:
-        cycles[cpu]["norm_accepted"] += divisions * (max(udiv.values()) - udiv[cpu])
     return cycles
 
 
@@ -140,9 +118,11 @@ def level_cycles(level, cycles, stages):
     list_mix = mix(range(3, len(stages)), lambda stump: stump[1])
     c6, c8 = cycles["model_list_corners6"], cycles["model_list_corners8"]
     listed = sum(share * (c6 + (corners - 6) * (c8 - c6) / 2) for corners, share in list_mix.items())
-    norms = level["normalized"] * cycles["norm_accepted"] + (level["windows"] - level["normalized"]) * cycles["norm_rejected"]
+    survivor_mix = mix(range(3, len(stages)), lambda stump: stump[0])
+    survivor_block = sum(share * cycles[f"model_block_step{step}_rects{rects}"] for rects, share in survivor_mix.items())
+    norms = level["windows"] / 4 * cycles[f"model_norms_step{min(step, 2)}"]
     rows = norms + (level["block_stumps"] + level["scalar_stumps"]) * block
-    return rows, level["list_stumps"] * listed
+    return rows, level["list_stumps"] * listed + level["survivor_block_stumps"] * survivor_block
 
 
 def profile(edge_bench, cascade, frames, detector, track_margin, repeat):

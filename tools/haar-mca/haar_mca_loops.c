@@ -1,9 +1,10 @@
 // The NEON Haar scan's per-stump and per-window work as branch-free loops for llvm-mca (tools/haar-mca):
 // arm/haar_scan_4x_neon.c's own inline pieces with the step (1 or 2) and the feature's rectangle count
 // (2 or 3) or distinct corner count fixed, so that one loop iteration is one stump on 4 windows as the
-// kernel runs it for that kind of stump. Plus the per-window norm (haar_window.h) and the integral image
-// loop (haar_integral.c). Compiled for aarch64 only; never linked.
+// kernel runs it for that kind of stump. Plus the norms of 4 windows (arm/haar_norms_4x_neon.c). Compiled for
+// aarch64 only; never linked.
 #include "../../Sources/CHaarKernels/arm/haar_scan_4x_neon.c"
+#include "../../Sources/CHaarKernels/arm/haar_norms_4x_neon.c"
 
 #define BLOCK_MODEL(name, STEP, RECTS)                                                                        \
     void name(const edge_haar_lane_stump *stumps, int32_t count, const int32_t *origin, const uint32_t *norms, \
@@ -41,9 +42,13 @@ BLOCK_MODEL(model_block_step2_rects3, 2, 3)
 LIST_MODEL(model_list_corners6, 6)
 LIST_MODEL(model_list_corners8, 8)
 
-// The lane scan's norm loop over one row of windows (haar_lane_scan.c).
-void model_norms(const edge_haar_cascade *cascade, const int32_t *row, const uint32_t *row_sq, int32_t per_row,
-                 int32_t step, uint32_t *norms) {
-    for (int32_t i = 0; i < per_row; i++)
-        norms[i] = edge_haar_window_norm(cascade, row + (size_t)i * (size_t)step, row_sq + (size_t)i * (size_t)step);
-}
+// The NEON norms loop (arm/haar_norms_4x_neon.c): one iteration = the norms of 4 windows, step 1 or 2.
+#define NORMS_MODEL(name, STEP)                                                                                 \
+    void name(const int32_t *c, const int32_t *row, const uint32_t *row_sq, int32_t count, uint32x2_t area,      \
+              int64x2_t min_term, uint32_t *norms) {                                                             \
+        for (int32_t i = 0; i < count; i += 4)                                                                   \
+            norms4(c, (const uint32_t *)row + (size_t)i * STEP, row_sq + (size_t)i * STEP, STEP, area, min_term, \
+                   norms + i);                                                                                   \
+    }
+NORMS_MODEL(model_norms_step1, 1)
+NORMS_MODEL(model_norms_step2, 2)

@@ -99,8 +99,9 @@ static void block_stage_neon(const edge_haar_cascade *cascade, int32_t index, co
 }
 
 // Row blocks stay cheaper than lane-by-lane loads while live windows are dense: the first three stages.
+void edge_haar_norms_4x_neon(const edge_haar_cascade *, const int32_t *, const uint32_t *, int32_t, int32_t, uint32_t *);
 static const edge_haar_lane_ops neon_ops = {.lanes = 4, .block_stage = block_stage_neon, .list_stage = list_stage_neon,
-                                            .row_stages = 3};
+                                            .row_stages = 3, .norms = edge_haar_norms_4x_neon};
 
 size_t edge_haar_scan_4x_neon(const edge_haar_cascade *cascade, const int32_t *sum, const uint32_t *sqsum,
                               int32_t stride, int32_t columns, int32_t rows, int32_t step, int32_t *hits,

@@ -4,9 +4,14 @@
 // - A window's variance term is nf = A * sqsum - sum^2 over the normalisation rectangle (the window
 //   inset by one pixel, area A). OpenCV rejects the window unless A / sqrt(nf) < 0.1, i.e. unless
 //   nf > 100 * A^2 (`min_variance_term`), tested without a square root.
-// - Accepted windows get N = sqrt(nf * 2^(2*EDGE_HAAR_NORM_SHIFT)) by integer Newton iteration from a table
-//   guess (two steps: relative error < 2^-26, finer than the float OpenCV uses). nf < 2^40 for windows up
-//   to 64x64, so nf << 20 < 2^60 and N < 2^30.
+// - Accepted windows get N = floor(sqrt(n)), n = nf * 2^(2*EDGE_HAAR_NORM_SHIFT), exactly (edge_haar_norm: no
+//   rounding choice is left to a variant). 0 <= nf <= A^2 * 255^2 / 4 < 2^38 for windows up to 64x64, so n < 2^58
+//   and N < 2^29. Computed as r = trunc(sqrt((double)nf) * 2^NORM_SHIFT), then one correction step each way
+//   (r - 1 when r^2 > n, r + 1 when (r + 1)^2 <= n): nf < 2^53 converts exactly, sqrt is correctly rounded
+//   (|error| <= 2^-53 * sqrt(nf)) and the scaling by a power of two is exact, so t = sqrt(nf) * 2^NORM_SHIFT in
+//   double is within 2^29 * 2^-53 < 1 of sqrt(n): r = trunc(t) is floor(sqrt(n)) - 1, floor(sqrt(n)) or
+//   floor(sqrt(n)) + 1, and the correction (exact 64-bit integer squares, r < 2^30) lands on floor(sqrt(n)).
+//   Any error below 1 would do, so the result does not hinge on the last bit of the double sqrt.
 // - A node compares the feature value v = sum_i w_i * S_i (rectangle sums S_i, weights with
 //   EDGE_HAAR_WEIGHT_SHIFT fractional bits, |v| < 2^47) with OpenCV's t * sqrt(nf):
 //   v < (T * N) >> (threshold_shift + EDGE_HAAR_NORM_SHIFT - EDGE_HAAR_WEIGHT_SHIFT), T = rint(t * 2^threshold_shift)
@@ -28,11 +33,15 @@
 //   v' = v, r = 0; for T < 0, floor(-P / 2^s) = -ceil(P / 2^s), so v < -ceil(P / 2^s) iff
 //   NOT(-v < ceil(P / 2^s) + 1), i.e. v' = -v (negated coefficients), r = 2^(s+1) - 1 and the leaves swapped;
 // - q <= 2^31 - 2 for the largest N of any window: nf <= A^2 * 255^2 / 4 (the largest variance of 8-bit
-//   pixels) and N <= 1.02 * sqrt(nf * 2^(2*NORM_SHIFT)) (the sqrt guess is within 2^-6 from above), so
-//   N < A * 131 * 2^NORM_SHIFT (required < 2^30) is used as the bound; q then is an exact non-negative int32.
+//   pixels) and N <= sqrt(nf * 2^(2*NORM_SHIFT)) <= A * 127.5 * 2^NORM_SHIFT, so A * 131 * 2^NORM_SHIFT
+//   (required < 2^30) is used as the bound; q then is an exact non-negative int32.
+// - every corner lies within the window the normalisation rectangle is inset into (rows 0 ... A's bottom row + 1,
+//   columns likewise), so a scan knows from `norm_offsets` which integral rows its windows read.
 // Otherwise (tree cascades, or a stump outside the bounds) `lane_stumps` is NULL and every variant runs
-// the reference. Stage sums stay int64 (64-bit lanes), the window norm N is computed by the reference's
-// scalar code (edge_haar_window_norm) once per window.
+// the reference. Stage sums stay int64 (64-bit lanes).
+// Window norms on lanes (the tables' `norms`): a window's sum (< 255 * A < 2^31) and square sum (modulo 2^32,
+// exact as above) are 32-bit lane differences; nf = A * sqsum - sum^2 on 64-bit lanes from 32 x 32 -> 64-bit
+// unsigned products (A < 2^32; sum >= 0), then the definition above on double lanes: the same value, bit for bit.
 #ifndef EDGE_HAAR_KERNELS_H
 #define EDGE_HAAR_KERNELS_H
 
@@ -93,6 +102,7 @@ typedef struct {
     int32_t corners[12];
     int32_t coefficients[12];  // summed rectangle weights (+w, -w, -w, +w per rectangle), negated when T < 0
     int32_t corner_count;
+    int32_t planar_offsets[3][4];  // `offsets` in the step-2 planar layout (internal/haar_lane_scan.h)
     uint32_t threshold;        // |T|
     uint64_t rounding;         // 0 when T >= 0, else 2^(s+1) - 1
     int64_t left;              // swapped with right when T < 0
@@ -126,6 +136,14 @@ typedef void (*edge_haar_integral_fn)(const uint8_t *image, int32_t width, int32
 void edge_haar_integral(const uint8_t *image, int32_t width, int32_t height, int32_t image_stride,
                         int32_t *sum, uint32_t *sqsum, int32_t stride);
 
+// The norms N of the windows at origins row + i * step, i < count, of one row (0 where the variance test rejects
+// the window; the contract above), reading no integral entry outside the span of those windows' normalisation
+// rectangle corners. The reference is edge_haar_norms_ref; every table's `norms` equals it.
+typedef void (*edge_haar_norms_fn)(const edge_haar_cascade *cascade, const int32_t *row, const uint32_t *row_sq,
+                                   int32_t step, int32_t count, uint32_t *norms);
+void edge_haar_norms_ref(const edge_haar_cascade *cascade, const int32_t *row, const uint32_t *row_sq, int32_t step,
+                         int32_t count, uint32_t *norms);
+
 // Runs the cascade over window origins (x, y), 0 <= x < columns, 0 <= y < rows, stepping `step`
 // pixels, exactly like OpenCV's CascadeClassifierInvoker: when a window is rejected by the first
 // stage the next origin in the row is skipped too (a window rejected by the variance test is not).
@@ -150,6 +168,7 @@ typedef struct {
     const char *name;
     edge_haar_scan_fn scan;
     edge_haar_integral_fn integral;
+    edge_haar_norms_fn norms;
 } edge_haar_kernels;
 
 // The tables this CPU can run, fastest first, the reference last; returns how many (may exceed capacity).
@@ -183,7 +202,8 @@ typedef struct {
     uint64_t normalized;     // windows passing the variance test
     uint64_t block_stumps;   // stump evaluations on a block of `lanes` consecutive windows (row stages)
     uint64_t scalar_stumps;  // stump evaluations on one window (a lone live window of a block, row tails)
-    uint64_t list_stumps;    // stump evaluations on a lane group of the survivor list (later stages)
+    uint64_t list_stumps;    // stump evaluations on a lane group of gathered survivors (later stages)
+    uint64_t survivor_block_stumps;  // stump evaluations on a block of `lanes` windows around survivors (later stages)
     uint64_t reach[EDGE_HAAR_PROFILE_STAGES];  // windows evaluated by stage s (the last entry: s >= 31)
     uint64_t hits;
 } edge_haar_level_profile;
