@@ -9,7 +9,8 @@ import Foundation
 /// plus the averaging) as one batch (what edge-run and evaluate do) and one view after the other, side
 /// by side in one run, with the ratio to `none`; then the per-image time of 1, 2, 6 and 10 images run
 /// as one batch (`Interpreter.invoke(batch:count:)`: layer by layer) against the same images one after
-/// the other, alternated run by run so that machine noise hits both alike.
+/// the other, alternated run by run so that machine noise hits both alike (with one thread also the
+/// calling thread's CPU time, which leaves out the waits for a CPU on a loaded machine).
 struct AugmentationBenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tta", abstract: "Time test-time augmentation per face (one line per set, then per run of 1, 2, 6 and 10 images).")
@@ -104,6 +105,7 @@ struct AugmentationBenchCommand: ParsableCommand {
         }
         for batch in Self.batches {
             var batchedSamples: [Double] = [], singleSamples: [Double] = []
+            var batchedCPU: [Double] = [], singleCPU: [Double] = []
             var input = [UInt8](repeating: 0, count: batch * imageSize)
             for run in -warmup..<runs {
                 for item in 0..<batch {
@@ -111,29 +113,46 @@ struct AugmentationBenchCommand: ParsableCommand {
                     input.replaceSubrange(item * imageSize..<(item + 1) * imageSize,
                                           with: pixels[image * imageSize..<(image + 1) * imageSize])
                 }
+                let startCPU = Self.threadCPUMicroseconds()
                 let start = clock.now
                 try input.withUnsafeBufferPointer { try batched.invoke(batch: $0, count: batch) }
                 let middle = clock.now
+                let middleCPU = Self.threadCPUMicroseconds()
                 try input.withUnsafeBufferPointer { all in
                     for item in 0..<batch {
                         try single.invoke(pixels: UnsafeBufferPointer(rebasing: all[item * imageSize..<(item + 1) * imageSize]))
                     }
                 }
                 let end = clock.now
+                let endCPU = Self.threadCPUMicroseconds()
                 if run >= 0 {
                     batchedSamples.append(microseconds(middle - start) / Double(batch))
                     singleSamples.append(microseconds(end - middle) / Double(batch))
+                    batchedCPU.append((middleCPU - startCPU) / Double(batch))
+                    singleCPU.append((endCPU - middleCPU) / Double(batch))
                 }
             }
             let together = median(batchedSamples), apart = median(singleSamples)
             let layered = batched.batchedSteps(images: batch)
             print("batch images=\(batch) layer_by_layer_steps=\(layered.lowerBound)..<\(layered.upperBound) batched_us_per_image=\(format(together)) one_at_a_time_us_per_image=\(format(apart)) "
                   + "ratio=\(String(format: "%.2f", together / apart)) (min \(format(batchedSamples.min()!)) vs "
-                  + "\(format(singleSamples.min()!)): ratio_of_min=\(String(format: "%.2f", batchedSamples.min()! / singleSamples.min()!)))")
+                  + "\(format(singleSamples.min()!)): ratio_of_min=\(String(format: "%.2f", batchedSamples.min()! / singleSamples.min()!))) "
+                  + (threads == 1
+                     ? "cpu_us_per_image=\(format(median(batchedCPU))) vs \(format(median(singleCPU))) "
+                       + "cpu_ratio=\(String(format: "%.2f", median(batchedCPU) / median(singleCPU)))"
+                     : ""))
         }
     }
 
     private func format(_ value: Double) -> String { String(format: "%.1f", value) }
+
+    /// CPU time of the calling thread (CLOCK_THREAD_CPUTIME_ID): with one thread, the work of an inference
+    /// without the time the thread waited for a CPU on a loaded machine.
+    static func threadCPUMicroseconds() -> Double {
+        var time = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
+        return Double(time.tv_sec) * 1e6 + Double(time.tv_nsec) / 1e3
+    }
 
     /// `model name` from /proc/cpuinfo (x86), else `CPU part`/`Hardware` (ARM), else "unknown".
     static func cpuModel() -> String {
