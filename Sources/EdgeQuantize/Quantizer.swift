@@ -15,8 +15,8 @@ import EdgeModel
 /// terms than full int16 codes allow in int32 (taps x 32768 x 127 + bias < 2^31: at most 515
 /// taps) narrows the codes of the tensor it reads instead (`int16CodeLimits`): that tensor's scale
 /// is max(|low|, |high|) / B and its writer clamps at +-B, with B chosen so that taps x B x 127
-/// plus the biases fit (B = 29,000 codes for 3x3 over 64 channels, 14,500 over 128, 3,600 over
-/// 512: still 13 to 16 bits, against int8's 8).
+/// plus the biases fit (B is about 29,300 codes for 3x3 over 64 channels, 14,600 over 128, 3,600
+/// over 512: still 13 to 16 bits, against int8's 8).
 /// The input tensor takes the preprocessing scale; when every reader of the input is a
 /// valid-padded conv, depthwise conv or dense layer, the preprocessing offset is folded into
 /// their biases and the zero point is -128, so every 8-bit pixel is exact (q = pixel - 128).
