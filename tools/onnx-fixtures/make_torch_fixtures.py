@@ -207,7 +207,7 @@ def load_faces(folder):
 
 
 def train_briefly(model, images, labels, epochs=10, seed=SEED):
-    """A few epochs of Adam with flips and small shifts: enough for decisions that depend on the
+    """A few epochs of AdamW with flips and small shifts: enough for decisions that depend on the
     face (well above chance), not a good classifier."""
     generator = torch.Generator().manual_seed(seed)
     optimizer = torch.optim.AdamW(model.parameters(), lr=3e-3, weight_decay=1e-3)
