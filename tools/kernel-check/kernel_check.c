@@ -290,8 +290,8 @@ static void activation16(int32_t output_zero_point, int32_t *lo, int32_t *hi) {
 
 // Quantization of a conv or depthwise conv summing `taps` products: the largest |bias| keeps
 // taps * 4,161,536 + |bias| below 2^31 (the int32 bound the model validator enforces), and when
-// taps alone exceed it (a layer the validator would refuse at full range) the inputs' amplitude
-// is reduced instead so that the same bound holds.
+// taps alone exceed it (more than 515: the quantizer narrows such a layer's input codes) the
+// inputs' amplitude is reduced instead so that the same bound holds.
 static int32_t make_quantization16(quantization *q, int32_t channels, int32_t taps, int32_t *amplitude) {
     make_quantization(q, channels);
     q->rq.input_zero_point = zero_point16();
@@ -422,9 +422,10 @@ static int report(tally *t) {
     return t->failures == 0;
 }
 
-// The _s16 ops on the default model's layer shapes and random ones: 1x1 pointwise and 3x3 convs
-// (strides 1 and 2, VALID and SAME, odd channel counts, partial tiles), depthwise 3x3 with depth
-// multipliers 1 and 2, and the other ops.
+// The _s16 ops on the default model's layer shapes, ResNet-width 3x3 convs (64 to 512 channels,
+// 576 to 4608 terms on narrowed inputs) and random ones: 1x1 pointwise and 3x3 convs (strides 1
+// and 2, VALID and SAME, odd channel counts, partial tiles), depthwise 3x3 with depth multipliers
+// 1 and 2, and the other ops.
 static int check_table16(const edge_kernel_table *table, int cases) {
     tally conv = {table->name, "conv2d_s16", 0, 0}, dw = {table->name, "depthwise_conv2d_s16", 0, 0};
     tally fc = {table->name, "fully_connected_s16", 0, 0}, maxp = {table->name, "max_pool_s16", 0, 0};
@@ -436,6 +437,9 @@ static int check_table16(const edge_kernel_table *table, int cases) {
     check_conv16(table, &conv, make_window(15, 15, 64, 128, 1, 1, 1, 1));
     check_conv16(table, &conv, make_window(8, 8, 128, 128, 1, 1, 1, 0));
     check_conv16(table, &conv, make_window(4, 4, 128, 7, 3, 3, 1, 1));
+    check_conv16(table, &conv, make_window(16, 16, 64, 64, 3, 3, 1, 1));
+    check_conv16(table, &conv, make_window(8, 8, 96, 128, 3, 3, 2, 1));
+    check_conv16(table, &conv, make_window(4, 4, 512, 16, 3, 3, 1, 1));
     check_depthwise16(table, &dw, make_window(60, 60, 8, 8, 3, 3, 1, 1), 1);
     check_depthwise16(table, &dw, make_window(60, 60, 16, 16, 3, 3, 1, 1), 1);
     check_depthwise16(table, &dw, make_window(15, 15, 64, 64, 3, 3, 1, 1), 1);

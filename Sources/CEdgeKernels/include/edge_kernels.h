@@ -167,14 +167,18 @@ typedef void (*edge_add_s8_fn)(size_t count, const edge_add_params *params, cons
 // Int16 activations ("a16w8" models, the `_s16` ops). Same ops, same arguments, same arithmetic as
 // the int8 ones above, with int16 tensors:
 // - Activations int16, real = scale * (q - zero_point). Every stored value x of an input satisfies
-//   |x - input_zero_point| <= 32768 (the quantizer's int16 tensors are symmetric, zero point 0; a
-//   model input holding pixel - 128 has zero point -128).
-// - Weights int8 in [-127, 127] and int32 bias as above. Each product is at most 32768 * 127 =
-//   4,161,536 < 2^22 in magnitude. Conv and depthwise conv accumulate in int32: a model is valid
-//   only if kernel_height * kernel_width * input_channels (depthwise: the window) times 4,161,536
-//   plus the largest |bias| stays below 2^31 (ModelValidation checks it: at most 516 taps), so
-//   their sums cannot overflow. Fully connected sums any length exactly in int64 and saturates to
-//   int32 before requantizing.
+//   |x - input_zero_point| <= B for the input's bound B <= 32768 (the quantizer's int16 tensors
+//   are symmetric, zero point 0; a model input holding pixel - 128 has zero point -128, B = 255).
+//   B is what the op writing the input guarantees through its own clamp: activation_min/max of a
+//   conv, depthwise conv, fully connected or add, min(its input's B, its clamp) for a pool.
+// - Weights int8 in [-127, 127] and int32 bias as above. Each product is at most B * 127 <=
+//   32768 * 127 = 4,161,536 < 2^22 in magnitude. Conv and depthwise conv accumulate in int32: a
+//   model is valid only if kernel_height * kernel_width * input_channels (depthwise: the window)
+//   times B * 127 plus the largest |bias| stays below 2^31 (ModelValidation checks it with each
+//   input's B), so no partial sum in any order overflows. With full codes (B = 32768) that is at
+//   most 515 taps; the quantizer narrows B for tensors read by wider convs (3x3 over 64 channels:
+//   B = 29,000 or so) by clamping their writer at +-B. Fully connected sums any length exactly in
+//   int64 and saturates to int32 before requantizing.
 // - Requantization as above (edge_requantize); activation_min/max lie in [-32768, 32767].
 // - Add: left_shift is 15 (|x - zero_point| <= 2^15, so each shifted input is at most 2^30).
 // - Pools: as above, on int16 values.
