@@ -67,7 +67,8 @@ public final class Interpreter {
               table.max_pool != nil, table.average_pool != nil, table.add != nil,
               table.conv2d_s16 != nil, table.depthwise_conv2d_s16 != nil, table.fully_connected_s16 != nil,
               table.conv2d_s16_pack != nil, table.depthwise_conv2d_s16_pack != nil, table.fully_connected_s16_pack != nil,
-              table.max_pool_s16 != nil, table.average_pool_s16 != nil, table.add_s16 != nil
+              table.max_pool_s16 != nil, table.average_pool_s16 != nil, table.add_s16 != nil,
+              table.lookup != nil, table.lookup_s16 != nil, table.multiply != nil, table.multiply_s16 != nil
         else { throw ModelValidationError("kernel table '\(kernels.name)' lacks an operation") }
         self.model = model
         self.kernels = kernels
@@ -82,6 +83,7 @@ public final class Interpreter {
             if let op = operation.weighted {
                 constantBytes += Self.padded(op.weights.count) + 3 * Self.padded(4 * op.bias.count)
             }
+            if case .lookup(let op) = operation { constantBytes += Self.padded(2 * op.table.count) }
         }
         if let scales = model.logitScales, let op = model.operations.last?.weighted {
             constantBytes += Self.padded(op.weights.count) + Self.padded(4 * op.bias.count) + Self.padded(4 * scales.count)
@@ -139,6 +141,22 @@ public final class Interpreter {
                 return .add(AddStep(count: model.tensors[op.output].shape.elementCount, params: params,
                                     a: tensor(op.a), b: tensor(op.b), output: tensor(op.output),
                                     int16: model.tensors[op.output].elementType == .int16))
+            case .lookup(let op):
+                let int16 = model.tensors[op.output].elementType == .int16
+                let table = int16 ? UnsafeRawPointer(store(op.table))
+                    : UnsafeRawPointer(store(op.table.map { Int8(truncatingIfNeeded: $0) }))
+                return .lookup(LookupStep(count: model.tensors[op.output].shape.elementCount, table: table,
+                                          input: tensor(op.input), output: tensor(op.output), int16: int16))
+            case .multiply(let op):
+                let shape = model.tensors[op.a].shape
+                let params = edge_multiply_params(
+                    a_zero_point: model.tensors[op.a].zeroPoint, b_zero_point: model.tensors[op.b].zeroPoint,
+                    output_zero_point: model.tensors[op.output].zeroPoint, output_multiplier: op.multiplier,
+                    output_shift: op.shift, activation_min: op.activationMin, activation_max: op.activationMax)
+                let gate = model.tensors[op.b].shape != shape
+                return .multiply(MultiplyStep(pixels: shape.height * shape.width, channels: shape.channels, params: params,
+                                              a: tensor(op.a), b: tensor(op.b), bPixelStride: gate ? 0 : shape.channels,
+                                              output: tensor(op.output), int16: model.tensors[op.output].elementType == .int16))
             case .flatten:
                 return nil  // the output aliases the input
             }
@@ -211,7 +229,7 @@ public final class Interpreter {
         case .fullyConnected(var s, let inputCount):
             let pack = s.int16 ? table.fully_connected_s16_pack! : table.fully_connected_pack!
             return pack(inputCount, s.window.output_channels, &s.requant, s.filter, s.bias, destination)
-        case .maxPool, .averagePool, .add:
+        case .maxPool, .averagePool, .add, .lookup, .multiply:
             return 0
         }
     }
@@ -334,6 +352,9 @@ public final class Interpreter {
             case .maxPool(let s): return "max_pool " + Self.describe(s.window) + split
             case .averagePool(let s): return "average_pool " + Self.describe(s.window) + split
             case .add(let s): return "add \(s.count)" + split
+            case .lookup(let s): return "lookup \(s.count)" + split
+            case .multiply(let s):
+                return "multiply \(s.pixels)x\(s.channels)" + (s.bPixelStride == 0 ? " by a gate" : "") + split
             }
         }
     }
@@ -439,6 +460,10 @@ public final class Interpreter {
                     return w.output_height >= threads && work >= minimumWork
                 case .add(let s):
                     return s.count >= minimumWork / 4
+                case .lookup(let s):
+                    return s.count >= minimumWork / 2
+                case .multiply(let s):
+                    return s.pixels >= threads && s.pixels * s.channels >= minimumWork / 4
                 case .fullyConnected:
                     return false
                 }
@@ -495,7 +520,37 @@ public final class Interpreter {
                 } else {
                     table.add!(end - begin, &s.params, s.a.s8 + begin, s.b.s8 + begin, s.output.s8 + begin)
                 }
+            case .lookup(let s):
+                let (begin, end) = Self.elements(s.count, part, parts)
+                guard end > begin else { return }
+                if s.int16 {
+                    table.lookup_s16!(end - begin, s.table.assumingMemoryBound(to: Int16.self), s.input.s16 + begin,
+                                      s.output.s16 + begin)
+                } else {
+                    table.lookup!(end - begin, s.table.assumingMemoryBound(to: Int8.self), s.input.s8 + begin,
+                                  s.output.s8 + begin)
+                }
+            case .multiply(var s):
+                let (first, last) = Self.rows(Int32(s.pixels), part, parts)
+                let begin = Int(first), end = Int(last)
+                guard end > begin else { return }
+                let offset = begin * s.channels, bOffset = begin * s.bPixelStride
+                if s.int16 {
+                    table.multiply_s16!(end - begin, s.channels, &s.params, s.a.s16 + offset, s.b.s16 + bOffset,
+                                        s.bPixelStride, s.output.s16 + offset)
+                } else {
+                    table.multiply!(end - begin, s.channels, &s.params, s.a.s8 + offset, s.b.s8 + bOffset,
+                                    s.bPixelStride, s.output.s8 + offset)
+                }
             }
+        }
+
+        /// Elements of part `part` of `parts`, in 64-element aligned ranges (no two threads write one
+        /// cache line of int8 values).
+        private static func elements(_ count: Int, _ part: Int, _ parts: Int) -> (Int, Int) {
+            let begin = part == 0 ? 0 : (count * part / parts) & ~63
+            let end = part == parts - 1 ? count : (count * (part + 1) / parts) & ~63
+            return (begin, end)
         }
 
         /// Output rows of part `part` of `parts`: consecutive, balanced, covering [0, height).
@@ -555,6 +610,27 @@ public final class Interpreter {
         let int16: Bool
     }
 
+    private struct LookupStep {
+        let count: Int
+        /// int8 or int16 entries (the element type's `lookup` kernel).
+        let table: UnsafeRawPointer
+        let input: Activations
+        let output: Activations
+        let int16: Bool
+    }
+
+    private struct MultiplyStep {
+        let pixels: Int
+        let channels: Int
+        var params: edge_multiply_params
+        let a: Activations
+        let b: Activations
+        /// `channels` for a map of a's shape, 0 for a 1x1xC gate.
+        let bPixelStride: Int
+        let output: Activations
+        let int16: Bool
+    }
+
     private enum Step {
         case conv2D(WeightedStep)
         case depthwiseConv2D(WeightedStep, Int32)
@@ -562,13 +638,15 @@ public final class Interpreter {
         case maxPool(PoolStep)
         case averagePool(PoolStep)
         case add(AddStep)
+        case lookup(LookupStep)
+        case multiply(MultiplyStep)
 
         mutating func setPacked(_ bytes: UnsafeMutableRawPointer) {
             switch self {
             case .conv2D(var s): s.packed = UnsafeRawPointer(bytes); self = .conv2D(s)
             case .depthwiseConv2D(var s, let m): s.packed = UnsafeRawPointer(bytes); self = .depthwiseConv2D(s, m)
             case .fullyConnected(var s, let n): s.packed = UnsafeRawPointer(bytes); self = .fullyConnected(s, n)
-            case .maxPool, .averagePool, .add: break
+            case .maxPool, .averagePool, .add, .lookup, .multiply: break
             }
         }
     }
