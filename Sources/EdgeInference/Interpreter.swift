@@ -12,7 +12,7 @@ import Foundation
 ///
 /// `threads` > 1 makes `threads - 1` worker threads here (`WorkerPool`) and runs each large layer
 /// in parts claimed by them and the caller: conv, depthwise conv and pools split their output
-/// rows, add splits its elements; small layers run on the caller alone. Any split gives the same
+/// rows, multiply its pixels, add and lookup their elements; small layers run on the caller alone. Any split gives the same
 /// bytes.
 ///
 /// Not thread-safe: one interpreter per thread (they may share a `QuantizedModel`).
