@@ -511,9 +511,7 @@ public final class Interpreter {
                     table.average_pool!(&s.window, s.activationMin, s.activationMax, s.input.s8, begin, end, s.output.s8)
                 }
             case .add(var s):
-                // 64-byte aligned element ranges (no two threads write one cache line).
-                let begin = part == 0 ? 0 : (s.count * part / parts) & ~63
-                let end = part == parts - 1 ? s.count : (s.count * (part + 1) / parts) & ~63
+                let (begin, end) = Self.elements(s.count, part, parts)
                 guard end > begin else { return }
                 if s.int16 {
                     table.add_s16!(end - begin, &s.params, s.a.s16 + begin, s.b.s16 + begin, s.output.s16 + begin)
