@@ -12,7 +12,10 @@ import Foundation
 ///
 /// `threads` > 1 makes `threads - 1` worker threads here (`WorkerPool`) and runs each large layer
 /// in parts claimed by them and the caller: conv, depthwise conv and pools split their output
-/// rows, multiply its pixels, add and lookup their elements; small layers run on the caller alone. Any split gives the same
+/// rows, multiply its pixels, add and lookup their elements; small layers run on the caller alone.
+/// A lookup (hard swish, ...) that reads the conv or depthwise conv just before it runs fused into
+/// it: each part applies the table to the rows it has just written, while they are in cache, with
+/// no barrier in between (same arithmetic, same bytes: both tensors are still written). Any split gives the same
 /// bytes.
 ///
 /// Not thread-safe: one interpreter per thread (they may share a `QuantizedModel`).
@@ -161,6 +164,7 @@ public final class Interpreter {
                 return nil  // the output aliases the input
             }
         }
+        let fusedLookups = Self.fuseLookups(into: &steps, model: model)
         // Each weighted step's packed bytes for this table, in one 64-byte aligned block.
         var packedOffsets = [Int](repeating: 0, count: steps.count)
         var packedBytes = 0
@@ -181,8 +185,9 @@ public final class Interpreter {
         pool = threads > 1 ? WorkerPool(threads: threads) { job, part, parts in runner.run(job, part: part, of: parts) } : nil
         var stepCounts: [Int] = []
         var stepCount = 0
-        for operation in model.operations {
-            if case .flatten = operation {} else { stepCount += 1 }
+        for (index, operation) in model.operations.enumerated() {
+            // flatten has no step; a fused lookup runs inside its conv's
+            if case .flatten = operation {} else if !fusedLookups.contains(index) { stepCount += 1 }
             stepCounts.append(stepCount)
         }
         stepsThroughOperation = stepCounts.isEmpty ? [0] : stepCounts
@@ -216,6 +221,30 @@ public final class Interpreter {
     }
 
     private static func padded(_ bytes: Int) -> Int { (bytes + 63) / 64 * 64 }
+
+    /// Moves every lookup step that reads the output of the conv or depthwise conv step just before
+    /// it into that step as its epilogue; returns the indices of those lookup operations.
+    /// `steps` holds one step per operation but flatten, in model order.
+    private static func fuseLookups(into steps: inout [Step], model: QuantizedModel) -> Set<Int> {
+        let operationOfStep = model.operations.indices.filter {
+            if case .flatten = model.operations[$0] { return false } else { return true }
+        }
+        var fused = Set<Int>()
+        var merged: [Step] = []
+        for (index, step) in steps.enumerated() {
+            let operation = operationOfStep[index]
+            if case .lookup(let lookup) = step, case .lookup(let op) = model.operations[operation], operation > 0,
+               let last = merged.last, last.acceptsEpilogue,
+               model.operations[operation - 1].output == op.input, operationOfStep[index - 1] == operation - 1 {
+                merged[merged.count - 1].setEpilogue(lookup)
+                fused.insert(operation)
+                continue
+            }
+            merged.append(step)
+        }
+        steps = merged
+        return fused
+    }
 
     /// The table's pack function for `step`: the byte count it needs, written to `destination` unless nil.
     private static func pack(_ step: Step, table: edge_kernel_table, into destination: UnsafeMutableRawPointer?) -> Int {
@@ -346,8 +375,9 @@ public final class Interpreter {
         steps.indices.map { index in
             let split = pool != nil && runner.parallel[index] ? " (\(threads) threads)" : ""
             switch steps[index] {
-            case .conv2D(let s): return "conv2d " + Self.describe(s.window) + split
-            case .depthwiseConv2D(let s, _): return "depthwise_conv2d " + Self.describe(s.window) + split
+            case .conv2D(let s): return "conv2d " + Self.describe(s.window) + Self.describe(s.epilogue) + split
+            case .depthwiseConv2D(let s, _):
+                return "depthwise_conv2d " + Self.describe(s.window) + Self.describe(s.epilogue) + split
             case .fullyConnected(let s, let n): return "fully_connected \(n) -> \(s.window.output_channels)" + split
             case .maxPool(let s): return "max_pool " + Self.describe(s.window) + split
             case .averagePool(let s): return "average_pool " + Self.describe(s.window) + split
@@ -357,6 +387,10 @@ public final class Interpreter {
                 return "multiply \(s.pixels)x\(s.channels)" + (s.bPixelStride == 0 ? " by a gate" : "") + split
             }
         }
+    }
+
+    private static func describe(_ epilogue: LookupStep?) -> String {
+        epilogue.map { " + lookup \($0.count)" } ?? ""
     }
 
     private static func describe(_ w: edge_window_params) -> String {
@@ -479,6 +513,7 @@ public final class Interpreter {
                 } else {
                     table.conv2d!(&s.window, &s.requant, s.input.s8, s.filter, s.bias, s.packed, begin, end, s.output.s8)
                 }
+                runEpilogue(s, rows: begin, end)
             case .depthwiseConv2D(var s, let depthMultiplier):
                 let (begin, end) = Self.rows(s.window.output_height, part, parts)
                 if s.int16 {
@@ -488,6 +523,7 @@ public final class Interpreter {
                     table.depthwise_conv2d!(&s.window, depthMultiplier, &s.requant, s.input.s8, s.filter, s.bias,
                                             s.packed, begin, end, s.output.s8)
                 }
+                runEpilogue(s, rows: begin, end)
             case .fullyConnected(var s, let inputCount):
                 if s.int16 {
                     table.fully_connected_s16!(inputCount, s.window.output_channels, &s.requant, s.input.s16, s.filter,
@@ -520,14 +556,7 @@ public final class Interpreter {
                 }
             case .lookup(let s):
                 let (begin, end) = Self.elements(s.count, part, parts)
-                guard end > begin else { return }
-                if s.int16 {
-                    table.lookup_s16!(end - begin, s.table.assumingMemoryBound(to: Int16.self), s.input.s16 + begin,
-                                      s.output.s16 + begin)
-                } else {
-                    table.lookup!(end - begin, s.table.assumingMemoryBound(to: Int8.self), s.input.s8 + begin,
-                                  s.output.s8 + begin)
-                }
+                lookup(s, begin, end)
             case .multiply(var s):
                 let (first, last) = Self.rows(Int32(s.pixels), part, parts)
                 let begin = Int(first), end = Int(last)
@@ -541,6 +570,25 @@ public final class Interpreter {
                                     s.bPixelStride, s.output.s8 + offset)
                 }
             }
+        }
+
+        /// Elements [begin, end) of a lookup.
+        private func lookup(_ s: LookupStep, _ begin: Int, _ end: Int) {
+            guard end > begin else { return }
+            if s.int16 {
+                table.lookup_s16!(end - begin, s.table.assumingMemoryBound(to: Int16.self), s.input.s16 + begin,
+                                  s.output.s16 + begin)
+            } else {
+                table.lookup!(end - begin, s.table.assumingMemoryBound(to: Int8.self), s.input.s8 + begin,
+                              s.output.s8 + begin)
+            }
+        }
+
+        /// A fused lookup on the output rows [begin, end) its conv has just written.
+        private func runEpilogue(_ s: WeightedStep, rows begin: Int32, _ end: Int32) {
+            guard let epilogue = s.epilogue else { return }
+            let row = Int(s.window.output_width) * Int(s.window.output_channels)
+            lookup(epilogue, Int(begin) * row, Int(end) * row)
         }
 
         /// Elements of part `part` of `parts`, in 64-element aligned ranges (no two threads write one
@@ -576,6 +624,8 @@ public final class Interpreter {
         let int16: Bool
         /// The table's packed bytes for this layer (set once at init).
         var packed: UnsafeRawPointer? = nil
+        /// A lookup reading this layer's output, run on each row range right after it (convs only).
+        var epilogue: LookupStep? = nil
     }
 
     private struct FinalLogits {
@@ -645,6 +695,22 @@ public final class Interpreter {
             case .depthwiseConv2D(var s, let m): s.packed = UnsafeRawPointer(bytes); self = .depthwiseConv2D(s, m)
             case .fullyConnected(var s, let n): s.packed = UnsafeRawPointer(bytes); self = .fullyConnected(s, n)
             case .maxPool, .averagePool, .add, .lookup, .multiply: break
+            }
+        }
+
+        /// Conv and depthwise conv steps without one take a lookup epilogue.
+        var acceptsEpilogue: Bool {
+            switch self {
+            case .conv2D(let s), .depthwiseConv2D(let s, _): return s.epilogue == nil
+            default: return false
+            }
+        }
+
+        mutating func setEpilogue(_ lookup: LookupStep) {
+            switch self {
+            case .conv2D(var s): s.epilogue = lookup; self = .conv2D(s)
+            case .depthwiseConv2D(var s, let m): s.epilogue = lookup; self = .depthwiseConv2D(s, m)
+            default: break
             }
         }
     }

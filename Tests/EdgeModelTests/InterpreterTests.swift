@@ -90,6 +90,11 @@ import Testing
         }
         let separate = try Interpreter(model: model, reuseMemory: false)
         let shared = try Interpreter(model: model)
+        // The hard swish reading the conv runs fused into it; the hard sigmoid after the pool does not.
+        let steps = shared.stepDescriptions
+        #expect(steps.count == 6, "\(steps)")
+        #expect(steps.first?.hasPrefix("conv2d 8x8x1 -> 6x6x4") == true && steps.first?.hasSuffix(" + lookup 144") == true, "\(steps)")
+        #expect(steps.filter { $0.hasPrefix("lookup 4") }.count == 1, "\(steps)")
         for seed in UInt64(20)..<24 {
             let input = pixels(seed: seed, count: 64)
             try input.withUnsafeBufferPointer { try separate.invoke(pixels: $0) }
