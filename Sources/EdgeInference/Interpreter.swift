@@ -13,7 +13,10 @@ import Foundation
 ///
 /// `threads` > 1 makes `threads - 1` worker threads here (`WorkerPool`) and runs each large layer
 /// in parts claimed by them and the caller: conv, depthwise conv and pools split their output
-/// rows, add splits its elements; small layers run on the caller alone. Any split gives the same
+/// rows, multiply its pixels, add and lookup their elements; small layers run on the caller alone.
+/// A lookup (hard swish, ...) that reads the conv or depthwise conv just before it runs fused into
+/// it: each part applies the table to the rows it has just written, while they are in cache, with
+/// no barrier in between (same arithmetic, same bytes: both tensors are still written). Any split gives the same
 /// bytes.
 ///
 /// `batchCapacity` > 1 gives the arena that many slots, one per image, so that `invoke(batch:count:)`
@@ -85,7 +88,8 @@ public final class Interpreter {
     public static let defaultBatchCacheBytes = 256 * 1024
 
     /// Layers with less work than this (multiply-accumulates, or taps for pools, or 4 x elements
-    /// for add) run on one thread: a split costs a wake-up and a barrier of a few microseconds.
+    /// for add and multiply, 2 x elements for lookup) run on one thread: a split costs a wake-up and
+    /// a barrier of a few microseconds.
     static let parallelMinimumWork = 40_000
 
     /// `parallelMinimumWork`: layers with less work run on one thread (tests pass 0 to split every layer).
@@ -101,7 +105,8 @@ public final class Interpreter {
               table.max_pool != nil, table.average_pool != nil, table.add != nil,
               table.conv2d_s16 != nil, table.depthwise_conv2d_s16 != nil, table.fully_connected_s16 != nil,
               table.conv2d_s16_pack != nil, table.depthwise_conv2d_s16_pack != nil, table.fully_connected_s16_pack != nil,
-              table.max_pool_s16 != nil, table.average_pool_s16 != nil, table.add_s16 != nil
+              table.max_pool_s16 != nil, table.average_pool_s16 != nil, table.add_s16 != nil,
+              table.lookup != nil, table.lookup_s16 != nil, table.multiply != nil, table.multiply_s16 != nil
         else { throw ModelValidationError("kernel table '\(kernels.name)' lacks an operation") }
         self.model = model
         self.kernels = kernels
@@ -119,6 +124,7 @@ public final class Interpreter {
             if let op = operation.weighted {
                 constantBytes += Self.padded(op.weights.count) + 3 * Self.padded(4 * op.bias.count)
             }
+            if case .lookup(let op) = operation { constantBytes += Self.padded(2 * op.table.count) }
         }
         if let scales = model.logitScales, let op = model.operations.last?.weighted {
             constantBytes += Self.padded(op.weights.count) + Self.padded(4 * op.bias.count) + Self.padded(4 * scales.count)
@@ -176,10 +182,27 @@ public final class Interpreter {
                 return .add(AddStep(count: model.tensors[op.output].shape.elementCount, params: params,
                                     a: tensor(op.a), b: tensor(op.b), output: tensor(op.output),
                                     int16: model.tensors[op.output].elementType == .int16))
+            case .lookup(let op):
+                let int16 = model.tensors[op.output].elementType == .int16
+                let table = int16 ? UnsafeRawPointer(store(op.table))
+                    : UnsafeRawPointer(store(op.table.map { Int8(truncatingIfNeeded: $0) }))
+                return .lookup(LookupStep(count: model.tensors[op.output].shape.elementCount, table: table,
+                                          input: tensor(op.input), output: tensor(op.output), int16: int16))
+            case .multiply(let op):
+                let shape = model.tensors[op.a].shape
+                let params = edge_multiply_params(
+                    a_zero_point: model.tensors[op.a].zeroPoint, b_zero_point: model.tensors[op.b].zeroPoint,
+                    output_zero_point: model.tensors[op.output].zeroPoint, output_multiplier: op.multiplier,
+                    output_shift: op.shift, activation_min: op.activationMin, activation_max: op.activationMax)
+                let gate = model.tensors[op.b].shape != shape
+                return .multiply(MultiplyStep(pixels: shape.height * shape.width, channels: shape.channels, params: params,
+                                              a: tensor(op.a), b: tensor(op.b), bPixelStride: gate ? 0 : shape.channels,
+                                              output: tensor(op.output), int16: model.tensors[op.output].elementType == .int16))
             case .flatten:
                 return nil  // the output aliases the input
             }
         }
+        let fusedLookups = Self.fuseLookups(into: &steps, model: model)
         // Each weighted step's packed bytes for this table, in one 64-byte aligned block.
         var packedOffsets = [Int](repeating: 0, count: steps.count)
         var packedBytes = 0
@@ -196,14 +219,20 @@ public final class Interpreter {
         }
         self.steps = steps
         self.batchCacheBytes = batchCacheBytes
-        // Input + output bytes and weight bytes of each step (flatten has none), and the maxima over each
-        // tail. Weight bytes are the model's int8 weights, whatever the table packs (the same schedule
-        // for every table).
-        let stepBytes = model.operations.compactMap { operation -> (activations: Int, weights: Int)? in
-            if case .flatten = operation { return nil }
-            return ((operation.inputs + [operation.output]).map { model.tensors[$0].byteCount }.reduce(0, +),
-                    operation.weighted?.weights.count ?? 0)
+        // Input + output bytes and weight bytes of each step (flatten has none; a fused lookup adds its
+        // output to its conv's step), and the maxima over each tail. Weight bytes are the model's int8
+        // weights, whatever the table packs (the same schedule for every table).
+        var stepBytes: [(activations: Int, weights: Int)] = []
+        for (index, operation) in model.operations.enumerated() {
+            if case .flatten = operation { continue }
+            if fusedLookups.contains(index) {
+                stepBytes[stepBytes.count - 1].activations += model.tensors[operation.output].byteCount
+                continue
+            }
+            stepBytes.append(((operation.inputs + [operation.output]).map { model.tensors[$0].byteCount }.reduce(0, +),
+                              operation.weighted?.weights.count ?? 0))
         }
+        precondition(stepBytes.count == steps.count, "one byte count per step")
         var tailActivation = [Int](repeating: 0, count: steps.count + 1)
         var tailWeights = [Int](repeating: 0, count: steps.count + 1)
         for index in steps.indices.reversed() {
@@ -224,8 +253,9 @@ public final class Interpreter {
             : nil
         var stepCounts: [Int] = []
         var stepCount = 0
-        for operation in model.operations {
-            if case .flatten = operation {} else { stepCount += 1 }
+        for (index, operation) in model.operations.enumerated() {
+            // flatten has no step; a fused lookup runs inside its conv's
+            if case .flatten = operation {} else if !fusedLookups.contains(index) { stepCount += 1 }
             stepCounts.append(stepCount)
         }
         stepsThroughOperation = stepCounts.isEmpty ? [0] : stepCounts
@@ -277,6 +307,30 @@ public final class Interpreter {
         return first..<steps.count
     }
 
+    /// Moves every lookup step that reads the output of the conv or depthwise conv step just before
+    /// it into that step as its epilogue; returns the indices of those lookup operations.
+    /// `steps` holds one step per operation but flatten, in model order.
+    private static func fuseLookups(into steps: inout [Step], model: QuantizedModel) -> Set<Int> {
+        let operationOfStep = model.operations.indices.filter {
+            if case .flatten = model.operations[$0] { return false } else { return true }
+        }
+        var fused = Set<Int>()
+        var merged: [Step] = []
+        for (index, step) in steps.enumerated() {
+            let operation = operationOfStep[index]
+            if case .lookup(let lookup) = step, case .lookup(let op) = model.operations[operation], operation > 0,
+               let last = merged.last, last.acceptsEpilogue,
+               model.operations[operation - 1].output == op.input, operationOfStep[index - 1] == operation - 1 {
+                merged[merged.count - 1].setEpilogue(lookup)
+                fused.insert(operation)
+                continue
+            }
+            merged.append(step)
+        }
+        steps = merged
+        return fused
+    }
+
     /// The table's pack function for `step`: the byte count it needs, written to `destination` unless nil.
     private static func pack(_ step: Step, table: edge_kernel_table, into destination: UnsafeMutableRawPointer?) -> Int {
         switch step {
@@ -289,7 +343,7 @@ public final class Interpreter {
         case .fullyConnected(var s, let inputCount):
             let pack = s.int16 ? table.fully_connected_s16_pack! : table.fully_connected_pack!
             return pack(inputCount, s.window.output_channels, &s.requant, s.filter, s.bias, destination)
-        case .maxPool, .averagePool, .add:
+        case .maxPool, .averagePool, .add, .lookup, .multiply:
             return 0
         }
     }
@@ -460,14 +514,22 @@ public final class Interpreter {
         steps.indices.map { index in
             let split = pool != nil && runner.isParallel(index, images: 1) ? " (\(threads) threads)" : ""
             switch steps[index] {
-            case .conv2D(let s): return "conv2d " + Self.describe(s.window) + split
-            case .depthwiseConv2D(let s, _): return "depthwise_conv2d " + Self.describe(s.window) + split
+            case .conv2D(let s): return "conv2d " + Self.describe(s.window) + Self.describe(s.epilogue) + split
+            case .depthwiseConv2D(let s, _):
+                return "depthwise_conv2d " + Self.describe(s.window) + Self.describe(s.epilogue) + split
             case .fullyConnected(let s, let n): return "fully_connected \(n) -> \(s.window.output_channels)" + split
             case .maxPool(let s): return "max_pool " + Self.describe(s.window) + split
             case .averagePool(let s): return "average_pool " + Self.describe(s.window) + split
             case .add(let s): return "add \(s.count)" + split
+            case .lookup(let s): return "lookup \(s.count)" + split
+            case .multiply(let s):
+                return "multiply \(s.pixels)x\(s.channels)" + (s.bPixelStride == 0 ? " by a gate" : "") + split
             }
         }
+    }
+
+    private static func describe(_ epilogue: LookupStep?) -> String {
+        epilogue.map { " + lookup \($0.count)" } ?? ""
     }
 
     private static func describe(_ w: edge_window_params) -> String {
@@ -550,13 +612,15 @@ public final class Interpreter {
     }
 
     /// Runs one step on a range of the arena's image slots, or part `part` of `parts` of that: the
-    /// step's units (output rows; 64-element chunks for add; the whole output for fully connected) of
+    /// step's units (output rows, the fused lookup's rows with them; 64-element chunks for add and
+    /// lookup; pixels for multiply; the whole output for fully connected) of
     /// image 0, then of image 1, ..., split into consecutive balanced ranges. Immutable after init,
     /// so the pool's threads share it.
     private final class StepRunner: @unchecked Sendable {
         let steps: [Step]
         let table: edge_kernel_table
-        /// Work of step i on one image (multiply-accumulates, taps for pools, 4 x elements for add).
+        /// Work of step i on one image (multiply-accumulates, taps for pools, 4 x elements for add and
+        /// multiply, 2 x elements for lookup).
         let work: [Int]
         /// Units of step i on one image (the smallest piece a part runs).
         let units: [Int]
@@ -564,8 +628,8 @@ public final class Interpreter {
         let minimumWork: Int
         /// Bytes from one image's arena slot to the next.
         let slotStride: Int
-        /// Elements of an add unit: 64, so that no two threads write one cache line.
-        static let addChunk = 64
+        /// Elements of an add or lookup unit: 64, so that no two threads write one cache line.
+        static let elementChunk = 64
 
         init(steps: [Step], table: edge_kernel_table, threads: Int, minimumWork: Int, slotStride: Int) {
             self.steps = steps
@@ -583,6 +647,8 @@ public final class Interpreter {
                 case .depthwiseConv2D(let s, _): return windowWork(s.window, reduction: 1)
                 case .maxPool(let s), .averagePool(let s): return windowWork(s.window, reduction: 1)
                 case .add(let s): return 4 * s.count
+                case .lookup(let s): return 2 * s.count
+                case .multiply(let s): return 4 * s.pixels * s.channels
                 case .fullyConnected(let s, let inputCount): return Int(inputCount) * Int(s.window.output_channels)
                 }
             }
@@ -590,7 +656,9 @@ public final class Interpreter {
                 switch step {
                 case .conv2D(let s), .depthwiseConv2D(let s, _): return Int(s.window.output_height)
                 case .maxPool(let s), .averagePool(let s): return Int(s.window.output_height)
-                case .add(let s): return (s.count + Self.addChunk - 1) / Self.addChunk
+                case .add(let s): return (s.count + Self.elementChunk - 1) / Self.elementChunk
+                case .lookup(let s): return (s.count + Self.elementChunk - 1) / Self.elementChunk
+                case .multiply(let s): return s.pixels
                 case .fullyConnected: return 1
                 }
             }
@@ -628,6 +696,7 @@ public final class Interpreter {
                 } else {
                     table.conv2d!(&s.window, &s.requant, input.s8, s.filter, s.bias, s.packed, rowBegin, rowEnd, output.s8)
                 }
+                runEpilogue(s, slot: slot, rows: begin, end)
             case .depthwiseConv2D(var s, let depthMultiplier):
                 let input = s.input.at(slot), output = s.output.at(slot)
                 if s.int16 {
@@ -637,6 +706,7 @@ public final class Interpreter {
                     table.depthwise_conv2d!(&s.window, depthMultiplier, &s.requant, input.s8, s.filter, s.bias,
                                             s.packed, rowBegin, rowEnd, output.s8)
                 }
+                runEpilogue(s, slot: slot, rows: begin, end)
             case .fullyConnected(var s, let inputCount):
                 let input = s.input.at(slot), output = s.output.at(slot)
                 if s.int16 {
@@ -662,14 +732,54 @@ public final class Interpreter {
                 }
             case .add(var s):
                 let a = s.a.at(slot), b = s.b.at(slot), output = s.output.at(slot)
-                let first = begin * Self.addChunk, count = min(s.count, end * Self.addChunk) - first
+                let (first, count) = Self.elements(s.count, chunks: begin, end)
                 guard count > 0 else { return }
                 if s.int16 {
                     table.add_s16!(count, &s.params, a.s16 + first, b.s16 + first, output.s16 + first)
                 } else {
                     table.add!(count, &s.params, a.s8 + first, b.s8 + first, output.s8 + first)
                 }
+            case .lookup(let s):
+                let (first, count) = Self.elements(s.count, chunks: begin, end)
+                lookup(s, slot: slot, first, count)
+            case .multiply(var s):
+                guard end > begin else { return }
+                let a = s.a.at(slot), b = s.b.at(slot), output = s.output.at(slot)
+                let offset = begin * s.channels, bOffset = begin * s.bPixelStride
+                if s.int16 {
+                    table.multiply_s16!(end - begin, s.channels, &s.params, a.s16 + offset, b.s16 + bOffset,
+                                        s.bPixelStride, output.s16 + offset)
+                } else {
+                    table.multiply!(end - begin, s.channels, &s.params, a.s8 + offset, b.s8 + bOffset,
+                                    s.bPixelStride, output.s8 + offset)
+                }
             }
+        }
+
+        /// The first element and the element count of chunks [begin, end) of `count` elements.
+        private static func elements(_ count: Int, chunks begin: Int, _ end: Int) -> (first: Int, count: Int) {
+            let first = begin * elementChunk
+            return (first, min(count, end * elementChunk) - first)
+        }
+
+        /// Elements [first, first + count) of a lookup on the image whose arena slot is `slot` bytes on.
+        private func lookup(_ s: LookupStep, slot: Int, _ first: Int, _ count: Int) {
+            guard count > 0 else { return }
+            let input = s.input.at(slot), output = s.output.at(slot)
+            if s.int16 {
+                table.lookup_s16!(count, s.table.assumingMemoryBound(to: Int16.self), input.s16 + first,
+                                  output.s16 + first)
+            } else {
+                table.lookup!(count, s.table.assumingMemoryBound(to: Int8.self), input.s8 + first,
+                              output.s8 + first)
+            }
+        }
+
+        /// A fused lookup on the output rows [begin, end) its conv has just written in the image's slot.
+        private func runEpilogue(_ s: WeightedStep, slot: Int, rows begin: Int, _ end: Int) {
+            guard let epilogue = s.epilogue else { return }
+            let row = Int(s.window.output_width) * Int(s.window.output_channels)
+            lookup(epilogue, slot: slot, begin * row, (end - begin) * row)
         }
     }
 
@@ -693,6 +803,8 @@ public final class Interpreter {
         let int16: Bool
         /// The table's packed bytes for this layer (set once at init).
         var packed: UnsafeRawPointer? = nil
+        /// A lookup reading this layer's output, run on each row range right after it (convs only).
+        var epilogue: LookupStep? = nil
     }
 
     private struct FinalLogits {
@@ -725,6 +837,27 @@ public final class Interpreter {
         let int16: Bool
     }
 
+    private struct LookupStep {
+        let count: Int
+        /// int8 or int16 entries (the element type's `lookup` kernel).
+        let table: UnsafeRawPointer
+        let input: Activations
+        let output: Activations
+        let int16: Bool
+    }
+
+    private struct MultiplyStep {
+        let pixels: Int
+        let channels: Int
+        var params: edge_multiply_params
+        let a: Activations
+        let b: Activations
+        /// `channels` for a map of a's shape, 0 for a 1x1xC gate.
+        let bPixelStride: Int
+        let output: Activations
+        let int16: Bool
+    }
+
     private enum Step {
         case conv2D(WeightedStep)
         case depthwiseConv2D(WeightedStep, Int32)
@@ -732,13 +865,31 @@ public final class Interpreter {
         case maxPool(PoolStep)
         case averagePool(PoolStep)
         case add(AddStep)
+        case lookup(LookupStep)
+        case multiply(MultiplyStep)
 
         mutating func setPacked(_ bytes: UnsafeMutableRawPointer) {
             switch self {
             case .conv2D(var s): s.packed = UnsafeRawPointer(bytes); self = .conv2D(s)
             case .depthwiseConv2D(var s, let m): s.packed = UnsafeRawPointer(bytes); self = .depthwiseConv2D(s, m)
             case .fullyConnected(var s, let n): s.packed = UnsafeRawPointer(bytes); self = .fullyConnected(s, n)
-            case .maxPool, .averagePool, .add: break
+            case .maxPool, .averagePool, .add, .lookup, .multiply: break
+            }
+        }
+
+        /// Conv and depthwise conv steps without one take a lookup epilogue.
+        var acceptsEpilogue: Bool {
+            switch self {
+            case .conv2D(let s), .depthwiseConv2D(let s, _): return s.epilogue == nil
+            default: return false
+            }
+        }
+
+        mutating func setEpilogue(_ lookup: LookupStep) {
+            switch self {
+            case .conv2D(var s): s.epilogue = lookup; self = .conv2D(s)
+            case .depthwiseConv2D(var s, let m): s.epilogue = lookup; self = .depthwiseConv2D(s, m)
+            default: break
             }
         }
     }

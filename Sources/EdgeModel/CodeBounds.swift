@@ -36,9 +36,10 @@ extension QuantizedModel {
     }
 
     /// The largest |q - zero point| `operation` can write, given that of each tensor it reads
-    /// (`inputCodes`, by tensor): requantizing ops and add store within their clamp; a max pool
-    /// stores one of its inputs, an average pool a rounded mean of them (both also clamped); a
-    /// flatten copies its input.
+    /// (`inputCodes`, by tensor): requantizing ops, add and multiply store within their clamp; a
+    /// lookup stores a table entry (int8) or a rounded interpolation between two adjacent entries
+    /// (int16), so within the entries' range; a max pool stores one of its inputs, an average pool
+    /// a rounded mean of them (both also clamped); a flatten copies its input.
     public static func largestCode(writtenBy operation: ModelOperation, tensors: [ModelTensor], inputCodes: [Int64]) -> Int64 {
         let zeroPoint = Int64(tensors[operation.output].zeroPoint)
         func clamp(_ low: Int32, _ high: Int32) -> Int64 {
@@ -49,6 +50,10 @@ extension QuantizedModel {
             return clamp(op.requantization.activationMin, op.requantization.activationMax)
         case .add(let op):
             return clamp(op.activationMin, op.activationMax)
+        case .multiply(let op):
+            return clamp(op.activationMin, op.activationMax)
+        case .lookup(let op):
+            return op.table.map { abs(Int64($0) - zeroPoint) }.max() ?? fullRange(tensors[operation.output].elementType)
         case .maxPool(let op), .averagePool(let op):
             return min(inputCodes[op.input], clamp(op.activationMin, op.activationMax))
         case .flatten(let input, _):

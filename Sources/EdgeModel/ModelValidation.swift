@@ -239,6 +239,23 @@ extension QuantizedModel {
             try multiplier(op.bMultiplier, op.bShift, "input b")
             try multiplier(op.outputMultiplier, op.outputShift, "output")
             try clampRange(op.activationMin, op.activationMax)
+        case .lookup(let op):
+            guard tensors[op.input].shape == tensors[op.output].shape else {
+                throw fail("maps \(tensors[op.input].shape) to \(tensors[op.output].shape)")
+            }
+            let count = LookupOperation.tableCount(for: type)
+            guard op.table.count == count else { throw fail("has \(op.table.count) table entries, expected \(count) for \(type)") }
+            guard op.table.allSatisfy({ (type.minimum...type.maximum).contains(Int32($0)) }) else {
+                throw fail("has table entries outside \(type)")
+            }
+        case .multiply(let op):
+            let a = tensors[op.a].shape, b = tensors[op.b].shape
+            guard b == a || b == .vector(a.channels), tensors[op.output].shape == a else {
+                throw fail("multiplies \(a) by \(b) into \(tensors[op.output].shape) (the second must be the first's shape or 1x1x\(a.channels))")
+            }
+            // |a - za| and |b - zb| <= 2^15, so the int32 product is at most 2^30.
+            try multiplier(op.multiplier, op.shift, "output")
+            try clampRange(op.activationMin, op.activationMax)
         case .flatten(let input, let output):
             guard tensors[output].shape == TensorShape(height: 1, width: 1, channels: tensors[input].shape.elementCount) else {
                 throw fail("flattens \(tensors[input].shape) into \(tensors[output].shape)")

@@ -8,6 +8,11 @@ import EdgeModel
 /// - bias int32 at scale input_scale * weight_scale[c];
 /// - requantization multiplier + shift (`FixedPointMultiplier`, double rounding);
 /// - add with TFLite's scheme (left shift 20, inputs rescaled to twice the larger input scale);
+/// - hard swish, hard sigmoid and sigmoid as a table on the input's codes (`LookupOperation`: every
+///   int8 code, or int16 codes every 128 interpolated), the function evaluated in Double at each
+///   code's real value and rounded onto the output's quantization;
+/// - multiply (two maps, or a map and a per-channel gate) with one requantization of the exact
+///   product, multiplier a_scale * b_scale / output_scale;
 /// - a final softmax stays in float (`OutputActivation.softmax`).
 /// With `activationType` int16 every tensor is int16 (`_s16` kernels): symmetric, scale
 /// max(|low|, |high|) / 32767 on `ScaleGrid`, zero point 0 (the input keeps its pixel encoding),
@@ -151,6 +156,12 @@ public struct Quantizer {
             case .add(let activation):
                 let output = addTensor(id, range: ranges[id])
                 operations.append(.add(try add(a: inputTensors[0], b: inputTensors[1], output: output, activation: activation)))
+            case .pointwise(let function):
+                let output = addTensor(id, range: ranges[id])
+                operations.append(.lookup(lookup(function, input: inputTensors[0], output: output)))
+            case .multiply:
+                let output = addTensor(id, range: ranges[id])
+                operations.append(.multiply(try multiply(a: inputTensors[0], b: inputTensors[1], output: output)))
             case .softmax:
                 guard id == graph.output, node.outputShape.height == 1, node.outputShape.width == 1 else {
                     throw .unsupported(node.name, "softmax", "only a softmax over a vector at the end of the model is supported")
@@ -297,7 +308,8 @@ public struct Quantizer {
     /// over its readers. Biases may take half the room at most (a near-empty channel with a large
     /// bias would otherwise narrow the whole tensor; its bias is clamped instead). Max and average
     /// pools and flatten keep their input's quantization, so a limit on their output applies to the
-    /// tensor they read. The model input keeps its pixel codes (|q - zero point| <= 256).
+    /// tensor they read; lookups and multiplies write new codes (their own range), clamped at +-B
+    /// like a conv's (table entries, activation clamp). The model input keeps its pixel codes (|q - zero point| <= 256).
     static func int16CodeLimits(_ graph: Graph, ranges: [ClosedRange<Float>]) -> [Int32] {
         let full = ActivationType.int16.maximum
         var limits = [Int32](repeating: full, count: graph.nodes.count)
@@ -370,6 +382,32 @@ public struct Quantizer {
             largest[channelOf(index)] = max(largest[channelOf(index)], abs(weight))
         }
         return largest.map { $0 > 0 ? ScaleGrid.snapUp($0 / 127) : 1 }
+    }
+
+    /// `function` tabulated from `input`'s codes to `output`'s (see `LookupOperation`).
+    private func lookup(_ function: PointwiseFunction, input: TensorID, output: TensorID) -> LookupOperation {
+        let x = tensors[input], y = tensors[output]
+        // Entries within the output's codes (+-B when narrowed); int16 interpolates between entries.
+        let (low, high) = activationLimits(.none, scale: y.scale, zeroPoint: y.zeroPoint,
+                                           largestCode: codeLimitOfTensor[output])
+        let codes: [Int32] = activationType == .int8
+            ? Array(-128...127)
+            : (0..<LookupOperation.tableCount(for: .int16)).map { Int32($0 * 128 - 32768) }
+        let table = codes.map { code -> Int16 in
+            let real = function.apply(Double(x.scale) * Double(code - x.zeroPoint))
+            let q = (real / Double(y.scale)).rounded(.toNearestOrAwayFromZero) + Double(y.zeroPoint)
+            return Int16(max(Double(low), min(Double(high), q)))
+        }
+        return LookupOperation(input: input, output: output, table: table, function: function.name)
+    }
+
+    private func multiply(a: TensorID, b: TensorID, output: TensorID) throws(QuantizeError) -> MultiplyOperation {
+        let factor = try FixedPointMultiplier(
+            Double(tensors[a].scale) * Double(tensors[b].scale) / Double(tensors[output].scale))
+        let (low, high) = activationLimits(.none, scale: tensors[output].scale, zeroPoint: tensors[output].zeroPoint,
+                                           largestCode: codeLimitOfTensor[output])
+        return MultiplyOperation(a: a, b: b, output: output, multiplier: factor.multiplier, shift: factor.shift,
+                                 activationMin: low, activationMax: high)
     }
 
     private func add(a: TensorID, b: TensorID, output: TensorID, activation: FusedActivation) throws(QuantizeError) -> AddOperation {

@@ -50,9 +50,55 @@ import Testing
 
     @Test func reportsAnUnsupportedVersion() throws {
         var bytes = try ModelFile.encode(SampleModel.make())
-        bytes[8] = 4
+        bytes[8] = 5
         bytes.replaceSubrange(56..<60, with: withUnsafeBytes(of: ModelFile.checksum(bytes).littleEndian, Array.init))
-        #expect(decodeError(bytes)?.problem.contains("unsupported format version 4") == true)
+        #expect(decodeError(bytes)?.problem.contains("unsupported format version 5") == true)
+    }
+
+    /// Lookup and multiply operations make a model version 4; the same bytes labelled version 3
+    /// (a build that predates them would not know op codes 8 and 9) are refused naming the op code.
+    @Test(arguments: ActivationType.allCases) func lookupAndMultiplyRoundTripAsVersionFour(activations: ActivationType) throws {
+        let model = SampleModel.makeElementwise(seed: 3, activations: activations)
+        var bytes = try ModelFile.encode(model)
+        #expect(bytes[8] == 4)
+        #expect(try ModelFile.decode(bytes, file: "sample") == model)
+        bytes[8] = 3
+        bytes.replaceSubrange(56..<60, with: withUnsafeBytes(of: ModelFile.checksum(bytes).littleEndian, Array.init))
+        #expect(decodeError(bytes)?.problem.contains("op code 8, which format version 3 does not have") == true)
+    }
+
+    @Test func validationHoldsLookupAndMultiplyToTheirContract() {
+        func problem(_ change: (inout QuantizedModel) -> Void) -> String? {
+            var model = SampleModel.makeElementwise(seed: 3)
+            change(&model)
+            do {
+                try model.validate()
+                return nil
+            } catch {
+                return error.problem
+            }
+        }
+        #expect(problem { _ in } == nil)
+        #expect(problem {
+            guard case .lookup(var op) = $0.operations[1] else { return }
+            op.table.removeLast()
+            $0.operations[1] = .lookup(op)
+        }?.contains("has 255 table entries, expected 256 for int8") == true)
+        #expect(problem {
+            guard case .lookup(var op) = $0.operations[1] else { return }
+            op.table[7] = 300
+            $0.operations[1] = .lookup(op)
+        }?.contains("table entries outside int8") == true)
+        #expect(problem {
+            guard case .multiply(var op) = $0.operations[4] else { return }
+            op.b = 0  // the 8x8x1 input is neither the map's shape nor a 1x1x4 gate
+            $0.operations[4] = .multiply(op)
+        }?.contains("multiplies 6x6x4 by 8x8x1") == true)
+        #expect(problem {
+            guard case .multiply(var op) = $0.operations[4] else { return }
+            op.shift = 40
+            $0.operations[4] = .multiply(op)
+        }?.contains("output shift 40 is outside [-31, 31]") == true)
     }
 
     /// int16 models are version 3 (a element type byte per tensor); all-int8 models stay

@@ -17,6 +17,11 @@ Writes into --out, each with <name>.golden.json (onnxruntime outputs, see make_f
                                  classes, briefly trained on --calibration (fer2013-calib) so that its
                                  decisions on real faces mean something; for int16 activations beyond
                                  515 terms (tools/test.d/22-torch-onnx-accuracy)
+  torch-mobilenetv3-{script-opset17,dynamo-opset18}.onnx  torchvision MobileNetV3-Small (width 0.5,
+                                 1-channel stem, 64x64, 7 classes): HardSwish, HardSigmoid and the
+                                 squeeze-and-excitation Mul of a map by a per-channel gate; random
+                                 weights with batch norm statistics measured on FER2013 training
+                                 images (--calibration), so that its predictions vary with the face
 Both fer ports are checked against fer-tf2onnx.onnx (the Keras model's export) to 1e-4 before writing.
 """
 
@@ -154,6 +159,43 @@ def mobilenet_v2():
     return model
 
 
+def mobilenet_v3_small():
+    """Width 0.5 keeps the two exports near 1.7 MB each; the layers are those of the full-width net."""
+    model = torchvision.models.mobilenet_v3_small(width_mult=0.5, num_classes=7)
+    stem = model.features[0][0]
+    model.features[0][0] = nn.Conv2d(1, stem.out_channels, 3, 2, 1, bias=False)
+    return model
+
+
+def measure_batch_norm(model, folder, per_class, seed):
+    """Random weights, made to behave like a trained net's on faces: every batch norm's statistics
+    measured on FER2013 training images (`per_class` per class folder, 48x48 gray PNGs resized
+    bilinearly to 64x64, preprocessed like fer: (x / 255 - 0.5) * 2) and the classifier's Linear
+    layers drawn from N(0, 1 / fan_in), so the logits vary with the face and the top-1 class spreads
+    over the classes (a random net with default statistics gives one class for every input). No
+    labels and no training: seconds on a CPU."""
+    from PIL import Image
+
+    torch.manual_seed(seed)
+    for module in model.modules():
+        if isinstance(module, nn.BatchNorm2d):
+            module.momentum = None  # a plain average over the batches
+            module.reset_running_stats()
+        if isinstance(module, nn.Linear):
+            nn.init.normal_(module.weight, 0, 1 / module.in_features ** 0.5)
+    images = []
+    for name in ["angry", "disgust", "fear", "happy", "sad", "surprise", "neutral"]:
+        for path in sorted((Path(folder) / name).glob("*.png"))[:per_class]:
+            images.append(np.asarray(Image.open(path).convert("L"), dtype=np.float32))
+    x = torch.from_numpy(np.stack(images))[:, None] / 255
+    x = (F.interpolate(x, size=(64, 64), mode="bilinear", align_corners=False) - 0.5) * 2
+    model.train()
+    with torch.no_grad():
+        for start in range(0, len(x), 70):
+            model(x[start:start + 70])
+    return model.eval()
+
+
 def small_resnet():
     """A stem then one torchvision BasicBlock: 3x3 convs over 64 channels (576 taps each)."""
     block = torchvision.models.resnet.BasicBlock(64, 64)
@@ -263,7 +305,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--keras-model", required=True)
     parser.add_argument("--out", required=True)
-    parser.add_argument("--calibration", help="fer2013-calib class folders (training images of fer-resnet)")
+    parser.add_argument("--calibration", help="fer2013-calib class folders (training images of fer-resnet, batch norm statistics of MobileNetV3)")
     parser.add_argument("--only", help="write only this fixture (e.g. fer-resnet-script-opset17)")
     args = parser.parse_args()
     out = Path(args.out)
@@ -306,6 +348,12 @@ def main():
     golden = goldens(proto, (64, 64, 1), "NCHW", rng, 1)
     check_against_keras(golden)
     write(out, "fer-torch-ceil-script-opset17", proto, golden)
+
+    assert args.calibration, "torch-mobilenetv3-* need --calibration (fer2013-calib)"
+    mobilenet = measure_batch_norm(mobilenet_v3_small(), args.calibration, 40, SEED)
+    for exporter, opset in (("script", 17), ("dynamo", 18)):
+        proto = export(mobilenet, (1, 64, 64), exporter, opset)
+        write(out, f"torch-mobilenetv3-{exporter}-opset{opset}", proto, goldens(proto, (64, 64, 1), "NCHW", rng, 2))
     fer_resnet(out, args.calibration)
 
 

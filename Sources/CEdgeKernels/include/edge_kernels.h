@@ -164,6 +164,35 @@ typedef struct {
 typedef void (*edge_add_s8_fn)(size_t count, const edge_add_params *params, const int8_t *a, const int8_t *b,
                                int8_t *output);
 
+// Elementwise function as a table on codes (hard swish, hard sigmoid, sigmoid: the converter
+// tabulates the real function between the input's and the output's quantization):
+// - int8: output[i] = table[input[i] + 128], table of 256 int8 entries.
+// - int16: a table of 513 int16 entries sampled every 128 codes, linearly interpolated:
+//   u = input[i] + 32768, k = u >> 7, f = u & 127,
+//   output[i] = table[k] + (((table[k + 1] - table[k]) * f + 64) >> 7)   (int32, >> arithmetic)
+//   which lies between table[k] and table[k + 1], so inside int16 without a clamp.
+// Elementwise (the caller splits the count like add's).
+typedef void (*edge_lookup_s8_fn)(size_t count, const int8_t *table, const int8_t *input, int8_t *output);
+typedef void (*edge_lookup_s16_fn)(size_t count, const int16_t *table, const int16_t *input, int16_t *output);
+
+// Elementwise product of two tensors with their own quantization:
+//   out = clamp(requantize((a - a_zero_point) * (b - b_zero_point), output_multiplier, output_shift)
+//               + output_zero_point, activation_min, activation_max)
+// over `pixels` x `channels` elements of a (HWC); b advances `b_pixel_stride` elements per pixel:
+// `channels` when it has a's shape, 0 when it is one 1x1xC vector for every pixel (a
+// squeeze-and-excitation gate). The product is exact in int32: |a - zp|, |b - zp| <= 255 (int8) or
+// <= 2^15 (int16), so it is at most 2^30. The caller splits the pixels (offset pointers).
+typedef struct {
+    int32_t a_zero_point, b_zero_point;
+    int32_t output_zero_point, output_multiplier, output_shift;
+    int32_t activation_min, activation_max;
+} edge_multiply_params;
+
+typedef void (*edge_multiply_s8_fn)(size_t pixels, size_t channels, const edge_multiply_params *params,
+                                    const int8_t *a, const int8_t *b, size_t b_pixel_stride, int8_t *output);
+typedef void (*edge_multiply_s16_fn)(size_t pixels, size_t channels, const edge_multiply_params *params,
+                                     const int16_t *a, const int16_t *b, size_t b_pixel_stride, int16_t *output);
+
 // Int16 activations ("a16w8" models, the `_s16` ops). Same ops, same arguments, same arithmetic as
 // the int8 ones above, with int16 tensors:
 // - Activations int16, real = scale * (q - zero_point). Every stored value x of an input satisfies
@@ -220,6 +249,11 @@ typedef struct {
     edge_pool_s16_fn max_pool_s16;
     edge_pool_s16_fn average_pool_s16;
     edge_add_s16_fn add_s16;
+    // Lookup tables and multiply (both element types).
+    edge_lookup_s8_fn lookup;
+    edge_lookup_s16_fn lookup_s16;
+    edge_multiply_s8_fn multiply;
+    edge_multiply_s16_fn multiply_s16;
 } edge_kernel_table;
 
 // The scalar reference table.
@@ -294,6 +328,12 @@ void edge_s16_average_pool_ref(const edge_window_params *window, int32_t activat
                                const int16_t *input, int32_t row_begin, int32_t row_end, int16_t *output);
 void edge_s16_add_ref(size_t count, const edge_add_params *params, const int16_t *a, const int16_t *b,
                       int16_t *output);
+void edge_s8_lookup_ref(size_t count, const int8_t *table, const int8_t *input, int8_t *output);
+void edge_s16_lookup_ref(size_t count, const int16_t *table, const int16_t *input, int16_t *output);
+void edge_s8_multiply_ref(size_t pixels, size_t channels, const edge_multiply_params *params, const int8_t *a,
+                          const int8_t *b, size_t b_pixel_stride, int8_t *output);
+void edge_s16_multiply_ref(size_t pixels, size_t channels, const edge_multiply_params *params, const int16_t *a,
+                           const int16_t *b, size_t b_pixel_stride, int16_t *output);
 
 #ifdef __cplusplus
 }
