@@ -309,7 +309,8 @@ public final class Interpreter {
 
     /// Moves every lookup step that reads the output of the conv or depthwise conv step just before
     /// it into that step as its epilogue; returns the indices of those lookup operations.
-    /// `steps` holds one step per operation but flatten, in model order.
+    /// `steps` holds one step per operation but flatten, in model order. `ArenaPlan` keeps the
+    /// conv's input apart from the lookup's output (`ArenaPlan.runsFused`: the same lookups).
     private static func fuseLookups(into steps: inout [Step], model: QuantizedModel) -> Set<Int> {
         let operationOfStep = model.operations.indices.filter {
             if case .flatten = model.operations[$0] { return false } else { return true }
@@ -318,9 +319,8 @@ public final class Interpreter {
         var merged: [Step] = []
         for (index, step) in steps.enumerated() {
             let operation = operationOfStep[index]
-            if case .lookup(let lookup) = step, case .lookup(let op) = model.operations[operation], operation > 0,
-               let last = merged.last, last.acceptsEpilogue,
-               model.operations[operation - 1].output == op.input, operationOfStep[index - 1] == operation - 1 {
+            if case .lookup(let lookup) = step, ArenaPlan.runsFused(model, operation: operation),
+               let last = merged.last, last.acceptsEpilogue, operationOfStep[index - 1] == operation - 1 {
                 merged[merged.count - 1].setEpilogue(lookup)
                 fused.insert(operation)
                 continue

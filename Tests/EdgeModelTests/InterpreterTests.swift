@@ -95,6 +95,12 @@ import Testing
         #expect(steps.count == 6, "\(steps)")
         #expect(steps.first?.hasPrefix("conv2d 8x8x1 -> 6x6x4") == true && steps.first?.hasSuffix(" + lookup 144") == true, "\(steps)")
         #expect(steps.filter { $0.hasPrefix("lookup 4") }.count == 1, "\(steps)")
+        // A part's epilogue writes the hard swish's rows while another part's conv still reads its
+        // input: the plan keeps the two apart although the input's last reader is the conv.
+        func bytes(_ id: TensorID) -> Range<Int> {
+            shared.plan.offsets[id]..<shared.plan.offsets[id] + model.tensors[id].byteCount
+        }
+        #expect(!model.operations[0].inputs.contains { bytes($0).overlaps(bytes(swish.output)) })
         for seed in UInt64(20)..<24 {
             let input = pixels(seed: seed, count: 64)
             try input.withUnsafeBufferPointer { try separate.invoke(pixels: $0) }
