@@ -103,7 +103,7 @@ let package = Package(
         .testTarget(name: "EdgeKerasImportTests", dependencies: ["EdgeTestSupport", "EdgeKerasImport", "EdgeGraph", "EdgeModel"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "EdgeKernelTests", dependencies: ["EdgeTestSupport", "CEdgeKernels"]),
-        .testTarget(name: "EdgeModelTests", dependencies: ["EdgeTestSupport", "EdgeModel", "EdgeInference"]),
+        .testTarget(name: "EdgeModelTests", dependencies: ["EdgeTestSupport", "EdgeModel", "EdgeInference", "EdgeImage"]),
         .testTarget(name: "EdgeQuantizeTests", dependencies: ["EdgeTestSupport",
             "EdgeKerasImport", "EdgeQuantize", "EdgeGraph", "EdgeModel", "EdgeInference", "EdgeImage",
         ],

@@ -19,6 +19,10 @@
 #define EDGE_S16_REFERENCE_OPS                                                                       \
     EDGE_S16_REFERENCE_CONV, EDGE_S16_REFERENCE_DEPTHWISE, EDGE_S16_REFERENCE_FULLY_CONNECTED,       \
     EDGE_S16_REFERENCE_POOLS, EDGE_S16_REFERENCE_ADD
+// Lookup tables and multiply, both element types.
+#define EDGE_ELEMENTWISE_REFERENCE_OPS                                                               \
+    .lookup = edge_s8_lookup_ref, .lookup_s16 = edge_s16_lookup_ref, .multiply = edge_s8_multiply_ref, \
+    .multiply_s16 = edge_s16_multiply_ref
 
 static const edge_kernel_table reference_table = {
     .name = "reference",
@@ -32,6 +36,7 @@ static const edge_kernel_table reference_table = {
     .average_pool = edge_s8_average_pool_ref,
     .add = edge_s8_add_ref,
     EDGE_S16_REFERENCE_OPS,
+    EDGE_ELEMENTWISE_REFERENCE_OPS,
 };
 
 #if defined(__x86_64__)
@@ -45,6 +50,10 @@ static const edge_kernel_table reference_table = {
     .max_pool_s16 = edge_s16_max_pool_c16_avx2,                                                      \
     .average_pool_s16 = edge_s16_average_pool_ref, /* one global pool of 4x4x7 per inference */     \
     .add_s16 = edge_s16_add_c16_avx2
+// Lookup tables and multiply of the AVX2 table, also those of the AVX-512 one (as above).
+#define EDGE_ELEMENTWISE_AVX2_OPS                                                                    \
+    .lookup = edge_s8_lookup_c32_avx2, .lookup_s16 = edge_s16_lookup_c8_avx2,                        \
+    .multiply = edge_s8_multiply_c8_avx2, .multiply_s16 = edge_s16_multiply_c8_avx2
 
 static const edge_kernel_table avx2_table = {
     .name = "avx2",
@@ -58,6 +67,7 @@ static const edge_kernel_table avx2_table = {
     .average_pool = edge_s8_average_pool_ref,  // one global pool of 4x4x7 per inference
     .add = edge_s8_add_c8_avx2,
     EDGE_S16_AVX2_OPS,
+    EDGE_ELEMENTWISE_AVX2_OPS,
 };
 
 static const edge_kernel_table avx512vnni_table = {
@@ -73,8 +83,10 @@ static const edge_kernel_table avx512vnni_table = {
     .add = edge_s8_add_c16_avx512bw,
 #if defined(EDGE_KERNELS_SIMDE)
     EDGE_S16_REFERENCE_OPS,
+    EDGE_ELEMENTWISE_REFERENCE_OPS,
 #else
     EDGE_S16_AVX2_OPS,
+    EDGE_ELEMENTWISE_AVX2_OPS,
 #endif
 };
 #endif
@@ -86,6 +98,10 @@ static const edge_kernel_table avx512vnni_table = {
     .depthwise_conv2d_s16 = edge_s16_depthwise_conv2d_c8_neon, EDGE_S16_REFERENCE_FULLY_CONNECTED,   \
     .max_pool_s16 = edge_s16_max_pool_c8_neon, .average_pool_s16 = edge_s16_average_pool_ref,         \
     .add_s16 = edge_s16_add_c8_neon
+// Lookup tables and multiply of both NEON tables (int16 lookup: NEON has no gather, the reference).
+#define EDGE_ELEMENTWISE_NEON_OPS                                                                    \
+    .lookup = edge_s8_lookup_c16_neon, .lookup_s16 = edge_s16_lookup_ref,                            \
+    .multiply = edge_s8_multiply_c8_neon, .multiply_s16 = edge_s16_multiply_c8_neon
 
 static const edge_kernel_table neon_table = {
     .name = "neon",
@@ -101,6 +117,7 @@ static const edge_kernel_table neon_table = {
     .conv2d_s16_pack = edge_s16_conv2d_pack_neon,
     .conv2d_s16 = edge_s16_conv2d_4x8_neon,
     EDGE_S16_NEON_OPS,
+    EDGE_ELEMENTWISE_NEON_OPS,
 };
 
 static const edge_kernel_table neon_dotprod_table = {
@@ -117,6 +134,7 @@ static const edge_kernel_table neon_dotprod_table = {
     .conv2d_s16_pack = edge_s16_conv2d_pack_4x8k4_neondot,
     .conv2d_s16 = edge_s16_conv2d_4x8k4_neondot,
     EDGE_S16_NEON_OPS,
+    EDGE_ELEMENTWISE_NEON_OPS,
 };
 #endif
 

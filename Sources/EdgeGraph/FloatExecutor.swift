@@ -25,6 +25,8 @@ public final class FloatExecutor {
         case averagePool(FloatKernels.Geometry)
         case globalAveragePool
         case add(FusedActivation)
+        case pointwise(PointwiseFunction)
+        case multiply(broadcast: Bool)
         case copy
         case dense(inputCount: Int, weightsIO: [Float], bias: [Float], FusedActivation)
         case softmax
@@ -51,7 +53,11 @@ public final class FloatExecutor {
             guard shape == node.outputShape else {
                 throw GraphError(node: node.name, message: "records output shape \(node.outputShape) but computes \(shape)")
             }
-            steps.append(Self.prepare(node.operation, input: inputShapes.first ?? shape, output: shape))
+            if case .multiply = node.operation {
+                steps.append(.multiply(broadcast: inputShapes[1] != shape))
+            } else {
+                steps.append(Self.prepare(node.operation, input: inputShapes.first ?? shape, output: shape))
+            }
             offsets.append(total)
             total += shape.elementCount
         }
@@ -140,6 +146,12 @@ public final class FloatExecutor {
             case .add(let activation):
                 let y = UnsafePointer(arena + offsets[node.inputs[1]])
                 FloatKernels.add(x, y, out, count: count, activation: activation)
+            case .pointwise(let function):
+                for i in 0..<count { out[i] = function.apply(x[i]) }
+            case .multiply(let broadcast):
+                let y = UnsafePointer(arena + offsets[node.inputs[1]])
+                let channels = node.outputShape.channels
+                for i in 0..<count { out[i] = x[i] * y[broadcast ? i % channels : i] }
             case .copy:
                 out.update(from: x, count: count)
             case .dense(let inputCount, let weights, let bias, let activation):
@@ -187,6 +199,10 @@ public final class FloatExecutor {
             return .globalAveragePool
         case .add(let activation):
             return .add(activation)
+        case .pointwise(let function):
+            return .pointwise(function)
+        case .multiply:
+            return .multiply(broadcast: false)  // init decides from the second input's shape
         case .flatten:
             return .copy
         case .dense(let dense):

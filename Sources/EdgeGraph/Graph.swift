@@ -1,4 +1,5 @@
 import EdgeModel
+import Foundation
 
 /// The float model as the importers (Keras HDF5, ONNX) produce it and the quantizer consumes it.
 ///
@@ -147,6 +148,43 @@ public enum FusedActivation: String, Hashable, Sendable, CaseIterable {
     }
 }
 
+/// An elementwise nonlinearity that clamps cannot express; the quantized model applies it as a lookup
+/// table on the input's codes (`LookupOperation`).
+public enum PointwiseFunction: Hashable, Sendable {
+    /// x * clamp(x / 6 + 1/2, 0, 1) (PyTorch's Hardswish, ONNX HardSwish).
+    case hardSwish
+    /// clamp(alpha * x + beta, 0, 1) (ONNX HardSigmoid; PyTorch's Hardsigmoid is alpha 1/6, beta 1/2).
+    case hardSigmoid(alpha: Float, beta: Float)
+    /// 1 / (1 + exp(-x)).
+    case sigmoid
+
+    /// The function in Double (what the quantizer tabulates).
+    public func apply(_ x: Double) -> Double {
+        switch self {
+        case .hardSwish: return x * min(max(x / 6 + 0.5, 0), 1)
+        case .hardSigmoid(let alpha, let beta): return min(max(Double(alpha) * x + Double(beta), 0), 1)
+        case .sigmoid: return 1 / (1 + Foundation.exp(-x))
+        }
+    }
+
+    /// The function in Float (the float reference executor), computed as ONNX Runtime does in binary32.
+    public func apply(_ x: Float) -> Float {
+        switch self {
+        case .hardSwish: return x * min(max(x * (1 / 6 as Float) + 0.5, 0), 1)
+        case .hardSigmoid(let alpha, let beta): return min(max(alpha * x + beta, 0), 1)
+        case .sigmoid: return 1 / (1 + Foundation.exp(-x))
+        }
+    }
+
+    public var name: String {
+        switch self {
+        case .hardSwish: return "hard_swish"
+        case .hardSigmoid: return "hard_sigmoid"
+        case .sigmoid: return "sigmoid"
+        }
+    }
+}
+
 public struct Conv2D: Sendable, Equatable {
     public var window: Window
     public var outputChannels: Int
@@ -231,6 +269,11 @@ public enum Operation: Sendable, Equatable {
     case globalAveragePool
     /// Elementwise sum of two same-shaped inputs.
     case add(FusedActivation)
+    /// Elementwise nonlinearity (hard swish, hard sigmoid, sigmoid).
+    case pointwise(PointwiseFunction)
+    /// Elementwise product of a map (input 0) and either a map of the same shape or a 1x1xC vector
+    /// of its channel count (input 1, broadcast over every pixel: a squeeze-and-excitation gate).
+    case multiply
     /// HWC to a 1x1xN vector (no data movement in HWC layout).
     case flatten
     case dense(Dense)
@@ -249,6 +292,8 @@ public enum Operation: Sendable, Equatable {
         case .averagePool: return "average_pool"
         case .globalAveragePool: return "global_average_pool"
         case .add: return "add"
+        case .pointwise(let function): return function.name
+        case .multiply: return "multiply"
         case .flatten: return "flatten"
         case .dense: return "dense"
         case .softmax: return "softmax"

@@ -80,7 +80,7 @@ public struct GraphBuilder: Sendable {
                 throw fail("\(what) has \(values.count) values for \(input.channels) channels")
             }
             return input
-        case .activation, .softmax:
+        case .activation, .softmax, .pointwise:
             return try single()
         case .maxPool(let window), .averagePool(let window):
             let input = try single()
@@ -91,6 +91,12 @@ public struct GraphBuilder: Sendable {
         case .add:
             guard inputs.count == 2 else { throw fail("add takes 2 inputs, got \(inputs.count)") }
             guard inputs[0] == inputs[1] else { throw fail("adds \(inputs[0]) to \(inputs[1]): shapes differ") }
+            return inputs[0]
+        case .multiply:
+            guard inputs.count == 2 else { throw fail("multiply takes 2 inputs, got \(inputs.count)") }
+            guard inputs[0] == inputs[1] || inputs[1] == .vector(inputs[0].channels) else {
+                throw fail("multiplies \(inputs[0]) by \(inputs[1]): the second must have the same shape or be 1x1x\(inputs[0].channels)")
+            }
             return inputs[0]
         case .flatten:
             return .vector(try single().elementCount)

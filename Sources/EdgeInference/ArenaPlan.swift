@@ -4,7 +4,9 @@ import EdgeModel
 /// tensor lifetimes: a tensor is live from the operation that writes it to the last operation
 /// that reads it (the input from the start, the output to the end), tensors whose lifetimes
 /// overlap never share bytes, and a flatten's output aliases its input (same bytes, same
-/// quantization). Placement is greedy, largest tensor first, at the lowest 64-byte aligned offset
+/// quantization). A lookup the interpreter runs fused into the conv before it (`runsFused`) keeps
+/// that conv's input live through it: one part's epilogue writes the lookup's rows while another
+/// part's conv still reads the input. Placement is greedy, largest tensor first, at the lowest 64-byte aligned offset
 /// that does not collide, which is optimal or close to it for chain-like networks.
 public struct ArenaPlan: Sendable, Equatable {
     /// Byte offset of each tensor in the arena.
@@ -32,6 +34,11 @@ public struct ArenaPlan: Sendable, Equatable {
             last[output] = max(last[output], step)
             for input in operation.inputs {
                 last[root[input]] = max(last[root[input]], step)
+            }
+            if Self.runsFused(model, operation: step) {
+                for input in model.operations[step - 1].inputs {
+                    last[root[input]] = max(last[root[input]], step)
+                }
             }
         }
         last[root[model.outputTensor]] = end
@@ -66,5 +73,15 @@ public struct ArenaPlan: Sendable, Equatable {
         }
         offsets = (0..<tensorCount).map { rootOffsets[root[$0]] }
         byteCount = max(total, Self.alignment)
+    }
+
+    /// Whether operation `index` is a lookup reading the output of the conv or depthwise conv just
+    /// before it, which the interpreter runs fused into that conv (on the rows each part writes).
+    static func runsFused(_ model: QuantizedModel, operation index: Int) -> Bool {
+        guard index > 0, case .lookup(let lookup) = model.operations[index] else { return false }
+        switch model.operations[index - 1] {
+        case .conv2D(let op), .depthwiseConv2D(let op, _): return op.output == lookup.input
+        default: return false
+        }
     }
 }

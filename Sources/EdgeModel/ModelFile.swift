@@ -1,13 +1,15 @@
 import Foundation
 
-/// The quantized model file (`.edgemodel`), format version 3 (version 2 files are version 3 with every
-/// tensor int8, version 1 files are version 2 without the float logit scales; the writer writes
-/// version 2 when every tensor is int8, so such files read with older builds). All integers little-endian.
+/// The quantized model file (`.edgemodel`), format version 4 (version 3 files are version 4 without the
+/// lookup and multiply operations, version 2 files are version 3 with every tensor int8, version 1
+/// files are version 2 without the float logit scales; the writer writes the lowest version that
+/// holds the model, so a model without the newer features reads with older builds). All integers
+/// little-endian.
 ///
 /// ```
 /// header, 64 bytes
 ///    0  8  magic "EDGEMODL"
-///    8  4  u32 format version (3 or 2; 1 accepted)
+///    8  4  u32 format version (4, 3 or 2; 1 accepted)
 ///   12  4  u32 header length (64)
 ///   16  8  u64 file length
 ///   24  8  u64 description offset (64)
@@ -25,7 +27,7 @@ import Foundation
 ///   u8 input encoding (0 affine, 1 offset folded into the first layers' biases)
 ///   u32 label count, str label...
 ///   u32 tensor count, per tensor: str name, u32 height, u32 width, u32 channels, f32 scale, i32 zero point,
-///     [version 3 only] u8 element type (1 int8, 2 int16: `ActivationType`)
+///     [version 3 and later] u8 element type (1 int8, 2 int16: `ActivationType`)
 ///   u32 input tensor, u32 output tensor, u8 output activation (0 none, 1 softmax in float)
 ///   [version 2 and later] u32 logit scale count (0, or the output tensor's channel count), f32 scale...:
 ///     when present the last operation is a fully connected layer writing the output tensor and
@@ -41,24 +43,37 @@ import Foundation
 ///     6 add: u32 a, u32 b, u32 output, i32 left shift, a multiplier, a shift, b multiplier, b shift,
 ///        output multiplier, output shift, activation min, activation max
 ///     7 flatten: u32 input, u32 output
+///     [version 4] 8 lookup: u32 input, u32 output, str function name, blob int16 table (256 entries for
+///        int8 tensors, 513 for int16: `LookupOperation`)
+///     [version 4] 9 multiply: u32 a, u32 b, u32 output, i32 multiplier, shift, activation min,
+///        activation max (`MultiplyOperation`)
 ///   the description ends exactly at its length.
 /// ```
 /// The reader checks all of it (`QuantizedModel.validate()`: indices, shapes, windows, multiplier
 /// ranges against the kernel contract) and fails with a `ModelFileError`, never a crash.
 public enum ModelFile {
     public static let magic: [UInt8] = Array("EDGEMODL".utf8)
-    public static let formatVersion: UInt32 = 3
-    /// The version written for a model whose tensors are all int8 (it has no element types).
+    public static let formatVersion: UInt32 = 4
+    /// The version written for a model without lookup or multiply operations.
+    public static let elementTypeFormatVersion: UInt32 = 3
+    /// The version written for such a model whose tensors are all int8 (it has no element types).
     public static let int8FormatVersion: UInt32 = 2
     /// Older versions the reader still accepts.
-    public static let readableVersions: ClosedRange<UInt32> = 1...3
+    public static let readableVersions: ClosedRange<UInt32> = 1...4
     public static let headerLength = 64
     public static let alignment = 64
     static let checksumOffset = 56
 
     /// The version `model` is written in.
     public static func version(of model: QuantizedModel) -> UInt32 {
-        model.tensors.allSatisfy { $0.elementType == .int8 } ? int8FormatVersion : formatVersion
+        let newOperations = model.operations.contains {
+            switch $0 {
+            case .lookup, .multiply: return true
+            default: return false
+            }
+        }
+        if newOperations { return formatVersion }
+        return model.tensors.allSatisfy { $0.elementType == .int8 } ? int8FormatVersion : elementTypeFormatVersion
     }
 
     /// The file's bytes. Throws when the model breaks the format or the kernel contract.
@@ -106,6 +121,9 @@ public enum ModelFile {
     }
 
     enum OpCode: UInt8 {
-        case conv2D = 1, depthwiseConv2D, fullyConnected, maxPool, averagePool, add, flatten
+        case conv2D = 1, depthwiseConv2D, fullyConnected, maxPool, averagePool, add, flatten, lookup, multiply
+
+        /// The first format version with this op code.
+        var firstVersion: UInt32 { rawValue >= OpCode.lookup.rawValue ? 4 : 1 }
     }
 }

@@ -93,7 +93,7 @@ struct ModelFileReader {
         }
         var operations: [ModelOperation] = []
         for number in 0..<(try count(minimumBytesEach: 9, "operations")) {
-            operations.append(try operation(number))
+            operations.append(try operation(number, version: version))
         }
         guard position == descriptionEnd else {
             throw fail("the description has \(descriptionEnd - position) unexpected bytes after the last operation")
@@ -111,10 +111,13 @@ struct ModelFileReader {
         return model
     }
 
-    private mutating func operation(_ number: Int) throws(ModelFileError) -> ModelOperation {
+    private mutating func operation(_ number: Int, version: UInt32) throws(ModelFileError) -> ModelOperation {
         let code = try u8()
         guard let opCode = ModelFile.OpCode(rawValue: code) else {
             throw fail("operation #\(number) has unknown op code \(code) (a newer format?)")
+        }
+        guard opCode.firstVersion <= version else {
+            throw fail("operation #\(number) has op code \(code), which format version \(version) does not have (only \(opCode.firstVersion) and later)")
         }
         switch opCode {
         case .conv2D: return .conv2D(try weighted())
@@ -133,6 +136,14 @@ struct ModelFileReader {
                 outputMultiplier: try i32(), outputShift: try i32(), activationMin: try i32(), activationMax: try i32()))
         case .flatten:
             return .flatten(input: try index(), output: try index())
+        case .lookup:
+            let input = try index(), output = try index()
+            let function = try string("lookup function name")
+            return .lookup(LookupOperation(input: input, output: output, table: try blob("lookup table"), function: function))
+        case .multiply:
+            return .multiply(MultiplyOperation(
+                a: try index(), b: try index(), output: try index(), multiplier: try i32(), shift: try i32(),
+                activationMin: try i32(), activationMax: try i32()))
         }
     }
 

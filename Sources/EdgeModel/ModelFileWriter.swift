@@ -66,6 +66,20 @@ struct ModelFileWriter {
                               op.outputMultiplier, op.outputShift, op.activationMin, op.activationMax] {
                     i32(value)
                 }
+            case .lookup(let op):
+                u8(ModelFile.OpCode.lookup.rawValue)
+                u32(op.input)
+                u32(op.output)
+                string(op.function)
+                blob(op.table)
+            case .multiply(let op):
+                u8(ModelFile.OpCode.multiply.rawValue)
+                u32(op.a)
+                u32(op.b)
+                u32(op.output)
+                for value in [op.multiplier, op.shift, op.activationMin, op.activationMax] {
+                    i32(value)
+                }
             case .flatten(let input, let output):
                 u8(ModelFile.OpCode.flatten.rawValue)
                 u32(input)

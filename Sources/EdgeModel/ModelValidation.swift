@@ -12,23 +12,27 @@ extension QuantizedModel {
     public static let maximumReduction = 32768
     /// Bias magnitude bound of the contract's no-overflow argument.
     public static let maximumBiasMagnitude: Int32 = 1 << 30
-    /// Largest product of an int16 activation (|x - zero point| <= 2^15) and an int8 weight.
-    public static let maximumInt16Product: Int64 = 32768 * 127
 
     /// The largest |bias| of `operation` (in this model) the contract allows: below 2^30, and for
-    /// an int16 conv or depthwise conv what its int32 sum leaves, taps x 32768 x 127 + |bias| < 2^31
-    /// (edge_kernels.h; negative when nothing is left).
+    /// an int16 conv or depthwise conv what its int32 sum leaves, taps x B x 127 + |bias| < 2^31
+    /// with B the largest |x - zero point| of its input (`largestCodes`; edge_kernels.h; negative
+    /// when nothing is left).
     public func largestBias(_ operation: WeightedOperation, taps: Int?) -> Int64 {
-        Self.largestBias(taps: taps, elementType: tensors[operation.output].elementType)
+        Self.largestBias(taps: taps, elementType: tensors[operation.output].elementType,
+                         largestInputCode: largestCodes()[operation.input])
     }
 
     /// The same for an operation writing `elementType` whose int32 sums have `taps` terms (nil: no
-    /// int32 sum of int16 inputs, e.g. fully connected).
-    public static func largestBias(taps: Int?, elementType: ActivationType) -> Int64 {
+    /// int32 sum of int16 inputs, e.g. fully connected) of inputs within `largestInputCode` of
+    /// their zero point (2^15 for any int16 tensor).
+    public static func largestBias(taps: Int?, elementType: ActivationType, largestInputCode: Int64 = 32768) -> Int64 {
         let limit = Int64(maximumBiasMagnitude) - 1
         guard elementType == .int16, let taps else { return limit }
-        return min(limit, Int64(Int32.max) - 1 - Int64(taps) * maximumInt16Product)
+        return min(limit, Int64(Int32.max) - 1 - Int64(taps) * largestInputCode * Int64(maximumWeight))
     }
+
+    /// The largest |weight| (int8 weights are within [-127, 127]).
+    public static let maximumWeight = 127
 
     public func validate() throws(ModelValidationError) {
         func fail(_ message: String) -> ModelValidationError { ModelValidationError(message) }
@@ -78,6 +82,9 @@ extension QuantizedModel {
         }
         var produced = [Bool](repeating: false, count: tensors.count)
         produced[inputTensor] = true
+        // The largest |q - zero point| of each computed tensor, from the operation writing it.
+        var codes = tensors.map { Self.fullRange($0.elementType) }
+        codes[inputTensor] = Self.largestInputCode(input, encoding: inputEncoding, preprocessing: preprocessing)
         for (index, operation) in operations.enumerated() {
             let label = "operation #\(index) (\(operation.kind))"
             for tensor in operation.inputs + [operation.output] where !tensors.indices.contains(tensor) {
@@ -91,10 +98,11 @@ extension QuantizedModel {
             }
             produced[operation.output] = true
             do {
-                try validate(operation)
+                try validate(operation, codes: codes)
             } catch {
                 throw fail("\(label) writing '\(tensors[operation.output].name)': \(error.problem)")
             }
+            codes[operation.output] = Self.largestCode(writtenBy: operation, tensors: tensors, inputCodes: codes)
         }
         guard produced[outputTensor] else { throw fail("no operation computes the output tensor #\(outputTensor)") }
         if let logitScales {
@@ -126,7 +134,7 @@ extension QuantizedModel {
 
     }
 
-    private func validate(_ operation: ModelOperation) throws(ModelValidationError) {
+    private func validate(_ operation: ModelOperation, codes: [Int64]) throws(ModelValidationError) {
         func fail(_ message: String) -> ModelValidationError { ModelValidationError(message) }
         // Every kernel reads and writes one element type.
         let type = tensors[operation.output].elementType
@@ -179,8 +187,9 @@ extension QuantizedModel {
         func int16Accumulator(_ op: WeightedOperation) throws(ModelValidationError) {
             guard type == .int16, let taps = operation.taps else { return }
             let bias = op.bias.map { Int64($0).magnitude }.max() ?? 0
-            guard Int64(bias) <= largestBias(op, taps: taps) else {
-                throw fail("int16 sum over \(taps) taps with biases up to \(bias) could overflow int32 (taps x 32768 x 127 + |bias| must stay below 2^31)")
+            let largest = codes[op.input]
+            guard Int64(bias) <= Self.largestBias(taps: taps, elementType: type, largestInputCode: largest) else {
+                throw fail("int16 sum over \(taps) taps of inputs within \(largest) of their zero point, with biases up to \(bias), could overflow int32 (taps x \(largest) x 127 + |bias| must stay below 2^31)")
             }
         }
 
@@ -229,6 +238,23 @@ extension QuantizedModel {
             try multiplier(op.aMultiplier, op.aShift, "input a")
             try multiplier(op.bMultiplier, op.bShift, "input b")
             try multiplier(op.outputMultiplier, op.outputShift, "output")
+            try clampRange(op.activationMin, op.activationMax)
+        case .lookup(let op):
+            guard tensors[op.input].shape == tensors[op.output].shape else {
+                throw fail("maps \(tensors[op.input].shape) to \(tensors[op.output].shape)")
+            }
+            let count = LookupOperation.tableCount(for: type)
+            guard op.table.count == count else { throw fail("has \(op.table.count) table entries, expected \(count) for \(type)") }
+            guard op.table.allSatisfy({ (type.minimum...type.maximum).contains(Int32($0)) }) else {
+                throw fail("has table entries outside \(type)")
+            }
+        case .multiply(let op):
+            let a = tensors[op.a].shape, b = tensors[op.b].shape
+            guard b == a || b == .vector(a.channels), tensors[op.output].shape == a else {
+                throw fail("multiplies \(a) by \(b) into \(tensors[op.output].shape) (the second must be the first's shape or 1x1x\(a.channels))")
+            }
+            // |a - za| and |b - zb| <= 2^15, so the int32 product is at most 2^30.
+            try multiplier(op.multiplier, op.shift, "output")
             try clampRange(op.activationMin, op.activationMax)
         case .flatten(let input, let output):
             guard tensors[output].shape == TensorShape(height: 1, width: 1, channels: tensors[input].shape.elementCount) else {

@@ -292,6 +292,52 @@ public struct AddOperation: Sendable, Equatable {
     }
 }
 
+/// An elementwise function of one tensor as a table on its codes (`edge_s8_lookup` /
+/// `edge_s16_lookup` in edge_kernels.h): hard swish, hard sigmoid, sigmoid.
+/// - int8: 256 entries, output = table[input + 128], every entry within int8;
+/// - int16: 513 entries sampled every 128 codes, output = table[i] + round((table[i + 1] - table[i])
+///   * f / 128) with i = (input + 32768) >> 7 and f = (input + 32768) & 127 (halves up).
+public struct LookupOperation: Sendable, Equatable {
+    public var input: TensorID
+    public var output: TensorID
+    /// Output codes (int8 values for an int8 model, int16 for an int16 one).
+    public var table: [Int16]
+    /// What the table computes ("hard_swish", ...), for reports.
+    public var function: String
+
+    /// Entries of the table for `type` (256 or 513).
+    public static func tableCount(for type: ActivationType) -> Int { type == .int8 ? 256 : 513 }
+
+    public init(input: TensorID, output: TensorID, table: [Int16], function: String) {
+        self.input = input
+        self.output = output
+        self.table = table
+        self.function = function
+    }
+}
+
+/// Elementwise product of `a` and `b` (`edge_multiply_params`): `b` has `a`'s shape, or is a
+/// 1x1xC vector applied to every pixel of `a` (a per-channel gate);
+/// out = clamp(requantize((a - za) * (b - zb), multiplier, shift) + zo, min, max).
+public struct MultiplyOperation: Sendable, Equatable {
+    public var a: TensorID
+    public var b: TensorID
+    public var output: TensorID
+    public var multiplier: Int32, shift: Int32
+    public var activationMin: Int32, activationMax: Int32
+
+    public init(a: TensorID, b: TensorID, output: TensorID, multiplier: Int32, shift: Int32,
+                activationMin: Int32, activationMax: Int32) {
+        self.a = a
+        self.b = b
+        self.output = output
+        self.multiplier = multiplier
+        self.shift = shift
+        self.activationMin = activationMin
+        self.activationMax = activationMax
+    }
+}
+
 public enum ModelOperation: Sendable, Equatable {
     case conv2D(WeightedOperation)
     case depthwiseConv2D(WeightedOperation, depthMultiplier: Int)
@@ -299,6 +345,8 @@ public enum ModelOperation: Sendable, Equatable {
     case maxPool(PoolOperation)
     case averagePool(PoolOperation)
     case add(AddOperation)
+    case lookup(LookupOperation)
+    case multiply(MultiplyOperation)
     /// HWC to 1x1xN: same bytes, same quantization; the runtime aliases the two tensors.
     case flatten(input: TensorID, output: TensorID)
 
@@ -307,6 +355,8 @@ public enum ModelOperation: Sendable, Equatable {
         case .conv2D(let op), .depthwiseConv2D(let op, _), .fullyConnected(let op): return [op.input]
         case .maxPool(let op), .averagePool(let op): return [op.input]
         case .add(let op): return [op.a, op.b]
+        case .lookup(let op): return [op.input]
+        case .multiply(let op): return [op.a, op.b]
         case .flatten(let input, _): return [input]
         }
     }
@@ -316,6 +366,8 @@ public enum ModelOperation: Sendable, Equatable {
         case .conv2D(let op), .depthwiseConv2D(let op, _), .fullyConnected(let op): return op.output
         case .maxPool(let op), .averagePool(let op): return op.output
         case .add(let op): return op.output
+        case .lookup(let op): return op.output
+        case .multiply(let op): return op.output
         case .flatten(_, let output): return output
         }
     }
@@ -357,6 +409,8 @@ public enum ModelOperation: Sendable, Equatable {
         case .maxPool: return "max_pool"
         case .averagePool: return "average_pool"
         case .add: return "add"
+        case .lookup(let op): return op.function
+        case .multiply: return "multiply"
         case .flatten: return "flatten"
         }
     }

@@ -22,8 +22,8 @@ struct ONNXGraphTranslator {
 
     static let supportedOps = [
         "Add", "AveragePool", "BatchNormalization", "Cast", "Clip", "Concat", "Constant", "Conv", "Dropout",
-        "Flatten", "Gather", "Gemm", "GlobalAveragePool", "Identity", "MatMul", "MaxPool", "Pad", "ReduceMean", "Relu", "Reshape",
-        "Shape", "Softmax", "Squeeze", "Transpose", "Unsqueeze",
+        "Flatten", "Gather", "Gemm", "GlobalAveragePool", "HardSigmoid", "HardSwish", "Identity", "MatMul", "MaxPool",
+        "Mul", "Pad", "ReduceMean", "Relu", "Reshape", "Shape", "Sigmoid", "Softmax", "Squeeze", "Transpose", "Unsqueeze",
     ]
 
     init(model: Onnx_ModelProto) throws(TranslationError) {
@@ -150,6 +150,10 @@ struct ONNXGraphTranslator {
         case "BatchNormalization": try translateBatchNormalization(node)
         case "Relu": try translateActivation(node, .relu)
         case "Clip": try translateClip(node)
+        case "HardSwish": try translatePointwise(node, .hardSwish)
+        case "HardSigmoid": try translateHardSigmoid(node)
+        case "Sigmoid": try translatePointwise(node, .sigmoid)
+        case "Mul": try translateMul(node)
         case "Add": try translateAdd(node)
         case "Gemm": try translateGemm(node)
         case "MatMul": try translateMatMul(node)

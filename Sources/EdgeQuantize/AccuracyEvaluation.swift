@@ -100,7 +100,8 @@ public struct AccuracyEvaluation: Sendable, Equatable {
                     throw QuantizeError("the float graph cannot run: \(error)")
                 }
                 do {
-                    interpreter = try Interpreter(model: model, kernels: kernels)
+                    // One image's views run as one batch (bit for bit the one-at-a-time scores).
+                    interpreter = try Interpreter(model: model, kernels: kernels, batchCapacity: views.count)
                 } catch {
                     throw QuantizeError("the int8 model cannot run: \(error)")
                 }

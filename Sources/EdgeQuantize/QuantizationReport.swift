@@ -13,6 +13,9 @@ public struct QuantizationReport: Sendable {
         public var shape: TensorShape
         public var scale: Float
         public var zeroPoint: Int32
+        /// What the tensor holds: "int8", "int16", or "int16 +-B (n bits)" when narrowed for the
+        /// int32 sums of a wide conv reading it (`QuantizedModel.precision`).
+        public var precision: String
         /// 10 log10(sum f^2 / sum (f - q)^2) in dB over all images; infinite when exact.
         public var sqnr: Double
         public var cosine: Double
@@ -77,12 +80,15 @@ public struct QuantizationReport: Sendable {
             if floatClass == int8Class { agreeing += 1 }
             progress(index + 1, images.count)
         }
+        let codes = model.largestCodes()
         let layers = compared.map { node -> Layer in
             let tensor = model.tensors[tensorOfNode[node]!]
             let sqnr = noise[node] == 0 ? Double.infinity : 10 * log10(signal[node] / noise[node])
             let norms = (signal[node] * quantizedEnergy[node]).squareRoot()
             return Layer(name: graph.nodes[node].name, kind: graph.nodes[node].operation.kind, shape: tensor.shape,
-                         scale: tensor.scale, zeroPoint: tensor.zeroPoint, sqnr: sqnr,
+                         scale: tensor.scale, zeroPoint: tensor.zeroPoint,
+                         precision: QuantizedModel.precision(of: tensor.elementType, largestCode: codes[tensorOfNode[node]!]),
+                         sqnr: sqnr,
                          cosine: norms == 0 ? 1 : dot[node] / norms)
         }
         return QuantizationReport(layers: layers, imageCount: images.count, agreeingImages: agreeing)
@@ -94,9 +100,12 @@ public struct QuantizationReport: Sendable {
             text.count >= width ? text : text + String(repeating: " ", count: width - text.count)
         }
         let nameWidth = (layers.map(\.name.count).max() ?? 5) + 2
-        var lines = [pad("layer", nameWidth) + pad("op", 20) + pad("shape", 12) + pad("scale", 12) + pad("zp", 6) + pad("sqnr dB", 9) + "cosine"]
+        let precisionWidth = (layers.map(\.precision.count).max() ?? 5) + 2
+        var lines = [pad("layer", nameWidth) + pad("op", 20) + pad("shape", 12) + pad("codes", precisionWidth) + pad("scale", 12)
+                     + pad("zp", 6) + pad("sqnr dB", 9) + "cosine"]
         for layer in layers {
             lines.append(pad(layer.name, nameWidth) + pad(layer.kind, 20) + pad(layer.shape.description, 12)
+                         + pad(layer.precision, precisionWidth)
                          + pad(String(format: "%.6f", layer.scale), 12) + pad("\(layer.zeroPoint)", 6)
                          + pad(layer.sqnr.isFinite ? String(format: "%.1f", layer.sqnr) : "exact", 9)
                          + String(format: "%.5f", layer.cosine))

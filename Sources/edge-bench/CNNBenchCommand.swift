@@ -6,7 +6,9 @@ import Foundation
 /// Times the int8 CNN on pixels given in a raw file (tools/bench-cnn times LiteRT on the same file
 /// and computes the ratio). Batch 1; median over `runs` inferences after `warmup`, cycling through
 /// the inputs. Also prints a digest of every int8 output, so runs with different EDGE_KERNELS can
-/// be compared byte for byte, and the peak RSS before and after the timed loop.
+/// be compared byte for byte, and the peak RSS before and after the timed loop. With `--batch N`
+/// (N > 1) it instead times batches of N consecutive inputs (`Interpreter.invoke(batch:count:)`) against
+/// the same N inputs one at a time, alternated run by run, per image (one `edge_batch` line).
 struct CNNBenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cnn", abstract: "Time int8 CNN inference (one line of results on standard output).")
@@ -35,9 +37,15 @@ struct CNNBenchCommand: ParsableCommand {
     @Option(help: "Kernel table (reference, avx2, avx512vnni, neon, neon-dotprod); default: EDGE_KERNELS or the fastest.")
     var kernels: String?
 
+    @Option(help: "Images per timed batch: > 1 times invoke(batch:) against one image at a time (per image).")
+    var batch = 1
+
     func validate() throws {
         guard runs >= 1, warmup >= 0 else { throw ValidationError("--runs must be >= 1 and --warmup >= 0") }
         guard (1...64).contains(threads) else { throw ValidationError("--threads \(threads): give 1 to 64") }
+        guard (1...Interpreter.maximumBatch).contains(batch) else {
+            throw ValidationError("--batch \(batch): give 1 to \(Interpreter.maximumBatch)")
+        }
     }
 
     func run() throws {
@@ -54,24 +62,9 @@ struct CNNBenchCommand: ParsableCommand {
             throw ValidationError("\(inputs): \(pixels.count) bytes is not a whole number of \(quantized.inputShape) images")
         }
         let imageCount = pixels.count / imageSize
+        if batch > 1 { return try timeBatches(quantized, table: table, pixels: pixels, imageCount: imageCount) }
 
-        var digest = OutputDigest()
-        var predictions = [Int](repeating: 0, count: 7)
-        try pixels.withUnsafeBufferPointer { all in
-            for image in 0..<imageCount {
-                try interpreter.invoke(pixels: UnsafeBufferPointer(rebasing: all[image * imageSize..<(image + 1) * imageSize]))
-                digest.add(interpreter.outputBytes)
-                let best: Int
-                if let logits = interpreter.logits {
-                    digest.add(logits)
-                    best = logits.indices.max { logits[$0] < logits[$1] } ?? 0
-                } else {
-                    let output = interpreter.output
-                    best = output.indices.max { output[$0] < output[$1] } ?? 0
-                }
-                if best < predictions.count { predictions[best] += 1 }
-            }
-        }
+        let (digest, predictions) = try outputDigest(interpreter, pixels: pixels, batch: 1)
 
         var samples = [Double](repeating: 0, count: runs)
         // Peak RSS once the warm-up has run every code path of the timed loop (clock included), so
@@ -101,6 +94,81 @@ struct CNNBenchCommand: ParsableCommand {
     }
 
     private func format(_ microseconds: Double) -> String { String(format: "%.1f", microseconds) }
+
+    /// Digest of every input's outputs and float logits, and the predicted-class counts, the inputs run as
+    /// consecutive batches of `batch` images (the last one shorter).
+    private func outputDigest(_ interpreter: Interpreter, pixels: [UInt8], batch: Int) throws -> (OutputDigest, [Int]) {
+        let imageSize = interpreter.inputShape.elementCount, imageCount = pixels.count / imageSize
+        var digest = OutputDigest()
+        var predictions = [Int](repeating: 0, count: 7)
+        try pixels.withUnsafeBufferPointer { all in
+            for first in stride(from: 0, to: imageCount, by: batch) {
+                let count = min(batch, imageCount - first)
+                try interpreter.invoke(batch: UnsafeBufferPointer(rebasing: all[first * imageSize..<(first + count) * imageSize]),
+                                       count: count)
+                for image in 0..<count {
+                    digest.add(interpreter.outputBytes(image: image))
+                    let best: Int
+                    if let logits = interpreter.logits(image: image) {
+                        digest.add(logits)
+                        best = logits.indices.max { logits[$0] < logits[$1] } ?? 0
+                    } else {
+                        let output = interpreter.outputBytes(image: image)
+                        let values = interpreter.model.tensors[interpreter.model.outputTensor].elementType == .int16
+                            ? (0..<output.count / 2).map { Int32(output.load(fromByteOffset: 2 * $0, as: Int16.self)) }
+                            : output.map { Int32(Int8(bitPattern: $0)) }
+                        best = values.indices.max { values[$0] < values[$1] } ?? 0
+                    }
+                    if best < predictions.count { predictions[best] += 1 }
+                }
+            }
+        }
+        return (digest, predictions)
+    }
+
+    /// `--batch`: per-image medians of batches of `batch` consecutive inputs (cycling) run together and
+    /// one at a time, alternated; checks that both give the same bytes.
+    private func timeBatches(_ model: QuantizedModel, table: KernelTable, pixels: [UInt8], imageCount: Int) throws {
+        let imageSize = model.inputShape.elementCount
+        let batched = try Interpreter(model: model, kernels: table, threads: threads, batchCapacity: batch)
+        let single = try Interpreter(model: model, kernels: table, threads: threads)
+        let (digest, predictions) = try outputDigest(batched, pixels: pixels, batch: batch)
+        var input = [UInt8](repeating: 0, count: batch * imageSize)
+        var together: [Double] = [], apart: [Double] = []
+        let clock = ContinuousClock()
+        func microseconds(_ d: Duration) -> Double { Double(d.components.attoseconds) / 1e12 + Double(d.components.seconds) * 1e6 }
+        for run in -warmup..<runs {
+            for item in 0..<batch {
+                let image = (run + warmup) * batch + item
+                let source = (image % imageCount) * imageSize
+                input.replaceSubrange(item * imageSize..<(item + 1) * imageSize, with: pixels[source..<source + imageSize])
+            }
+            let start = clock.now
+            try input.withUnsafeBufferPointer { try batched.invoke(batch: $0, count: batch) }
+            let middle = clock.now
+            var same = true
+            try input.withUnsafeBufferPointer { all in
+                for item in 0..<batch {
+                    try single.invoke(pixels: UnsafeBufferPointer(rebasing: all[item * imageSize..<(item + 1) * imageSize]))
+                    if run == -warmup { same = same && Array(single.outputBytes) == Array(batched.outputBytes(image: item)) }
+                }
+            }
+            let end = clock.now
+            guard same else { throw ValidationError("batch of \(batch): an image's output differs from its one-at-a-time output") }
+            if run >= 0 {
+                together.append(microseconds(middle - start) / Double(batch))
+                apart.append(microseconds(end - middle) / Double(batch))
+            }
+        }
+        if printSamples { print("samples_us " + together.map(format).joined(separator: " ")) }
+        let batchedMedian = together.sorted()[runs / 2], singleMedian = apart.sorted()[runs / 2]
+        let layered = batched.batchedSteps(images: batch)
+        print("edge_batch kernels=\(table.name) threads=\(batched.threads) images=\(batch) runs=\(runs) "
+              + "layer_by_layer_steps=\(layered.lowerBound)..<\(layered.upperBound) "
+              + "batched_us_per_image=\(format(batchedMedian)) one_at_a_time_us_per_image=\(format(singleMedian)) "
+              + "ratio=\(String(format: "%.2f", batchedMedian / singleMedian)) outputs_fnv=\(String(digest.value, radix: 16)) "
+              + "argmax_counts=\(predictions.map(String.init).joined(separator: ","))")
+    }
 
     /// Times every step over `runs` inferences (after the timed loop, so it does not disturb it)
     /// and prints the median of each with its share of the summed medians.

@@ -105,6 +105,7 @@ struct ConvertCommand: ParsableCommand {
             try ModelFile.write(quantized, to: output)
             let size = (try? FileManager.default.attributesOfItem(atPath: output)[.size] as? Int) ?? 0
             print("wrote \(output): \(quantized.operations.count) operations, \(quantized.parameterCount) parameters, \(size) bytes, calibration \(quantized.calibration)")
+            if let line = Self.narrowedTensorsLine(quantized) { print(line) }
             guard !noReport else { return }
             let report = try QuantizationReport.measure(
                 graph: quantization.graph, model: quantized, tensorOfNode: tensorOfNode, images: images,
@@ -115,5 +116,21 @@ struct ConvertCommand: ParsableCommand {
         } catch {
             throw CommandFailure(error)
         }
+    }
+
+    /// For int16 models with tensors narrowed below 2^15 codes (read by convs summing more than
+    /// 515 terms): which, and how many bits each kept.
+    static func narrowedTensorsLine(_ model: QuantizedModel) -> String? {
+        let codes = model.largestCodes()
+        // Every computed tensor but flatten outputs (the same values as their input).
+        let computed = model.operations.filter { if case .flatten = $0 { false } else { true } }.map(\.output)
+        let narrowed = computed.compactMap { tensorID -> String? in
+            let tensor = model.tensors[tensorID]
+            let precision = QuantizedModel.precision(of: tensor.elementType, largestCode: codes[tensorID])
+            return precision == tensor.elementType.description ? nil : "\(tensor.name) \(precision)"
+        }
+        guard !narrowed.isEmpty else { return nil }
+        return "int16 codes narrowed for int32 sums over more than 515 terms: \(narrowed.count) of \(computed.count) tensors ("
+            + narrowed.joined(separator: ", ") + "); the others keep full int16"
     }
 }

@@ -28,12 +28,13 @@ struct InspectCommand: ParsableCommand {
         print("\(model.operations.count) operations, \(model.parameterCount) parameters, \(model.multiplyAccumulateCount) multiply-accumulates")
         let shared = ArenaPlan(model: model), separate = ArenaPlan(model: model, reuseMemory: false)
         print("activation arena: \(shared.byteCount) bytes (\(separate.byteCount) without buffer reuse)")
+        let codes = model.largestCodes()
         for (index, operation) in model.operations.enumerated() {
             let output = model.tensors[operation.output]
             let inputs = operation.inputs.map { "#\($0)" }.joined(separator: " ")
             let kind = operation.kind.padding(toLength: 17, withPad: " ", startingAt: 0)
             print(String(format: "%3d ", index) + "\(kind) \(inputs) -> #\(operation.output) \(output.name) \(output.shape)"
-                  + " \(output.elementType)" + String(format: " scale %.6g zp %d", output.scale, output.zeroPoint))
+                  + " \(QuantizedModel.precision(of: output.elementType, largestCode: codes[operation.output]))" + String(format: " scale %.6g zp %d", output.scale, output.zeroPoint))
         }
     }
 }

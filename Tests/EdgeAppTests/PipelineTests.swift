@@ -118,3 +118,45 @@ import Testing
         #expect(mains == [Int?](repeating: 2, count: 10))
     }
 }
+
+/// A frame's faces reach the classifier in one `classify(faces:)` call (the int8 model runs them as one
+/// batch), each face with all its views, and each face gets its own scores back.
+@Suite struct FrameBatchTests {
+    /// Records each `classify(faces:)` call's view counts; face i of a call scores `emotions[i]`.
+    final class RecordingClassifier: EmotionClassifying, @unchecked Sendable {
+        let inputSide = 64
+        let emotions: [Emotion] = [.happy, .sad, .surprise]
+        private let lock = NSLock()
+        private var recorded: [[Int]] = []
+        var calls: [[Int]] { lock.withLock { recorded } }
+        func classify(crop: [UInt8]) throws -> EmotionScores { scores(.neutral) }
+        func classify(faces: [[[UInt8]]]) throws -> [EmotionScores] {
+            lock.withLock { recorded.append(faces.map(\.count)) }
+            return faces.indices.map { scores(emotions[$0 % emotions.count]) }
+        }
+    }
+
+    @Test func aFramesFacesAreClassifiedInOneCallEachWithItsViews() throws {
+        let sink = MemorySink()
+        // Three faces inside the 64x48 frame and one entirely outside it (no crop, so not classified).
+        let detector = FakeDetector { _ in [detection(2, 10, 14), detection(24, 10, 14), detection(46, 10, 14), detection(5000, 10, 14)] }
+        let classifier = RecordingClassifier()
+        let settings = PipelineSettings(
+            tracking: TrackingSettings(minimumOverlap: 0.3, forgetAfterSeconds: 1, noFaceAfterSeconds: 0.3),
+            smoothing: SmoothingSettings(timeConstant: 0, holdSeconds: 0.3),
+            reactions: ReactionsConfig(leds: [:], holdSeconds: 0, cooldownSeconds: 0))
+        let pipeline = EmotionPipeline(source: FakeSource(count: 4), detector: detector, classifier: classifier,
+                                       outputs: PipelineOutputs(lineSinks: [sink]), settings: settings,
+                                       dropStaleFrames: false, augmentation: .flip, log: { _ in })
+        #expect(pipeline.run().framesDone == 4)
+        #expect(classifier.calls == Array(repeating: [2, 2, 2], count: 4))
+        for line in try sink.lines.map(parseJSON) {
+            let faces = line["faces"] as! [[String: Any]]
+            #expect(faces.count == 4)
+            // The cropped faces get the batch's scores in report order; the face outside the frame gets none.
+            let outside = faces.filter { ($0["box"] as! [Int])[0] == 5000 }
+            #expect(outside.count == 1 && outside[0]["frame_emotion"] is NSNull)
+            #expect(faces.compactMap { $0["frame_emotion"] as? String } == ["happy", "sad", "surprise"])
+        }
+    }
+}

@@ -4,7 +4,7 @@ import Testing
 
 /// The int16-activation (`_s16`) ops of every kernel table this CPU can run must give the
 /// reference's values on random shapes, inputs anywhere the contract allows (|x - zero_point| <=
-/// 32768) and random row splits (tools/kernel-check does the same natively and under qemu-aarch64).
+/// 32768, or the narrower bound a wide sum needs) and random row splits (tools/kernel-check does the same natively and under qemu-aarch64).
 @Suite struct Int16KernelTableEquivalenceTests {
     static var optimizedNames: [String] { KernelTableEquivalenceTests.optimizedNames }
 
@@ -33,6 +33,59 @@ import Testing
                 }
             }
             #expect(got == expected, "\(name) conv2d_s16 \(window) zp \(quant.inputZeroPoint)")
+        }
+    }
+
+    /// ResNet-width convs (3x3 over 64 to 512 channels, 576 to 4608 terms) on inputs narrowed to the
+    /// bound B the quantizer gives them (taps x B x 127 + bias < 2^31): every table matches the
+    /// reference, and at the bound itself (every input +-B, every weight +-127 of the same sign,
+    /// the largest bias) the reference's sum is the exact integer (checked against Int64 here).
+    @Test(arguments: optimizedNames) func wideConvolutionsOnNarrowedInputsAreExact(name: String) throws {
+        let table = try #require(edge_kernels_select(name)).pointee
+        var rng = SeededGenerator(seed: 0x16B0)
+        for round in 0..<12 {
+            let inputChannels = Int32([64, 96, 128, 256, 512][round % 5])
+            let outputChannels = Int32(rng.next(in: 1...12))
+            var window = Window.random(&rng, inputChannels: inputChannels, outputChannels: outputChannels, kernel: 3)
+            let taps = Int(9 * inputChannels)
+            let atBound = round % 2 == 0
+            if atBound {  // one valid 3x3 window: no padding tap
+                window.params.input_height = 3; window.params.input_width = 3
+                window.params.output_height = 1; window.params.output_width = 1
+                window.params.stride_height = 1; window.params.stride_width = 1
+                window.params.pad_top = 0; window.params.pad_left = 0
+            }
+            let bias = Int(rng.next(in: 0...(1 << 24)))
+            let amplitude = (Int(Int32.max) - 1 - bias) / (taps * 127)
+            let sign = rng.chance(50) ? 1 : -1
+            var quant = Quantization16.random(&rng, channels: Int(outputChannels), taps: 1)
+            quant.inputZeroPoint = 0
+            quant.amplitude = Int32(amplitude)
+            quant.bias = (0..<Int(outputChannels)).map { _ in Int32(sign * (atBound ? bias : Int(rng.next(in: 0...bias)))) }
+            let input = atBound ? [Int16](repeating: Int16(sign * amplitude), count: window.inputCount)
+                : rng.inputs16(window.inputCount, zeroPoint: 0, amplitude: quant.amplitude)
+            let filter = atBound ? [Int8](repeating: 127, count: Int(outputChannels) * taps) : rng.weights(Int(outputChannels) * taps)
+            let expected = quant.run(window) { w, rq, bias, out in
+                edge_s16_conv2d_ref(w, rq, input, filter, bias, nil, 0, w.pointee.output_height, out)
+            }
+            if atBound {
+                let sum = Int64(sign) * (Int64(taps) * Int64(amplitude) * 127 + Int64(bias))
+                #expect(sum.magnitude < UInt64(Int32.max), "the test's sum must be the largest int32 the contract allows")
+                let exact = (0..<Int(outputChannels)).map { c -> Int16 in
+                    let scaled = Int64(edge_requantize(Int32(sum), quant.multiplier[c], quant.shift[c])) + Int64(quant.outputZeroPoint)
+                    return Int16(min(max(scaled, Int64(quant.activationMin)), Int64(quant.activationMax)))
+                }
+                #expect(expected == exact, "reference sum over \(taps) taps at the bound \(amplitude)")
+            }
+            let split = RowSplit.random(&rng, rows: window.params.output_height)
+            let got = quant.run(window) { w, rq, bias, out in
+                let packed = PackedBytes(count: table.conv2d_s16_pack(w, rq, filter, bias, nil), garbage: &rng)
+                _ = table.conv2d_s16_pack(w, rq, filter, bias, packed.pointer)
+                for (begin, end) in split.ranges {
+                    table.conv2d_s16(w, rq, input, filter, bias, packed.pointer, begin, end, out)
+                }
+            }
+            #expect(got == expected, "\(name) conv2d_s16 \(window) over \(taps) taps, inputs within \(amplitude)")
         }
     }
 

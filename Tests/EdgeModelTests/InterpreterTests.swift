@@ -79,6 +79,53 @@ import Testing
         }
     }
 
+    /// The lookup and multiply operations recomputed in Swift from the contract (edge_kernels.h),
+    /// with the arena shared between tensors as the runtime runs it.
+    @Test(arguments: ActivationType.allCases) func lookupAndMultiplyFollowTheContract(activations: ActivationType) throws {
+        let model = SampleModel.makeElementwise(seed: 12, activations: activations)
+        guard case .lookup(let swish) = model.operations[1], case .multiply(let gate) = model.operations[4],
+              case .multiply(let square) = model.operations[5] else {
+            Issue.record("the elementwise sample has lookup, multiply, multiply at 1, 4, 5")
+            return
+        }
+        let separate = try Interpreter(model: model, reuseMemory: false)
+        let shared = try Interpreter(model: model)
+        // The hard swish reading the conv runs fused into it; the hard sigmoid after the pool does not.
+        let steps = shared.stepDescriptions
+        #expect(steps.count == 6, "\(steps)")
+        #expect(steps.first?.hasPrefix("conv2d 8x8x1 -> 6x6x4") == true && steps.first?.hasSuffix(" + lookup 144") == true, "\(steps)")
+        #expect(steps.filter { $0.hasPrefix("lookup 4") }.count == 1, "\(steps)")
+        // A part's epilogue writes the hard swish's rows while another part's conv still reads its
+        // input: the plan keeps the two apart although the input's last reader is the conv.
+        func bytes(_ id: TensorID) -> Range<Int> {
+            shared.plan.offsets[id]..<shared.plan.offsets[id] + model.tensors[id].byteCount
+        }
+        #expect(!model.operations[0].inputs.contains { bytes($0).overlaps(bytes(swish.output)) })
+        for seed in UInt64(20)..<24 {
+            let input = pixels(seed: seed, count: 64)
+            try input.withUnsafeBufferPointer { try separate.invoke(pixels: $0) }
+            let scores = try input.withUnsafeBufferPointer { try shared.classify(pixels: $0) }
+            #expect(try input.withUnsafeBufferPointer { try separate.classify(pixels: $0) } == scores)
+            let conv = separate.values(ofTensor: 1)
+            let looked = conv.map { x -> Int32 in
+                if activations == .int8 { return Int32(swish.table[Int(x) + 128]) }
+                let u = Int(x) + 32768
+                let base = Int32(swish.table[u >> 7]), next = Int32(swish.table[(u >> 7) + 1])
+                return base + (((next - base) * Int32(u & 127) + 64) >> 7)
+            }
+            #expect(separate.values(ofTensor: 2) == looked)
+            func product(_ op: MultiplyOperation, _ a: Int32, _ b: Int32) -> Int32 {
+                let za = model.tensors[op.a].zeroPoint, zb = model.tensors[op.b].zeroPoint
+                let y = Int64(edge_requantize((a - za) * (b - zb), op.multiplier, op.shift)) + Int64(model.tensors[op.output].zeroPoint)
+                return Int32(min(max(y, Int64(op.activationMin)), Int64(op.activationMax)))
+            }
+            let map = separate.values(ofTensor: 2), gateValues = separate.values(ofTensor: 4)
+            let gated = map.indices.map { product(gate, map[$0], gateValues[$0 % 4]) }
+            #expect(separate.values(ofTensor: 5) == gated)
+            #expect(separate.values(ofTensor: 6) == gated.indices.map { product(square, gated[$0], map[$0]) })
+        }
+    }
+
     @Test func rejectsAWronglySizedInput() throws {
         let interpreter = try Interpreter(model: SampleModel.make())
         let input = [UInt8](repeating: 0, count: 63)

@@ -17,8 +17,10 @@ import Testing
         #expect(!tables.isEmpty, "an x86_64 or arm64 CPU runs at least one SIMD table")
         #endif
         var random = SeededGenerator(seed: 99)
-        for seed in UInt64(1)...4 {
-            let model = SampleModel.make(seed: seed, activations: activations)
+        for seed in UInt64(1)...6 {
+            // Seeds 5 and 6: the lookup and multiply operations.
+            let model = seed <= 4 ? SampleModel.make(seed: seed, activations: activations)
+                : SampleModel.makeElementwise(seed: seed, activations: activations)
             let reference = try Interpreter(model: model, kernels: .reference, reuseMemory: false)
             let candidates = try tables.map { try Interpreter(model: model, kernels: $0, reuseMemory: false) }
             for _ in 0..<40 {
@@ -45,8 +47,10 @@ import Testing
     func everyThreadCountGivesTheOneThreadValues(threads: Int, activations: ActivationType) throws {
         let tables = [KernelTable.reference] + KernelPathEquivalenceTests.optimizedTables
         var random = SeededGenerator(seed: 7 + UInt64(threads))
-        for seed in UInt64(1)...3 {
-            let model = SampleModel.make(seed: seed, activations: activations)
+        for seed in UInt64(1)...4 {
+            // Seed 4: the lookup and multiply operations.
+            let model = seed <= 3 ? SampleModel.make(seed: seed, activations: activations)
+                : SampleModel.makeElementwise(seed: seed, activations: activations)
             for table in tables {
                 let single = try Interpreter(model: model, kernels: table, reuseMemory: false)
                 // parallelMinimumWork 0: even the sample model's tiny layers are split.

@@ -50,9 +50,55 @@ import Testing
 
     @Test func reportsAnUnsupportedVersion() throws {
         var bytes = try ModelFile.encode(SampleModel.make())
-        bytes[8] = 4
+        bytes[8] = 5
         bytes.replaceSubrange(56..<60, with: withUnsafeBytes(of: ModelFile.checksum(bytes).littleEndian, Array.init))
-        #expect(decodeError(bytes)?.problem.contains("unsupported format version 4") == true)
+        #expect(decodeError(bytes)?.problem.contains("unsupported format version 5") == true)
+    }
+
+    /// Lookup and multiply operations make a model version 4; the same bytes labelled version 3
+    /// (a build that predates them would not know op codes 8 and 9) are refused naming the op code.
+    @Test(arguments: ActivationType.allCases) func lookupAndMultiplyRoundTripAsVersionFour(activations: ActivationType) throws {
+        let model = SampleModel.makeElementwise(seed: 3, activations: activations)
+        var bytes = try ModelFile.encode(model)
+        #expect(bytes[8] == 4)
+        #expect(try ModelFile.decode(bytes, file: "sample") == model)
+        bytes[8] = 3
+        bytes.replaceSubrange(56..<60, with: withUnsafeBytes(of: ModelFile.checksum(bytes).littleEndian, Array.init))
+        #expect(decodeError(bytes)?.problem.contains("op code 8, which format version 3 does not have") == true)
+    }
+
+    @Test func validationHoldsLookupAndMultiplyToTheirContract() {
+        func problem(_ change: (inout QuantizedModel) -> Void) -> String? {
+            var model = SampleModel.makeElementwise(seed: 3)
+            change(&model)
+            do {
+                try model.validate()
+                return nil
+            } catch {
+                return error.problem
+            }
+        }
+        #expect(problem { _ in } == nil)
+        #expect(problem {
+            guard case .lookup(var op) = $0.operations[1] else { return }
+            op.table.removeLast()
+            $0.operations[1] = .lookup(op)
+        }?.contains("has 255 table entries, expected 256 for int8") == true)
+        #expect(problem {
+            guard case .lookup(var op) = $0.operations[1] else { return }
+            op.table[7] = 300
+            $0.operations[1] = .lookup(op)
+        }?.contains("table entries outside int8") == true)
+        #expect(problem {
+            guard case .multiply(var op) = $0.operations[4] else { return }
+            op.b = 0  // the 8x8x1 input is neither the map's shape nor a 1x1x4 gate
+            $0.operations[4] = .multiply(op)
+        }?.contains("multiplies 6x6x4 by 8x8x1") == true)
+        #expect(problem {
+            guard case .multiply(var op) = $0.operations[4] else { return }
+            op.shift = 40
+            $0.operations[4] = .multiply(op)
+        }?.contains("output shift 40 is outside [-31, 31]") == true)
     }
 
     /// int16 models are version 3 (a element type byte per tensor); all-int8 models stay
@@ -84,6 +130,47 @@ import Testing
         #expect(decodeError(bytes)?.problem.contains("unknown element type 7") == true)
     }
 
+    /// A conv summing 600 int16 terms fits int32 when the tensor it reads is clamped within B of
+    /// its zero point with 600 x B x 127 + |bias| < 2^31: the validator takes B from the clamps of
+    /// the op writing that tensor, through a max pool, and refuses one code more.
+    @Test func wideInt16SumsNeedTheirInputNarrowed() throws {
+        let taps = 600, bias: Int32 = 1 << 20
+        let bound = Int32((Int64(Int32.max) - 1 - Int64(bias)) / Int64(taps * 127))
+        func model(clamp: Int32) -> QuantizedModel {
+            let vector = TensorShape.vector(taps)
+            let requant = { (count: Int, low: Int32, high: Int32) in
+                Requantization(multipliers: Array(repeating: 1 << 30, count: count), shifts: Array(repeating: 8, count: count),
+                               activationMin: low, activationMax: high)
+            }
+            let point = WindowGeometry(kernelHeight: 1, kernelWidth: 1, strideHeight: 1, strideWidth: 1, padTop: 0, padLeft: 0)
+            return QuantizedModel(
+                preprocessing: .symmetricUnit, inputEncoding: .offsetFoldedIntoBias, labels: [], provenance: "test",
+                calibration: "none",
+                tensors: [
+                    ModelTensor(name: "input", shape: .vector(1), scale: 2.0 / 255, zeroPoint: -128, elementType: .int16),
+                    ModelTensor(name: "spread", shape: vector, scale: 0.001, zeroPoint: 0, elementType: .int16),
+                    ModelTensor(name: "pool", shape: vector, scale: 0.001, zeroPoint: 0, elementType: .int16),
+                    ModelTensor(name: "sum", shape: .vector(1), scale: 0.01, zeroPoint: 0, elementType: .int16),
+                ],
+                inputTensor: 0, outputTensor: 3, outputActivation: .none,
+                operations: [
+                    .conv2D(WeightedOperation(input: 0, output: 1, window: point, weights: Array(repeating: 127, count: taps),
+                                              bias: Array(repeating: 0, count: taps), requantization: requant(taps, -clamp, clamp))),
+                    .maxPool(PoolOperation(input: 1, output: 2, window: point, activationMin: -32768, activationMax: 32767)),
+                    .conv2D(WeightedOperation(input: 2, output: 3, window: point, weights: Array(repeating: -127, count: taps),
+                                              bias: [-bias], requantization: requant(1, -32768, 32767))),
+                ])
+        }
+        let narrowed = model(clamp: bound)
+        #expect(throws: Never.self) { try narrowed.validate() }
+        #expect(narrowed.largestCodes() == [255, Int64(bound), Int64(bound), 32768])
+        #expect(QuantizedModel.precision(of: .int16, largestCode: Int64(bound)) == "int16 +-\(bound) (15.8 bits)")
+        #expect(QuantizedModel.precision(of: .int16, largestCode: 32768) == "int16")
+        #expect(QuantizedModel.precision(of: .int8, largestCode: 128) == "int8")
+        #expect(throws: ModelValidationError.self) { try model(clamp: bound + 1).validate() }
+        #expect(throws: ModelValidationError.self) { try model(clamp: 32767).validate() }
+    }
+
     @Test func validationHoldsInt16ModelsToTheirContract() {
         // An op may not mix element types.
         var model = SampleModel.make(activations: .int16)
@@ -104,9 +191,11 @@ import Testing
         conv.bias[0] = (1 << 30) - 1
         model.operations[0] = .conv2D(conv)
         #expect(throws: Never.self) { try model.validate() }  // 9 taps: 37 M + 2^30 < 2^31
-        #expect(model.largestBias(conv, taps: 9) == (1 << 30) - 1)
-        #expect(model.largestBias(conv, taps: 300) == Int64(Int32.max) - 1 - 300 * 32768 * 127)
-        #expect(model.largestBias(conv, taps: 600) < 0)
+        #expect(QuantizedModel.largestBias(taps: 9, elementType: .int16) == (1 << 30) - 1)
+        #expect(QuantizedModel.largestBias(taps: 300, elementType: .int16) == Int64(Int32.max) - 1 - 300 * 32768 * 127)
+        #expect(QuantizedModel.largestBias(taps: 600, elementType: .int16) < 0)
+        // This conv reads the pixel codes (within 255 of the zero point): room for 600 taps.
+        #expect(model.largestBias(conv, taps: 600) == (1 << 30) - 1)
         // Add shifts beyond 15 could overflow int16 sums.
         model = SampleModel.make(activations: .int16)
         guard case .add(var add) = model.operations[4] else { Issue.record("operation 4 is the add"); return }

@@ -214,6 +214,51 @@ import Testing
         #expect(error?.message.contains("only the mean over height and width") == true)
     }
 
+    // MARK: HardSwish, HardSigmoid, Sigmoid, Mul
+
+    /// MobileNetV3's squeeze-and-excitation: the gate (HardSigmoid of a pooled vector) may come first
+    /// or second in the Mul; the graph's multiply takes the map first. Then a same-shape Mul.
+    @Test(arguments: [true, false]) func gateMulAndSameShapeMulImportAsMultiply(gateFirst: Bool) throws {
+        let graph = try importGraph([
+            Factory.node("HardSwish", ["x"], ["s"]),
+            Factory.node("GlobalAveragePool", ["s"], ["p"]),
+            Factory.node("HardSigmoid", ["p"], ["g"], float: ["alpha": 1.0 / 6]),
+            Factory.node("Mul", gateFirst ? ["g", "s"] : ["s", "g"], ["m"]),
+            Factory.node("Sigmoid", ["m"], ["e"]),
+            Factory.node("Mul", ["e", "s"], ["y"]),
+        ], [])
+        #expect(graph.nodes.map(\.operation.kind) == [
+            "input", "hard_swish", "global_average_pool", "hard_sigmoid", "multiply", "sigmoid", "multiply",
+        ])
+        #expect(graph.nodes[4].inputs == [1, 3], "map first, gate second")
+        #expect(graph.nodes[3].operation == .pointwise(.hardSigmoid(alpha: 1.0 / 6, beta: 0.5)))
+        // The float graph computes the ONNX definitions.
+        let input = (0..<graph.inputShape.elementCount).map { Float($0 % 13) - 6 }
+        let outputs = try FloatExecutor(graph: graph).runAll(input)
+        let swish = input.map { $0 * min(max($0 / 6 + 0.5, 0), 1) }
+        #expect(zip(outputs[1], swish).allSatisfy { abs($0 - $1) < 1e-6 })
+        let channels = graph.inputShape.channels
+        for i in [0, 5, 77] {
+            let gate = min(max(outputs[2][i % channels] / 6 + 0.5, 0), 1)
+            let product = swish[i] * gate
+            let expected = 1 / (1 + exp(-product)) * swish[i]
+            #expect(abs(outputs[6][i] - expected) < 1e-5)
+        }
+    }
+
+    @Test func mulsTheRuntimeCannotRunAreRefused() throws {
+        let constant = importError([Factory.node("Mul", ["x", "c"], ["y"], name: "scale")], [Factory.floats("c", dims: [1])])
+        #expect(constant?.node == "scale")
+        #expect(constant?.message.contains("multiplies an activation by a constant") == true)
+        let mismatched = importError([
+            Factory.node("GlobalAveragePool", ["x"], ["p"]),
+            Factory.node("Conv", ["p", "w"], ["g"]),
+            Factory.node("Mul", ["x", "g"], ["y"], name: "gate"),
+        ], [Factory.floats("w", dims: [3, 4, 1, 1])])
+        #expect(mismatched?.node == "gate")
+        #expect(mismatched?.message.contains("multiplies [1, 4, 6, 6] by [1, 3, 1, 1]") == true)
+    }
+
     // MARK: Input and labels
 
     /// A 3-channel model fed gray: the 1-channel graph on g equals the 3-channel one on (g, g, g),

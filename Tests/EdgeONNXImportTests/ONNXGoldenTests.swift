@@ -19,7 +19,8 @@ import Testing
     /// Written by torch.onnx.export itself (tools/onnx-fixtures/make-torch-fixtures), both exporters.
     static let torchModels = [
         "fer-torch-script-opset17", "fer-torch-dynamo-opset18", "fer-torch-ceil-script-opset17", "torch-pads-script-opset17", "torch-pads-dynamo-opset18",
-        "torch-mobilenetv2-script-opset17", "torch-resnet-script-opset17",
+        "torch-mobilenetv2-script-opset17", "torch-resnet-script-opset17", "fer-resnet-script-opset17",
+        "torch-mobilenetv3-script-opset17", "torch-mobilenetv3-dynamo-opset18",
     ]
 
     @Test(arguments: helperModels + torchModels + ["fer-tf2onnx"], [true, false])

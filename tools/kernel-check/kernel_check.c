@@ -290,8 +290,8 @@ static void activation16(int32_t output_zero_point, int32_t *lo, int32_t *hi) {
 
 // Quantization of a conv or depthwise conv summing `taps` products: the largest |bias| keeps
 // taps * 4,161,536 + |bias| below 2^31 (the int32 bound the model validator enforces), and when
-// taps alone exceed it (a layer the validator would refuse at full range) the inputs' amplitude
-// is reduced instead so that the same bound holds.
+// taps alone exceed it (more than 515: the quantizer narrows such a layer's input codes) the
+// inputs' amplitude is reduced instead so that the same bound holds.
 static int32_t make_quantization16(quantization *q, int32_t channels, int32_t taps, int32_t *amplitude) {
     make_quantization(q, channels);
     q->rq.input_zero_point = zero_point16();
@@ -422,9 +422,96 @@ static int report(tally *t) {
     return t->failures == 0;
 }
 
-// The _s16 ops on the default model's layer shapes and random ones: 1x1 pointwise and 3x3 convs
-// (strides 1 and 2, VALID and SAME, odd channel counts, partial tiles), depthwise 3x3 with depth
-// multipliers 1 and 2, and the other ops.
+// ---- Lookup tables and multiply, both element types ----
+
+// A random table (sometimes monotonic like a sigmoid, sometimes at the extremes) and `count` codes.
+static void check_lookup(const edge_kernel_table *table, tally *t, size_t count) {
+    int8_t entries[256];
+    const int mode = uniform(0, 2);
+    for (int i = 0; i < 256; ++i) entries[i] = (int8_t)(mode == 0 ? i - 128 : mode == 1 ? (chance(50) ? -128 : 127) : uniform(-128, 127));
+    int8_t *in = malloc(count + 1), *expected = malloc(count + 1), *got = malloc(count + 1);
+    fill_input(in, count);
+    edge_s8_lookup_ref(count, entries, in, expected);
+    table->lookup(count, entries, in, got);
+    char shape[32];
+    snprintf(shape, sizeof shape, "n%zu", count);
+    compare(t, expected, got, count, 1, shape);
+    free(in), free(expected), free(got);
+}
+
+static void check_lookup16(const edge_kernel_table *table, tally *t, size_t count) {
+    int16_t entries[513];
+    const int mode = uniform(0, 2);  // random, alternating extremes (the largest steps), smooth
+    for (int i = 0; i < 513; ++i) {
+        entries[i] = (int16_t)(mode == 0 ? uniform(-32768, 32767) : mode == 1 ? (i % 2 ? -32768 : 32767)
+                                                                             : (i * 128 - 32768 > 32767 ? 32767 : i * 128 - 32768));
+    }
+    int16_t *in = malloc(2 * count + 2), *expected = malloc(2 * count + 2), *got = malloc(2 * count + 2);
+    fill_input16(in, count, 0, 32768);
+    edge_s16_lookup_ref(count, entries, in, expected);
+    table->lookup_s16(count, entries, in, got);
+    char shape[32];
+    snprintf(shape, sizeof shape, "n%zu mode%d", count, mode);
+    compare(t, expected, got, count, 2, shape);
+    free(in), free(expected), free(got);
+}
+
+// pixels x channels times a map of that shape, or a 1x1xC gate (b_pixel_stride 0).
+static void check_multiply(const edge_kernel_table *table, tally *t, size_t pixels, size_t channels, int gate, int int16) {
+    edge_multiply_params p;
+    p.output_multiplier = multiplier(), p.output_shift = shift();
+    size_t n = pixels * channels, bn = gate ? channels : n, bytes = int16 ? 2 : 1;
+    void *a = malloc(n * bytes + 2), *b = malloc(bn * bytes + 2), *expected = malloc(n * bytes + 2), *got = malloc(n * bytes + 2);
+    if (int16) {
+        p.a_zero_point = zero_point16(), p.b_zero_point = zero_point16();
+        p.output_zero_point = chance(60) ? 0 : uniform(-2000, 2000);
+        activation16(p.output_zero_point, &p.activation_min, &p.activation_max);
+        fill_input16(a, n, p.a_zero_point, amplitude16(p.a_zero_point));
+        fill_input16(b, bn, p.b_zero_point, amplitude16(p.b_zero_point));
+        edge_s16_multiply_ref(pixels, channels, &p, a, b, gate ? 0 : channels, expected);
+        table->multiply_s16(pixels, channels, &p, a, b, gate ? 0 : channels, got);
+    } else {
+        p.a_zero_point = zero_point(), p.b_zero_point = zero_point(), p.output_zero_point = zero_point();
+        activation(p.output_zero_point, &p.activation_min, &p.activation_max);
+        fill_input(a, n), fill_input(b, bn);
+        edge_s8_multiply_ref(pixels, channels, &p, a, b, gate ? 0 : channels, expected);
+        table->multiply(pixels, channels, &p, a, b, gate ? 0 : channels, got);
+    }
+    char shape[96];
+    snprintf(shape, sizeof shape, "%zux%zu %s m%d s%d", pixels, channels, gate ? "gate" : "map", p.output_multiplier,
+             p.output_shift);
+    compare(t, expected, got, n, bytes, shape);
+    free(a), free(b), free(expected), free(got);
+}
+
+// MobileNetV3-Small's shapes (a 64x64 input: 32x32x16 stem, SE gates on 16..576 channels) and random ones.
+static int check_elementwise(const edge_kernel_table *table, int cases) {
+    tally lookup = {table->name, "lookup", 0, 0}, lookup16 = {table->name, "lookup_s16", 0, 0};
+    tally mul = {table->name, "multiply", 0, 0}, mul16 = {table->name, "multiply_s16", 0, 0};
+    check_lookup(table, &lookup, 32 * 32 * 16);
+    check_lookup16(table, &lookup16, 32 * 32 * 16);
+    for (int int16 = 0; int16 < 2; ++int16) {
+        check_multiply(table, int16 ? &mul16 : &mul, 16 * 16, 16, 1, int16);
+        check_multiply(table, int16 ? &mul16 : &mul, 4 * 4, 96, 1, int16);
+        check_multiply(table, int16 ? &mul16 : &mul, 2 * 2, 576, 1, int16);
+        check_multiply(table, int16 ? &mul16 : &mul, 8 * 8, 40, 0, int16);
+    }
+    for (int i = 0; i < cases; ++i) {
+        check_lookup(table, &lookup, (size_t)uniform(1, 300));
+        check_lookup16(table, &lookup16, (size_t)uniform(1, 300));
+        const size_t pixels = (size_t)uniform(1, 40), channels = (size_t)(chance(50) ? uniform(1, 20) : uniform(1, 200));
+        check_multiply(table, &mul, pixels, channels, chance(60), 0);
+        check_multiply(table, &mul16, pixels, channels, chance(60), 1);
+    }
+    int ok = 1;
+    ok &= report(&lookup), ok &= report(&lookup16), ok &= report(&mul), ok &= report(&mul16);
+    return ok;
+}
+
+// The _s16 ops on the default model's layer shapes, ResNet-width 3x3 convs (64 to 512 channels,
+// 576 to 4608 terms on narrowed inputs) and random ones: 1x1 pointwise and 3x3 convs (strides 1
+// and 2, VALID and SAME, odd channel counts, partial tiles), depthwise 3x3 with depth multipliers
+// 1 and 2, and the other ops.
 static int check_table16(const edge_kernel_table *table, int cases) {
     tally conv = {table->name, "conv2d_s16", 0, 0}, dw = {table->name, "depthwise_conv2d_s16", 0, 0};
     tally fc = {table->name, "fully_connected_s16", 0, 0}, maxp = {table->name, "max_pool_s16", 0, 0};
@@ -436,6 +523,9 @@ static int check_table16(const edge_kernel_table *table, int cases) {
     check_conv16(table, &conv, make_window(15, 15, 64, 128, 1, 1, 1, 1));
     check_conv16(table, &conv, make_window(8, 8, 128, 128, 1, 1, 1, 0));
     check_conv16(table, &conv, make_window(4, 4, 128, 7, 3, 3, 1, 1));
+    check_conv16(table, &conv, make_window(16, 16, 64, 64, 3, 3, 1, 1));
+    check_conv16(table, &conv, make_window(8, 8, 96, 128, 3, 3, 2, 1));
+    check_conv16(table, &conv, make_window(4, 4, 512, 16, 3, 3, 1, 1));
     check_depthwise16(table, &dw, make_window(60, 60, 8, 8, 3, 3, 1, 1), 1);
     check_depthwise16(table, &dw, make_window(60, 60, 16, 16, 3, 3, 1, 1), 1);
     check_depthwise16(table, &dw, make_window(15, 15, 64, 64, 3, 3, 1, 1), 1);
@@ -497,7 +587,8 @@ static int check_table(const edge_kernel_table *table, int cases) {
     }
     ok &= report(&conv), ok &= report(&dw), ok &= report(&fc), ok &= report(&maxp), ok &= report(&avgp);
     ok &= report(&add);
-    return ok & check_table16(table, cases);
+    ok &= check_table16(table, cases);
+    return ok & check_elementwise(table, cases);
 }
 
 int main(int argc, char **argv) {

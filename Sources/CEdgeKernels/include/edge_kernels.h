@@ -164,17 +164,50 @@ typedef struct {
 typedef void (*edge_add_s8_fn)(size_t count, const edge_add_params *params, const int8_t *a, const int8_t *b,
                                int8_t *output);
 
+// Elementwise function as a table on codes (hard swish, hard sigmoid, sigmoid: the converter
+// tabulates the real function between the input's and the output's quantization):
+// - int8: output[i] = table[input[i] + 128], table of 256 int8 entries.
+// - int16: a table of 513 int16 entries sampled every 128 codes, linearly interpolated:
+//   u = input[i] + 32768, k = u >> 7, f = u & 127,
+//   output[i] = table[k] + (((table[k + 1] - table[k]) * f + 64) >> 7)   (int32, >> arithmetic)
+//   which lies between table[k] and table[k + 1], so inside int16 without a clamp.
+// Elementwise (the caller splits the count like add's).
+typedef void (*edge_lookup_s8_fn)(size_t count, const int8_t *table, const int8_t *input, int8_t *output);
+typedef void (*edge_lookup_s16_fn)(size_t count, const int16_t *table, const int16_t *input, int16_t *output);
+
+// Elementwise product of two tensors with their own quantization:
+//   out = clamp(requantize((a - a_zero_point) * (b - b_zero_point), output_multiplier, output_shift)
+//               + output_zero_point, activation_min, activation_max)
+// over `pixels` x `channels` elements of a (HWC); b advances `b_pixel_stride` elements per pixel:
+// `channels` when it has a's shape, 0 when it is one 1x1xC vector for every pixel (a
+// squeeze-and-excitation gate). The product is exact in int32: |a - zp|, |b - zp| <= 255 (int8) or
+// <= 2^15 (int16), so it is at most 2^30. The caller splits the pixels (offset pointers).
+typedef struct {
+    int32_t a_zero_point, b_zero_point;
+    int32_t output_zero_point, output_multiplier, output_shift;
+    int32_t activation_min, activation_max;
+} edge_multiply_params;
+
+typedef void (*edge_multiply_s8_fn)(size_t pixels, size_t channels, const edge_multiply_params *params,
+                                    const int8_t *a, const int8_t *b, size_t b_pixel_stride, int8_t *output);
+typedef void (*edge_multiply_s16_fn)(size_t pixels, size_t channels, const edge_multiply_params *params,
+                                     const int16_t *a, const int16_t *b, size_t b_pixel_stride, int16_t *output);
+
 // Int16 activations ("a16w8" models, the `_s16` ops). Same ops, same arguments, same arithmetic as
 // the int8 ones above, with int16 tensors:
 // - Activations int16, real = scale * (q - zero_point). Every stored value x of an input satisfies
-//   |x - input_zero_point| <= 32768 (the quantizer's int16 tensors are symmetric, zero point 0; a
-//   model input holding pixel - 128 has zero point -128).
-// - Weights int8 in [-127, 127] and int32 bias as above. Each product is at most 32768 * 127 =
-//   4,161,536 < 2^22 in magnitude. Conv and depthwise conv accumulate in int32: a model is valid
-//   only if kernel_height * kernel_width * input_channels (depthwise: the window) times 4,161,536
-//   plus the largest |bias| stays below 2^31 (ModelValidation checks it: at most 516 taps), so
-//   their sums cannot overflow. Fully connected sums any length exactly in int64 and saturates to
-//   int32 before requantizing.
+//   |x - input_zero_point| <= B for the input's bound B <= 32768 (the quantizer's int16 tensors
+//   are symmetric, zero point 0; a model input holding pixel - 128 has zero point -128, B = 255).
+//   B is what the op writing the input guarantees through its own clamp: activation_min/max of a
+//   conv, depthwise conv, fully connected or add, min(its input's B, its clamp) for a pool.
+// - Weights int8 in [-127, 127] and int32 bias as above. Each product is at most B * 127 <=
+//   32768 * 127 = 4,161,536 < 2^22 in magnitude. Conv and depthwise conv accumulate in int32: a
+//   model is valid only if kernel_height * kernel_width * input_channels (depthwise: the window)
+//   times B * 127 plus the largest |bias| stays below 2^31 (ModelValidation checks it with each
+//   input's B), so no partial sum in any order overflows. With full codes (B = 32768) that is at
+//   most 515 taps; the quantizer narrows B for tensors read by wider convs (3x3 over 64 channels:
+//   B = 29,000 or so) by clamping their writer at +-B. Fully connected sums any length exactly in
+//   int64 and saturates to int32 before requantizing.
 // - Requantization as above (edge_requantize); activation_min/max lie in [-32768, 32767].
 // - Add: left_shift is 15 (|x - zero_point| <= 2^15, so each shifted input is at most 2^30).
 // - Pools: as above, on int16 values.
@@ -216,6 +249,11 @@ typedef struct {
     edge_pool_s16_fn max_pool_s16;
     edge_pool_s16_fn average_pool_s16;
     edge_add_s16_fn add_s16;
+    // Lookup tables and multiply (both element types).
+    edge_lookup_s8_fn lookup;
+    edge_lookup_s16_fn lookup_s16;
+    edge_multiply_s8_fn multiply;
+    edge_multiply_s16_fn multiply_s16;
 } edge_kernel_table;
 
 // The scalar reference table.
@@ -290,6 +328,12 @@ void edge_s16_average_pool_ref(const edge_window_params *window, int32_t activat
                                const int16_t *input, int32_t row_begin, int32_t row_end, int16_t *output);
 void edge_s16_add_ref(size_t count, const edge_add_params *params, const int16_t *a, const int16_t *b,
                       int16_t *output);
+void edge_s8_lookup_ref(size_t count, const int8_t *table, const int8_t *input, int8_t *output);
+void edge_s16_lookup_ref(size_t count, const int16_t *table, const int16_t *input, int16_t *output);
+void edge_s8_multiply_ref(size_t pixels, size_t channels, const edge_multiply_params *params, const int8_t *a,
+                          const int8_t *b, size_t b_pixel_stride, int8_t *output);
+void edge_s16_multiply_ref(size_t pixels, size_t channels, const edge_multiply_params *params, const int16_t *a,
+                           const int16_t *b, size_t b_pixel_stride, int16_t *output);
 
 #ifdef __cplusplus
 }

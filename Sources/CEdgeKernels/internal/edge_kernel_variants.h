@@ -56,6 +56,13 @@ void edge_s16_max_pool_c16_avx2(const edge_window_params *window, int32_t activa
                                 const int16_t *input, int32_t row_begin, int32_t row_end, int16_t *output);
 void edge_s16_add_c16_avx2(size_t count, const edge_add_params *params, const int16_t *a, const int16_t *b,
                            int16_t *output);
+// Lookup tables and multiply on AVX2 (x86/s*_lookup_*_avx2.c, s*_multiply_c8_avx2.c).
+void edge_s8_lookup_c32_avx2(size_t count, const int8_t *table, const int8_t *input, int8_t *output);
+void edge_s16_lookup_c8_avx2(size_t count, const int16_t *table, const int16_t *input, int16_t *output);
+void edge_s8_multiply_c8_avx2(size_t pixels, size_t channels, const edge_multiply_params *params, const int8_t *a,
+                              const int8_t *b, size_t b_pixel_stride, int8_t *output);
+void edge_s16_multiply_c8_avx2(size_t pixels, size_t channels, const edge_multiply_params *params, const int16_t *a,
+                               const int16_t *b, size_t b_pixel_stride, int16_t *output);
 // AVX-512 (x86/*_avx512vnni.c, *_avx512bw.c): also built with EDGE_KERNELS_SIMDE (SIMDe emulation).
 size_t edge_s8_conv2d_pack_avx512vnni(const edge_window_params *window, const edge_requant_params *requant,
                                       const int8_t *filter, const int32_t *bias, void *packed);
@@ -138,6 +145,12 @@ void edge_s16_add_c8_neon(size_t count, const edge_add_params *params, const int
                           int16_t *output);
 void edge_s8_max_pool_c16_neon(const edge_window_params *window, int32_t activation_min, int32_t activation_max,
                                const int8_t *input, int32_t row_begin, int32_t row_end, int8_t *output);
+// Lookup and multiply on baseline NEON (arm/s8_lookup_c16_neon.c, s*_multiply_c8_neon.c).
+void edge_s8_lookup_c16_neon(size_t count, const int8_t *table, const int8_t *input, int8_t *output);
+void edge_s8_multiply_c8_neon(size_t pixels, size_t channels, const edge_multiply_params *params, const int8_t *a,
+                              const int8_t *b, size_t b_pixel_stride, int8_t *output);
+void edge_s16_multiply_c8_neon(size_t pixels, size_t channels, const edge_multiply_params *params, const int16_t *a,
+                               const int16_t *b, size_t b_pixel_stride, int16_t *output);
 void edge_s8_add_c8_neon(size_t count, const edge_add_params *params, const int8_t *a, const int8_t *b,
                          int8_t *output);
 #endif

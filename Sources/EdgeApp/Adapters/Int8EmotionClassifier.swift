@@ -1,3 +1,4 @@
+import EdgeImage
 import EdgeInference
 import EdgeModel
 
@@ -9,8 +10,9 @@ public final class Int8EmotionClassifier: EmotionClassifying {
     private let interpreter: Interpreter
 
     /// Refuses a model whose input is not a square one-channel image or whose labels are not the 7 FER2013 ones.
-    /// `threads`: intra-op threads of each inference (see `Interpreter`).
-    public init(path: String, kernels: KernelTable? = nil, threads: Int = 1) throws {
+    /// `threads`: intra-op threads of each inference (see `Interpreter`). `batchCapacity`: images run together
+    /// through the model's layers (`Interpreter.invoke(batch:count:)`): a face's views and a frame's faces.
+    public init(path: String, kernels: KernelTable? = nil, threads: Int = 1, batchCapacity: Int = 1) throws {
         let model = try ModelFile.load(path: path)
         let shape = model.inputShape
         guard shape.channels == 1, shape.width == shape.height, shape.width > 0 else {
@@ -21,7 +23,7 @@ public final class Int8EmotionClassifier: EmotionClassifying {
         }
         self.path = path
         self.interpreter = try Interpreter(model: model, kernels: try kernels ?? KernelTable.fromEnvironment(),
-                                           threads: threads)
+                                           threads: threads, batchCapacity: batchCapacity)
         self.inputSide = shape.width
     }
 
@@ -30,10 +32,21 @@ public final class Int8EmotionClassifier: EmotionClassifying {
         return EmotionScores(scores.map(Double.init))
     }
 
-    /// The views' probabilities averaged by the interpreter (`Interpreter.classifyAveraging`).
+    /// The views' probabilities averaged by the interpreter (`Interpreter.classifyAveraging`), the views run as
+    /// batches.
     public func classify(crops: [[UInt8]]) throws -> EmotionScores {
         EmotionScores(try interpreter.classifyAveraging(crops).map(Double.init))
     }
+
+    /// Every face's views of one frame run together as batches of up to `batchCapacity` images, each face's
+    /// probabilities averaged (`Interpreter.classifyAveraging(faces:)`): bit for bit the face-by-face result.
+    public func classify(faces: [[[UInt8]]]) throws -> [EmotionScores] {
+        try interpreter.classifyAveraging(faces: faces).map { EmotionScores($0.map(Double.init)) }
+    }
+
+    /// The batch capacity edge-run gives the model for `augmentation`: one face's views, and at least 6
+    /// images (e.g. three faces' flip views) so that a frame's faces run together.
+    public static func batchCapacity(for augmentation: TestTimeAugmentation) -> Int { max(augmentation.passes, 6) }
 }
 
 public struct ClassifierSetupError: Error, CustomStringConvertible {

@@ -22,7 +22,9 @@ public final class EdgeRunApplication: @unchecked Sendable {
                 log: @escaping @Sendable (String) -> Void) throws {
         self.configuration = configuration
         self.log = log
-        let classifier = try Int8EmotionClassifier(path: configuration.modelPath, threads: configuration.board.model.threads)
+        let augmentation = TestTimeAugmentation(rawValue: configuration.board.model.augment) ?? .none
+        let classifier = try Int8EmotionClassifier(path: configuration.modelPath, threads: configuration.board.model.threads,
+                                                   batchCapacity: Int8EmotionClassifier.batchCapacity(for: augmentation))
         // The board's `threads` cores: all but one for the detector (the heaviest stage), one left for the model.
         // `detector.fullScanSeconds` 0 turns tracking-driven scanning off (a full scan on every frame). Cameras (and
         // --realtime) run the full scans on their own worker; files processed frame by frame run them in the detect
@@ -65,7 +67,7 @@ public final class EdgeRunApplication: @unchecked Sendable {
         outputs.reportSinks = reportSinks
         pipeline = EmotionPipeline(source: source, detector: detector, classifier: classifier, outputs: outputs,
                                    settings: configuration.settings, dropStaleFrames: configuration.dropsStaleFrames,
-                                   augmentation: TestTimeAugmentation(rawValue: configuration.board.model.augment) ?? .none,
+                                   augmentation: augmentation,
                                    log: log)
     }
 

@@ -198,16 +198,23 @@ public final class EmotionPipeline: @unchecked Sendable {
             let indices = timings.measure(.track) { tracker.update(detections: item.detections, at: frame.timestamp) }
             var faces: [FaceReport] = []
             var changes: [(id: Int, emotion: Emotion)] = []
-            for index in indices {
-                let track = tracker.tracks[index]
-                var frameScores: EmotionScores?
-                if let crops = timings.measure(.crop, { crop.crops(frame, box: track.box, views: views) }) {
-                    do {
-                        frameScores = try timings.measure(.classify) { try classifier.classify(crops: crops) }
-                    } catch {
-                        log("classify: frame \(frame.index) face \(track.id): \(error)")
-                    }
+            // Every face's views first, then one classification of all of them (the frame's batch).
+            let crops = indices.map { index in
+                timings.measure(.crop) { crop.crops(frame, box: tracker.tracks[index].box, views: views) }
+            }
+            let cropped = crops.compactMap { $0 }
+            var scoresOfCropped: [EmotionScores] = []
+            if !cropped.isEmpty {
+                do {
+                    scoresOfCropped = try timings.measure(.classify) { try classifier.classify(faces: cropped) }
+                } catch {
+                    log("classify: frame \(frame.index) (\(cropped.count) faces): \(error)")
                 }
+            }
+            var nextScores = scoresOfCropped.makeIterator()
+            for (index, faceCrops) in zip(indices, crops) {
+                let track = tracker.tracks[index]
+                let frameScores = faceCrops == nil ? nil : nextScores.next()
                 if let frameScores {
                     let changed = timings.measure(.smooth) {
                         tracker.addScores(frameScores, toTrackAt: index, at: frame.timestamp, settings: current.smoothing)

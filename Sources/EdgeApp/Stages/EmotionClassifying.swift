@@ -7,6 +7,9 @@ public protocol EmotionClassifying: AnyObject {
     /// Test-time augmentation: the mean of the probabilities of several views of one face (the first is
     /// the plain crop). One crop gives exactly `classify(crop:)`.
     func classify(crops: [[UInt8]]) throws -> EmotionScores
+    /// `classify(crops:)` of each face of one frame (each face's views), in order; a classifier may run
+    /// them all together (the int8 model runs them as batches), with the same result.
+    func classify(faces: [[[UInt8]]]) throws -> [EmotionScores]
 }
 
 extension EmotionClassifying {
@@ -19,5 +22,9 @@ extension EmotionClassifying {
             for index in sum.values.indices { sum.values[index] += scores.values[index] }
         }
         return EmotionScores(sum.values.map { $0 / Double(crops.count) })
+    }
+
+    public func classify(faces: [[[UInt8]]]) throws -> [EmotionScores] {
+        try faces.map { try classify(crops: $0) }
     }
 }
