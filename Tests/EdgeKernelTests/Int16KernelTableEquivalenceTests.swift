@@ -8,6 +8,20 @@ import Testing
 @Suite struct Int16KernelTableEquivalenceTests {
     static var optimizedNames: [String] { KernelTableEquivalenceTests.optimizedNames }
 
+    /// `table`'s conv2d_s16 on `window`: its pack function writes into a buffer of garbage, then the
+    /// kernel runs on a random split of the output rows.
+    static func packedConvolution(_ table: edge_kernel_table, _ window: Window, _ quant: Quantization16, input: [Int16],
+                                  filter: [Int8], rng: inout SeededGenerator) -> [Int16] {
+        let split = RowSplit.random(&rng, rows: window.params.output_height)
+        return quant.run(window) { w, rq, bias, out in
+            let packed = PackedBytes(count: table.conv2d_s16_pack(w, rq, filter, bias, nil), garbage: &rng)
+            _ = table.conv2d_s16_pack(w, rq, filter, bias, packed.pointer)
+            for (begin, end) in split.ranges {
+                table.conv2d_s16(w, rq, input, filter, bias, packed.pointer, begin, end, out)
+            }
+        }
+    }
+
     @Test(arguments: optimizedNames) func convolutionsMatchTheReference(name: String) throws {
         let table = try #require(edge_kernels_select(name)).pointee
         var rng = SeededGenerator(seed: 0x16C0)
@@ -24,14 +38,7 @@ import Testing
             let expected = quant.run(window) { w, rq, bias, out in
                 edge_s16_conv2d_ref(w, rq, input, filter, bias, nil, 0, w.pointee.output_height, out)
             }
-            let split = RowSplit.random(&rng, rows: window.params.output_height)
-            let got = quant.run(window) { w, rq, bias, out in
-                let packed = PackedBytes(count: table.conv2d_s16_pack(w, rq, filter, bias, nil), garbage: &rng)
-                _ = table.conv2d_s16_pack(w, rq, filter, bias, packed.pointer)
-                for (begin, end) in split.ranges {
-                    table.conv2d_s16(w, rq, input, filter, bias, packed.pointer, begin, end, out)
-                }
-            }
+            let got = Self.packedConvolution(table, window, quant, input: input, filter: filter, rng: &rng)
             #expect(got == expected, "\(name) conv2d_s16 \(window) zp \(quant.inputZeroPoint)")
         }
     }
@@ -77,14 +84,7 @@ import Testing
                 }
                 #expect(expected == exact, "reference sum over \(taps) taps at the bound \(amplitude)")
             }
-            let split = RowSplit.random(&rng, rows: window.params.output_height)
-            let got = quant.run(window) { w, rq, bias, out in
-                let packed = PackedBytes(count: table.conv2d_s16_pack(w, rq, filter, bias, nil), garbage: &rng)
-                _ = table.conv2d_s16_pack(w, rq, filter, bias, packed.pointer)
-                for (begin, end) in split.ranges {
-                    table.conv2d_s16(w, rq, input, filter, bias, packed.pointer, begin, end, out)
-                }
-            }
+            let got = Self.packedConvolution(table, window, quant, input: input, filter: filter, rng: &rng)
             #expect(got == expected, "\(name) conv2d_s16 \(window) over \(taps) taps, inputs within \(amplitude)")
         }
     }
