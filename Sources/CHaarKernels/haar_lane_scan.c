@@ -6,11 +6,32 @@
 
 #include <string.h>
 
-// Live flags (bytes 0/1) of the block at `live`: padded by 8 zero bytes past the row, so a block is one word.
-static inline uint64_t block_word(const uint8_t *live) {
-    uint64_t word;
-    memcpy(&word, live, sizeof word);
-    return word;
+// Live windows of a row as bits (window i: bit i % 64 of word i / 64), zero past the row. Blocks have `lanes` <= 8
+// windows, a divisor of 64: a block never straddles two words.
+
+// The pass flags (bytes 0/1) of a block of up to 8 windows as bits: byte k -> bit k.
+static inline uint64_t pass_bits(const uint8_t *passes, int32_t lanes) {
+    uint64_t word = 0;
+    memcpy(&word, passes, (size_t)lanes);
+    return (word * 0x0102040810204080ull) >> 56;  // each 0/1 byte lands on its own bit of the top byte: no carries
+}
+
+// OpenCV's skip rule on one row (see haar_kernels.h): a window rejected by stage 0 (normalised, not passed) skips
+// the next one, which then skips nothing itself. In a run of consecutive rejected windows that is not entered by a
+// skip, the windows at even distances from the run's start are evaluated (and skip their right neighbours), so a run
+// starting at an even bit is evaluated at even bits, one starting at an odd bit at odd bits. Adding a run's start bit
+// to the word clears that run (the carry stops at the zero bit after it); `words` rejected words in, skipped out.
+static inline void skipped_windows(uint64_t *words, int32_t word_count) {
+    const uint64_t even = 0x5555555555555555ull;
+    uint64_t carried = 0;  // the last bit of the previous word was evaluated and rejected: bit 0 is skipped
+    for (int32_t w = 0; w < word_count; w++) {
+        const uint64_t rejected = words[w] & ~carried;  // a skipped window is not evaluated, so not rejected
+        const uint64_t starts = rejected & ~(rejected << 1);
+        const uint64_t from_even = rejected & ~(rejected + (starts & even));
+        const uint64_t evaluated = (from_even & even) | (rejected & ~from_even & ~even);
+        words[w] = evaluated << 1 | carried;
+        carried = evaluated >> 63;
+    }
 }
 
 size_t edge_haar_lane_scan(const edge_haar_lane_ops *ops, const edge_haar_cascade *cascade, const int32_t *sum,
@@ -23,7 +44,9 @@ size_t edge_haar_lane_scan(const edge_haar_lane_ops *ops, const edge_haar_cascad
     const int32_t dense = step <= 2 ? columns / (lanes * step) * lanes : 0;
     const size_t room = (size_t)per_row * (size_t)((rows + step - 1) / step) + (size_t)lanes;
     uint32_t *norms = malloc(sizeof(uint32_t) * (size_t)per_row);
-    uint8_t *live = malloc((size_t)per_row + 8), *passes = calloc(2 * room + 8, 1);
+    const int32_t word_count = (per_row + 63) / 64;
+    uint64_t *live = malloc(sizeof(uint64_t) * 2 * (size_t)word_count), *skipped = live + word_count;
+    uint8_t *passes = calloc(2 * room + 8, 1);
     int32_t *listed = malloc(sizeof(int32_t) * room * 3);  // origins, then columns, then the gathered origins
     uint32_t *listed_norms = malloc(sizeof(uint32_t) * room * 2);  // norms, then the gathered norms
     uint32_t *gathered_index = malloc(sizeof(uint32_t) * room);
@@ -50,9 +73,7 @@ size_t edge_haar_lane_scan(const edge_haar_lane_ops *ops, const edge_haar_cascad
     int32_t *listed_x = listed + room, *gathered = listed + 2 * room;
     uint32_t *gathered_norms = listed_norms + room;
     uint8_t *gathered_passes = passes + room;
-    memset(live + per_row, 0, 8);
-    // A block's lanes in its word (lanes <= 8; the bytes past the block belong to the next one).
-    const uint64_t lane_bytes = lanes >= 8 ? ~0ull : (1ull << (8 * lanes)) - 1;
+    const uint64_t lane_bits = (1ull << lanes) - 1;
     const int32_t shift = edge_haar_decision_shift(cascade);
     const int32_t row_stages = ops->row_stages < cascade->stage_count ? ops->row_stages : cascade->stage_count;
     size_t count = 0;
@@ -60,47 +81,45 @@ size_t edge_haar_lane_scan(const edge_haar_lane_ops *ops, const edge_haar_cascad
         const int32_t *row = sum + (size_t)y * (size_t)stride;
         const uint32_t *row_sq = sqsum + (size_t)y * (size_t)stride;
         ops->norms(cascade, row, row_sq, step, per_row, norms);
-        int32_t remaining = 0;
-        for (int32_t i = 0; i < per_row; i++) remaining += live[i] = norms[i] != 0;
-        for (int32_t s = 0; s < row_stages && remaining > 0; s++) {
+        memset(live, 0, sizeof(uint64_t) * (size_t)word_count);
+        for (int32_t i = 0; i < per_row; i++) live[i >> 6] |= (uint64_t)(norms[i] != 0) << (i & 63);
+        uint64_t remaining = 0;
+        for (int32_t w = 0; w < word_count; w++) remaining |= live[w];
+        for (int32_t s = 0; s < row_stages && remaining != 0; s++) {
             const edge_haar_stage *stage = &cascade->stages[s];
             const edge_haar_stump *stumps = cascade->stumps + stage->first_tree;
-            remaining = 0;
+            if (s == 0) memcpy(skipped, live, sizeof(uint64_t) * (size_t)word_count);  // normalised, for the skip rule
             for (int32_t i = 0; i < per_row; i += lanes) {
-                const uint64_t word = block_word(live + i) & lane_bytes;  // past the row: zero padding
-                if (word == 0) continue;
-                if ((word & (word - 1)) != 0 && i < dense) {  // at least two live windows
+                const int32_t bit = i & 63;
+                uint64_t block = live[i >> 6] >> bit & lane_bits;  // past the row: zero
+                if (block == 0) continue;
+                if ((block & (block - 1)) != 0 && i < dense) {  // at least two live windows
                     if (planar)
-                        ops->planar_block_stage(cascade, s, planar_sum + (size_t)y * (size_t)pitch + i, norms + i, passes + i);
+                        ops->planar_block_stage(cascade, s, planar_sum + (size_t)y * (size_t)pitch + i, norms + i, passes);
                     else
-                        ops->block_stage(cascade, s, row + (size_t)i * (size_t)step, step, norms + i, passes + i);
-                    const uint64_t kept = word & block_word(passes + i);
-                    memcpy(live + i, &kept, (size_t)lanes);
-                    remaining += __builtin_popcountll(kept);
+                        ops->block_stage(cascade, s, row + (size_t)i * (size_t)step, step, norms + i, passes);
+                    live[i >> 6] &= ~((~pass_bits(passes, lanes) & block) << bit);
                 } else {
-                    const int32_t end = i + lanes < per_row ? i + lanes : per_row;
-                    for (int32_t k = i; k < end; k++)
-                        if (live[k])
-                            remaining += live[k] = (uint8_t)edge_haar_stump_stage_passes(
-                                stage, stumps, row + (size_t)k * (size_t)step, norms[k], shift);
+                    for (; block != 0; block &= block - 1) {
+                        const int32_t k = i + __builtin_ctzll(block);
+                        if (!edge_haar_stump_stage_passes(stage, stumps, row + (size_t)k * (size_t)step, norms[k], shift))
+                            live[i >> 6] &= ~(1ull << (k & 63));
+                    }
                 }
             }
             if (s == 0) {
-                // OpenCV: a window rejected by stage 0 (not by the variance test) skips the next one, which then
-                // skips nothing itself. Branch-free: `skipped` is whether window i is skipped.
-                uint8_t skipped = 0;
-                remaining = 0;
-                for (int32_t i = 0; i < per_row; i++) {
-                    const uint8_t rejected = (uint8_t)((norms[i] != 0) & !live[i] & !skipped);
-                    live[i] &= (uint8_t)!skipped;
-                    remaining += live[i];
-                    skipped = rejected;
-                }
+                for (int32_t w = 0; w < word_count; w++) skipped[w] &= ~live[w];  // rejected by stage 0
+                skipped_windows(skipped, word_count);
+                for (int32_t w = 0; w < word_count; w++) live[w] &= ~skipped[w];
             }
+            remaining = 0;
+            for (int32_t w = 0; w < word_count; w++) remaining |= live[w];
         }
-        for (int32_t i = 0; i < per_row && remaining > 0; i++)
-            if (live[i])
+        for (int32_t w = 0; w < word_count; w++)
+            for (uint64_t bits = live[w]; bits != 0; bits &= bits - 1) {
+                const int32_t i = w * 64 + __builtin_ctzll(bits);
                 listed[count] = y * stride + i * step, listed_x[count] = i * step, listed_norms[count] = norms[i], count++;
+            }
     }
     // Survivor stages. A listed window with at least edge_haar_list_block_min listed windows (itself included) among
     // the `lanes` origins from it on (one row; all of them windows, as block_stage needs) goes as that row block;
@@ -139,9 +158,8 @@ size_t edge_haar_lane_scan(const edge_haar_lane_ops *ops, const edge_haar_cascad
             for (size_t i = 0; i < gathered_count; i++) passes[gathered_index[i]] = gathered_passes[i];
         }
         size_t kept = 0;
-        for (size_t i = 0; i < count; i++)
-            if (passes[i])
-                listed[kept] = listed[i], listed_x[kept] = listed_x[i], listed_norms[kept] = listed_norms[i], kept++;
+        for (size_t i = 0; i < count; i++)  // branch-free: every survivor is written, a rejected one overwritten next
+            listed[kept] = listed[i], listed_x[kept] = listed_x[i], listed_norms[kept] = listed_norms[i], kept += passes[i];
         count = kept;
     }
     for (size_t i = 0; i < count && i < capacity; i++) hits[2 * i] = listed_x[i], hits[2 * i + 1] = listed[i] / stride;
