@@ -81,10 +81,13 @@ size_t edge_haar_lane_scan(const edge_haar_lane_ops *ops, const edge_haar_cascad
         const int32_t *row = sum + (size_t)y * (size_t)stride;
         const uint32_t *row_sq = sqsum + (size_t)y * (size_t)stride;
         ops->norms(cascade, row, row_sq, step, per_row, norms);
-        memset(live, 0, sizeof(uint64_t) * (size_t)word_count);
-        for (int32_t i = 0; i < per_row; i++) live[i >> 6] |= (uint64_t)(norms[i] != 0) << (i & 63);
         uint64_t remaining = 0;
-        for (int32_t w = 0; w < word_count; w++) remaining |= live[w];
+        for (int32_t w = 0; w < word_count; w++) {  // the normalised windows
+            const int32_t first = w * 64, end = per_row - first < 64 ? per_row - first : 64;
+            uint64_t bits = 0;
+            for (int32_t k = 0; k < end; k++) bits |= (uint64_t)(norms[first + k] != 0) << k;
+            live[w] = bits, remaining |= bits;
+        }
         for (int32_t s = 0; s < row_stages && remaining != 0; s++) {
             const edge_haar_stage *stage = &cascade->stages[s];
             const edge_haar_stump *stumps = cascade->stumps + stage->first_tree;
