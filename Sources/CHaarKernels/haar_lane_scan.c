@@ -47,7 +47,7 @@ size_t edge_haar_lane_scan(const edge_haar_lane_ops *ops, const edge_haar_cascad
     const int32_t word_count = (per_row + 63) / 64;
     uint64_t *live = malloc(sizeof(uint64_t) * 2 * (size_t)word_count), *skipped = live + word_count;
     uint8_t *passes = calloc(2 * room + 8, 1);
-    int32_t *listed = malloc(sizeof(int32_t) * room * 3);  // origins, then columns, then the gathered origins
+    int32_t *listed = malloc(sizeof(int32_t) * room * 4);  // origins, columns, rows, the gathered origins
     uint32_t *listed_norms = malloc(sizeof(uint32_t) * room * 2);  // norms, then the gathered norms
     uint32_t *gathered_index = malloc(sizeof(uint32_t) * room);
     if (!norms || !live || !passes || !listed || !listed_norms || !gathered_index) {
@@ -70,7 +70,7 @@ size_t edge_haar_lane_scan(const edge_haar_lane_ops *ops, const edge_haar_cascad
         }
         ops->planar_rows(sum, stride, integral_rows, integral_columns, planar_sum);
     }
-    int32_t *listed_x = listed + room, *gathered = listed + 2 * room;
+    int32_t *listed_x = listed + room, *listed_y = listed + 2 * room, *gathered = listed + 3 * room;
     uint32_t *gathered_norms = listed_norms + room;
     uint8_t *gathered_passes = passes + room;
     const uint64_t lane_bits = (1ull << lanes) - 1;
@@ -85,7 +85,13 @@ size_t edge_haar_lane_scan(const edge_haar_lane_ops *ops, const edge_haar_cascad
         for (int32_t w = 0; w < word_count; w++) {  // the normalised windows
             const int32_t first = w * 64, end = per_row - first < 64 ? per_row - first : 64;
             uint64_t bits = 0;
-            for (int32_t k = 0; k < end; k++) bits |= (uint64_t)(norms[first + k] != 0) << k;
+            int32_t k = 0;
+            for (; k + 8 <= end; k += 8) {
+                uint8_t flags[8];
+                for (int32_t j = 0; j < 8; j++) flags[j] = norms[first + k + j] != 0;
+                bits |= pass_bits(flags, 8) << k;
+            }
+            for (; k < end; k++) bits |= (uint64_t)(norms[first + k] != 0) << k;
             live[w] = bits, remaining |= bits;
         }
         for (int32_t s = 0; s < row_stages && remaining != 0; s++) {
@@ -121,13 +127,15 @@ size_t edge_haar_lane_scan(const edge_haar_lane_ops *ops, const edge_haar_cascad
         for (int32_t w = 0; w < word_count; w++)
             for (uint64_t bits = live[w]; bits != 0; bits &= bits - 1) {
                 const int32_t i = w * 64 + __builtin_ctzll(bits);
-                listed[count] = y * stride + i * step, listed_x[count] = i * step, listed_norms[count] = norms[i], count++;
+                listed[count] = y * stride + i * step, listed_x[count] = i * step, listed_y[count] = y;
+                listed_norms[count++] = norms[i];
             }
     }
     // Survivor stages. A listed window with at least edge_haar_list_block_min listed windows (itself included) among
     // the `lanes` origins from it on (one row; all of them windows, as block_stage needs) goes as that row block;
     // the others to full lane groups of the gathered list (padded with copies of its last window).
     const int32_t block_min = edge_haar_list_block_min(lanes), block_span = lanes * step;
+    const int32_t lane_shift = step == 2;  // a block's lane: origin distance / step (blocks have step 1 or 2)
     for (int32_t s = row_stages; s < cascade->stage_count && count > 0; s++) {
         size_t gathered_count = 0;
         for (size_t i = 0; i < count;) {
@@ -139,13 +147,13 @@ size_t edge_haar_lane_scan(const edge_haar_lane_ops *ops, const edge_haar_cascad
                 uint32_t block_norms[8];
                 uint8_t block_passes[8];
                 for (int32_t k = 0; k < lanes; k++) block_norms[k] = listed_norms[i];  // any window's norm: unused
-                for (size_t m = i; m < end; m++) block_norms[(listed[m] - origin) / step] = listed_norms[m];
+                for (size_t m = i; m < end; m++) block_norms[(listed[m] - origin) >> lane_shift] = listed_norms[m];
                 if (planar)
-                    ops->planar_block_stage(cascade, s, planar_sum + (size_t)(origin / stride) * (size_t)pitch + listed_x[i] / 2,
+                    ops->planar_block_stage(cascade, s, planar_sum + (size_t)listed_y[i] * (size_t)pitch + listed_x[i] / 2,
                                             block_norms, block_passes);
                 else
                     ops->block_stage(cascade, s, sum + origin, step, block_norms, block_passes);
-                for (size_t m = i; m < end; m++) passes[m] = block_passes[(listed[m] - origin) / step];
+                for (size_t m = i; m < end; m++) passes[m] = block_passes[(listed[m] - origin) >> lane_shift];
                 i = end;
             } else {
                 gathered_index[gathered_count] = (uint32_t)i, gathered[gathered_count] = origin;
@@ -162,10 +170,11 @@ size_t edge_haar_lane_scan(const edge_haar_lane_ops *ops, const edge_haar_cascad
         }
         size_t kept = 0;
         for (size_t i = 0; i < count; i++)  // branch-free: every survivor is written, a rejected one overwritten next
-            listed[kept] = listed[i], listed_x[kept] = listed_x[i], listed_norms[kept] = listed_norms[i], kept += passes[i];
+            listed[kept] = listed[i], listed_x[kept] = listed_x[i], listed_y[kept] = listed_y[i],
+            listed_norms[kept] = listed_norms[i], kept += passes[i];
         count = kept;
     }
-    for (size_t i = 0; i < count && i < capacity; i++) hits[2 * i] = listed_x[i], hits[2 * i + 1] = listed[i] / stride;
+    for (size_t i = 0; i < count && i < capacity; i++) hits[2 * i] = listed_x[i], hits[2 * i + 1] = listed_y[i];
     free(norms), free(live), free(passes), free(listed), free(listed_norms), free(gathered_index), free(planar_sum);
     return count;
 }
