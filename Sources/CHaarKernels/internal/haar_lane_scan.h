@@ -1,8 +1,8 @@
 // The SIMD scan's shape, shared by the variants. Per row of windows: each window's norm (the variant's
 // `norms`, equal to the reference's); stage 0 on lane blocks of consecutive windows (contiguous loads, no gathers);
-// a sequential pass applying OpenCV's rule (a window rejected by stage 0 skips the next one, a variance
-// rejection does not); then the first `row_stages` stages go on by blocks (a block with at least two
-// live windows on lanes, a lone live window with the scalar code). The survivors of every row then
+// OpenCV's rule (a window rejected by stage 0 skips the next one, a variance rejection does not) applied to the
+// row's live windows held as bit words, 64 windows at a time; then the first `row_stages` stages go on by blocks
+// (a block with at least two live windows on lanes, a lone live window with the scalar code). The survivors of every row then
 // form one list for the level, compacted stage by stage; at each stage a listed window with enough listed
 // neighbours to its right (edge_haar_list_block_min) goes with them as a row block, the rest on full lane
 // groups of gathered corners.
