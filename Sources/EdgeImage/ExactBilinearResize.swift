@@ -69,8 +69,16 @@ public struct ExactBilinearResizer {
     /// Only destination rows `rows` (full width), written from `destination` on: each output pixel depends on its
     /// own row and column taps alone, so these rows equal the same rows of the whole resize.
     public mutating func resize(source: UnsafePointer<UInt8>, destination: UnsafeMutablePointer<UInt8>, rows: Range<Int>) {
+        resize(source: source, destination: destination, rows: rows, columns: 0..<destinationWidth)
+    }
+
+    /// Only the destination pixels of `rows` x `columns`, written from `destination` on in rows of `columns.count`
+    /// pixels: each output pixel depends on its own row and column taps alone, so they equal the whole resize's.
+    public mutating func resize(source: UnsafePointer<UInt8>, destination: UnsafeMutablePointer<UInt8>, rows: Range<Int>,
+                                columns selectedColumns: Range<Int>) {
         let selected = rows.clamped(to: 0..<destinationHeight)
-        let width = destinationWidth
+        let picked = selectedColumns.clamped(to: 0..<destinationWidth)
+        let width = picked.count, left = picked.lowerBound
         let sourceWidth = self.sourceWidth
         let rows = self.rows
         columns.first.withUnsafeBufferPointer { firstTaps in
@@ -80,8 +88,9 @@ public struct ExactBilinearResizer {
                         rows.walkRows(selected, width: width, buffer: buffer.baseAddress!) { sourceRow, row in
                             let line = source + sourceRow * sourceWidth
                             for column in 0..<width {
-                                row[column] = UInt32(line[Int(firstTaps[column])]) &* weights[2 * column]
-                                    &+ UInt32(line[Int(secondTaps[column])]) &* weights[2 * column + 1]
+                                let tap = left + column
+                                row[column] = UInt32(line[Int(firstTaps[tap])]) &* weights[2 * tap]
+                                    &+ UInt32(line[Int(secondTaps[tap])]) &* weights[2 * tap + 1]
                             }
                         } blend: { row, upper, lower in
                             let v0 = rows.weights[2 * row]
