@@ -56,7 +56,7 @@ size_t edge_haar_scan_region(edge_haar_scan_fn scan, const edge_haar_cascade *ca
     // skips nothing. A scan started at any grid column at or left of the run start therefore evaluates exactly the
     // full scan's windows from there on. A run longer than `reach` windows decides x0 by its parity instead: an odd run
     // means its last window was evaluated and rejected, so x0 is skipped; that row goes alone from x0 or x0 + step.
-    const int32_t reach = 4;
+    const int32_t reach = 12;
     int32_t batch_begin = y0, batch_from = x0;
     for (int32_t y = y0; y < y1; y += step) {
         const int32_t *row = sum + (size_t)y * (size_t)stride;
