@@ -64,7 +64,7 @@ public struct RegionDetections: Sendable, Equatable {
 ///   rejection is resolved exactly by `edge_haar_scan_region` (walk back through the row's run of first-stage
 ///   rejections), so the region's raw hits are exactly the full scan's raw hits with those origins;
 /// - level image: only the level rows the region needs, across the whole level width (the walk back may look left
-///   of the region), resized with the full level's taps (`ExactBilinearResizer` rows are independent: same pixels);
+///   of the region), resized with the full level's taps (`LevelResizer`; rows are independent: same pixels);
 ///   the integral images of that band differ from the whole level's by constants, so every rectangle sum, hence
 ///   every window decision, is the same;
 /// - grouping: `groupRectangles(eps 0.2)` over the region's raw hits. Two boxes are similar only when every edge is
@@ -83,15 +83,12 @@ public final class RegionDetector {
     private var sum: [Int32] = []
     private var squareSum: [UInt32] = []
     private var hits = [Int32](repeating: 0, count: 2048)
-    private var resizers: [ResizerKey: ExactBilinearResizer] = [:]
-
-    private struct ResizerKey: Hashable {
-        var sourceWidth, sourceHeight, width, height: Int
-    }
+    private let resizer: LevelResizer
 
     /// Shares the cascade (not the buffers) of `detector`.
     public init(detector: FaceDetector) {
         self.detector = detector
+        resizer = LevelResizer(kernels: detector.kernels)
     }
 
     /// The eps of the grouping, as `FaceDetector.detect` uses it.
@@ -210,13 +207,9 @@ public final class RegionDetector {
                 if level.width == image.width && level.height == image.height {
                     levelRows = source.baseAddress! + ys.lowerBound * image.width
                 } else {
-                    let key = ResizerKey(sourceWidth: image.width, sourceHeight: image.height,
-                                         width: level.width, height: level.height)
-                    var resizer = resizers[key] ?? ExactBilinearResizer(
-                        sourceWidth: image.width, sourceHeight: image.height,
-                        destinationWidth: level.width, destinationHeight: level.height)
-                    resizer.resize(source: source.baseAddress!, destination: bandBuffer.baseAddress!, rows: rowRange)
-                    resizers[key] = resizer
+                    resizer.resize(source.baseAddress!, sourceWidth: image.width, sourceHeight: image.height,
+                                   width: level.width, height: level.height, rows: rowRange,
+                                   into: bandBuffer.baseAddress!)
                     levelRows = UnsafePointer(bandBuffer.baseAddress!)
                 }
                 sum.withUnsafeMutableBufferPointer { sumBuffer in

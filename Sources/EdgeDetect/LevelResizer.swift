@@ -1,0 +1,66 @@
+import CHaarKernels
+import EdgeImage
+
+/// The detectors' pyramid level resize: `ExactBilinearResizer`'s taps (so the pixels of `GrayImage.resizedExactly`,
+/// OpenCV's INTER_LINEAR_EXACT) run by a Haar kernel table's `resize_rows` (scalar reference, AVX2, NEON; every one
+/// bit-exact). Keeps one set of taps per size pair, reused frame after frame, and the two-row workspace: one per
+/// thread.
+final class LevelResizer {
+    let kernels: HaarKernels
+    private var plans: [SizePair: LevelPlan] = [:]
+
+    private struct SizePair: Hashable {
+        var sourceWidth, sourceHeight, width, height: Int
+    }
+
+    init(kernels: HaarKernels) {
+        self.kernels = kernels
+    }
+
+    /// Rows `rows` (clamped to the level) of `source` (`sourceWidth` x `sourceHeight`, packed) resized to
+    /// `width` x `height`, written packed from `destination` on.
+    func resize(_ source: UnsafePointer<UInt8>, sourceWidth: Int, sourceHeight: Int, width: Int, height: Int,
+                rows: Range<Int>, into destination: UnsafeMutablePointer<UInt8>) {
+        let key = SizePair(sourceWidth: sourceWidth, sourceHeight: sourceHeight, width: width, height: height)
+        let plan = plans[key] ?? LevelPlan(key)
+        plans[key] = plan
+        let selected = rows.clamped(to: 0..<height)
+        withUnsafePointer(to: plan.plan) { taps in
+            kernels.table.pointee.resize_rows(taps, source, Int32(sourceWidth), Int32(selected.lowerBound),
+                                              Int32(selected.upperBound), destination, Int32(width),
+                                              plan.workspace.baseAddress)
+        }
+    }
+
+    /// One size pair's taps in the kernels' form, in memory of its own (the C plan points into it).
+    private final class LevelPlan {
+        let taps: UnsafeMutableBufferPointer<Int32>  // columns, then rows
+        let weights: UnsafeMutableBufferPointer<Int16>
+        let workspace: UnsafeMutableBufferPointer<UInt32>
+        let plan: edge_u8_resize_bilinear_exact_plan
+
+        init(_ size: SizePair) {
+            let resizer = ExactBilinearResizer(sourceWidth: size.sourceWidth, sourceHeight: size.sourceHeight,
+                                               destinationWidth: size.width, destinationHeight: size.height)
+            let columns = resizer.columnTaps, rows = resizer.rowTaps
+            taps = .allocate(capacity: size.width + size.height)
+            _ = taps.initialize(from: columns.first + rows.first)
+            weights = .allocate(capacity: 2 * (size.width + size.height))
+            _ = weights.initialize(from: columns.weights + rows.weights)
+            workspace = .allocate(capacity: 2 * size.width)
+            workspace.initialize(repeating: 0)
+            plan = edge_u8_resize_bilinear_exact_plan(
+                source_width: Int32(size.sourceWidth), source_height: Int32(size.sourceHeight),
+                width: Int32(size.width), height: Int32(size.height),
+                column_taps: UnsafePointer(taps.baseAddress!), column_weights: UnsafePointer(weights.baseAddress!),
+                row_taps: UnsafePointer(taps.baseAddress! + size.width),
+                row_weights: UnsafePointer(weights.baseAddress! + 2 * size.width))
+        }
+
+        deinit {
+            taps.deallocate()
+            weights.deallocate()
+            workspace.deallocate()
+        }
+    }
+}
