@@ -47,7 +47,7 @@ final class LevelResizer {
             _ = taps.initialize(from: columns.first + rows.first)
             weights = .allocate(capacity: 2 * (size.width + size.height))
             _ = weights.initialize(from: columns.weights + rows.weights)
-            workspace = .allocate(capacity: 2 * size.width)
+            workspace = .allocate(capacity: 3 * size.width)  // EDGE_U8_RESIZE_BILINEAR_EXACT_WORKSPACE
             workspace.initialize(repeating: 0)
             plan = edge_u8_resize_bilinear_exact_plan(
                 source_width: Int32(size.sourceWidth), source_height: Int32(size.sourceHeight),

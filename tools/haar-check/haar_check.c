@@ -373,7 +373,7 @@ static int check_resize(const edge_haar_kernels *table, int cases) {
         int32_t *column_taps = malloc(sizeof(int32_t) * (size_t)dw), *row_taps = malloc(sizeof(int32_t) * (size_t)dh);
         int16_t *column_weights = malloc(sizeof(int16_t) * 2 * (size_t)dw);
         int16_t *row_weights = malloc(sizeof(int16_t) * 2 * (size_t)dh);
-        uint32_t *workspace = malloc(sizeof(uint32_t) * 2 * (size_t)dw);
+        uint32_t *workspace = malloc(sizeof(uint32_t) * EDGE_U8_RESIZE_BILINEAR_EXACT_WORKSPACE(dw));
         const int kind = uniform(0, 2);
         for (size_t i = 0; i < source_size; i++)
             source[i] = (uint8_t)(kind == 0 ? uniform(0, 255) : kind == 1 ? 255 : (i * 7 + i / 13) & 255);
@@ -383,10 +383,10 @@ static int check_resize(const edge_haar_kernels *table, int cases) {
             .source_width = sw, .source_height = sh, .width = dw, .height = dh, .column_taps = column_taps,
             .column_weights = column_weights, .row_taps = row_taps, .row_weights = row_weights};
         memset(want, 0x5a, destination_size), memset(got, 0x5a, destination_size);
-        memset(workspace, 0xa5, sizeof(uint32_t) * 2 * (size_t)dw);
+        memset(workspace, 0xa5, sizeof(uint32_t) * EDGE_U8_RESIZE_BILINEAR_EXACT_WORKSPACE(dw));
         edge_u8_resize_bilinear_exact_rows_ref(&plan, source, source_stride, row_begin, row_end, want,
                                                destination_stride, workspace);
-        memset(workspace, 0xa5, sizeof(uint32_t) * 2 * (size_t)dw);
+        memset(workspace, 0xa5, sizeof(uint32_t) * EDGE_U8_RESIZE_BILINEAR_EXACT_WORKSPACE(dw));
         table->resize_rows(&plan, source, source_stride, row_begin, row_end, got, destination_stride, workspace);
         pixels += (long)rows * dw;
         if (memcmp(want, got, destination_size) != 0 && failures++ < 5)

@@ -20,6 +20,7 @@
 #ifndef EDGE_RESIZE_BILINEAR_EXACT_H
 #define EDGE_RESIZE_BILINEAR_EXACT_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #ifdef __cplusplus
@@ -36,17 +37,20 @@ typedef struct {
     const int16_t *row_weights;     // 2 * height entries: v0, v1 per row
 } edge_u8_resize_bilinear_exact_plan;
 
+#define EDGE_U8_RESIZE_BILINEAR_EXACT_WORKSPACE(width) (3 * (size_t)(width))
+
 // Writes destination rows row_begin <= r < row_end (0 <= row_begin <= row_end <= plan->height), row r at
 // destination + (r - row_begin) * destination_stride, from `source` (row stride source_stride). `workspace`
-// holds 2 * plan->width uint32 values (the two horizontally resized source rows; its contents are scratch).
+// holds EDGE_U8_RESIZE_BILINEAR_EXACT_WORKSPACE(plan->width) uint32 values, no alignment needed: the two horizontally
+// resized source rows and a variant's per-call tables; its contents are scratch.
 typedef void (*edge_u8_resize_bilinear_exact_rows_fn)(const edge_u8_resize_bilinear_exact_plan *plan,
                                                       const uint8_t *source, int32_t source_stride, int32_t row_begin,
                                                       int32_t row_end, uint8_t *destination,
                                                       int32_t destination_stride, uint32_t *workspace);
 
 // The scalar reference. Variants (the Haar tables' `resize_rows`): edge_u8_resize_bilinear_exact_rows_8x_avx2
-// (x86-64: 8 columns per 32-bit gather, madd on (w0, w1) pairs), edge_u8_resize_bilinear_exact_rows_8x_neon
-// (aarch64, armv8.0: 8 columns per two-register table lookup).
+// (x86-64: 8 columns per byte shuffle or 32-bit gather, madd on (w0, w1) pairs),
+// edge_u8_resize_bilinear_exact_rows_8x_neon (aarch64, armv8.0: 8 columns per two-register table lookup).
 void edge_u8_resize_bilinear_exact_rows_ref(const edge_u8_resize_bilinear_exact_plan *plan, const uint8_t *source,
                                             int32_t source_stride, int32_t row_begin, int32_t row_end,
                                             uint8_t *destination, int32_t destination_stride, uint32_t *workspace);
