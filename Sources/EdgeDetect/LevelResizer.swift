@@ -3,8 +3,7 @@ import EdgeImage
 
 /// The detectors' pyramid level resize: `ExactBilinearResizer`'s taps (so the pixels of `GrayImage.resizedExactly`,
 /// OpenCV's INTER_LINEAR_EXACT) run by a Haar kernel table's `resize_rows` (scalar reference, AVX2, NEON; every one
-/// bit-exact). Keeps one set of taps per size pair, reused frame after frame, and the two-row workspace: one per
-/// thread.
+/// bit-exact). Keeps one set of taps and a kernel workspace per size pair, reused frame after frame: one per thread.
 final class LevelResizer {
     let kernels: HaarKernels
     private var plans: [SizePair: LevelPlan] = [:]
