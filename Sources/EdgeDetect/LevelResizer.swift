@@ -16,18 +16,26 @@ final class LevelResizer {
         self.kernels = kernels
     }
 
-    /// Rows `rows` (clamped to the level) of `source` (`sourceWidth` x `sourceHeight`, packed) resized to
-    /// `width` x `height`, written packed from `destination` on.
+    /// Rows `rows` x columns `columns` (clamped to the level; nil: every column) of `source` (`sourceWidth` x
+    /// `sourceHeight`, packed) resized to `width` x `height`, written from `destination` on in rows of the selected
+    /// columns' count: every output pixel depends only on its own row and column taps, so they equal the whole
+    /// level's (a column range is the plan with its column taps offset).
     func resize(_ source: UnsafePointer<UInt8>, sourceWidth: Int, sourceHeight: Int, width: Int, height: Int,
-                rows: Range<Int>, into destination: UnsafeMutablePointer<UInt8>) {
+                rows: Range<Int>, columns: Range<Int>? = nil, into destination: UnsafeMutablePointer<UInt8>) {
         let key = SizePair(sourceWidth: sourceWidth, sourceHeight: sourceHeight, width: width, height: height)
         let plan = plans[key] ?? LevelPlan(key)
         plans[key] = plan
-        let selected = rows.clamped(to: 0..<height)
-        withUnsafePointer(to: plan.plan) { taps in
-            kernels.table.pointee.resize_rows(taps, source, Int32(sourceWidth), Int32(selected.lowerBound),
-                                              Int32(selected.upperBound), destination, Int32(width),
-                                              plan.workspace.baseAddress)
+        let selectedRows = rows.clamped(to: 0..<height)
+        let selectedColumns = (columns ?? 0..<width).clamped(to: 0..<width)
+        guard !selectedRows.isEmpty && !selectedColumns.isEmpty else { return }
+        var taps = plan.plan
+        taps.column_taps += selectedColumns.lowerBound
+        taps.column_weights += 2 * selectedColumns.lowerBound
+        taps.width = Int32(selectedColumns.count)
+        withUnsafePointer(to: taps) { taps in
+            kernels.table.pointee.resize_rows(taps, source, Int32(sourceWidth), Int32(selectedRows.lowerBound),
+                                              Int32(selectedRows.upperBound), destination,
+                                              Int32(selectedColumns.count), plan.workspace.baseAddress)
         }
     }
 

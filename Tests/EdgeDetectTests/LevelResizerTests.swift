@@ -5,7 +5,8 @@ import Testing
 
 /// The detectors' pyramid resize (`LevelResizer`: the Haar tables' C resize on `ExactBilinearResizer`'s taps) gives
 /// exactly `GrayImage.resizedExactly` (checked against cv2 INTER_LINEAR_EXACT in EdgeImageTests), with every table
-/// this CPU can run: on random images and sizes, for random row ranges, and on the levels of a 640x480 frame.
+/// this CPU can run: on random images and sizes, for random row and column ranges, and on the levels of a 640x480
+/// frame.
 @Suite struct LevelResizerTests {
     private static func randomImage(_ random: inout SeededGenerator, width: Int, height: Int) throws -> GrayImage {
         let flat = random.chance(20) ? UInt8(random.next(in: 0...255)) : nil
@@ -13,15 +14,15 @@ import Testing
                              pixels: (0..<width * height).map { _ in flat ?? UInt8(random.next(in: 0...255)) })
     }
 
-    /// Rows `rows` of `image` resized by `kernels`' level resize, packed.
+    /// Rows `rows` x columns `columns` (nil: all) of `image` resized by `kernels`' level resize, packed.
     private static func levelRows(_ image: GrayImage, kernels: HaarKernels, resizer: LevelResizer? = nil, width: Int,
-                                  height: Int, rows: Range<Int>) -> [UInt8] {
+                                  height: Int, rows: Range<Int>, columns: Range<Int>? = nil) -> [UInt8] {
         let resizer = resizer ?? LevelResizer(kernels: kernels)
-        var output = [UInt8](repeating: 0xA5, count: width * rows.count)
+        var output = [UInt8](repeating: 0xA5, count: (columns?.count ?? width) * rows.count)
         image.pixels.withUnsafeBufferPointer { source in
             output.withUnsafeMutableBufferPointer { destination in
                 resizer.resize(source.baseAddress!, sourceWidth: image.width, sourceHeight: image.height, width: width,
-                               height: height, rows: rows, into: destination.baseAddress!)
+                               height: height, rows: rows, columns: columns, into: destination.baseAddress!)
             }
         }
         return output
@@ -31,7 +32,7 @@ import Testing
         get throws { try HaarKernels.supportedNames().map { try HaarKernels.select($0) } }
     }
 
-    @Test func randomImagesAndRowRanges() throws {
+    @Test func randomImagesRowsAndColumns() throws {
         var random = SeededGenerator(seed: 0x5EED_12)
         let tables = try Self.tables
         for _ in 0..<120 {
@@ -43,12 +44,19 @@ import Testing
             let expected = try image.resizedExactly(width: newWidth, height: newHeight).pixels
             let bounds = [random.next(in: 0...newHeight), random.next(in: 0...newHeight)].sorted()
             let rows = bounds[0]..<bounds[1]
+            let sides = [random.next(in: 0...newWidth), random.next(in: 0...newWidth)].sorted()
+            let columns = sides[0]..<sides[1]
             for kernels in tables {
                 let whole = Self.levelRows(image, kernels: kernels, width: newWidth, height: newHeight, rows: 0..<newHeight)
                 #expect(whole == expected, "\(kernels.name): \(width)x\(height) -> \(newWidth)x\(newHeight)")
                 let part = Self.levelRows(image, kernels: kernels, width: newWidth, height: newHeight, rows: rows)
                 #expect(part == Array(expected[(rows.lowerBound * newWidth)..<(rows.upperBound * newWidth)]),
                         "\(kernels.name): \(width)x\(height) -> \(newWidth)x\(newHeight), rows \(rows)")
+                let block = Self.levelRows(image, kernels: kernels, width: newWidth, height: newHeight, rows: rows,
+                                           columns: columns)
+                let expectedBlock = rows.flatMap { row in expected[(row * newWidth + columns.lowerBound)..<(row * newWidth + columns.upperBound)] }
+                #expect(block == expectedBlock,
+                        "\(kernels.name): \(width)x\(height) -> \(newWidth)x\(newHeight), rows \(rows), columns \(columns)")
             }
         }
     }

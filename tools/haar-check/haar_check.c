@@ -341,9 +341,9 @@ static uint8_t *guarded_alloc(size_t size, size_t *mapped) {
 }
 
 // Every table's level resize against the reference's: random sizes (1-pixel and odd ones, down- and upscales,
-// the 640x480 pyramid at scale 1.1), row ranges and strides. The source ends at an inaccessible page, so a variant
-// reading past it (its last columns of the last row) faults; the destination padding between rows must stay
-// untouched.
+// the 640x480 pyramid at scale 1.1), row and column ranges and strides. The source ends at an inaccessible page, so
+// a variant reading past it (its last columns of the last row) faults; the destination padding between rows must
+// stay untouched.
 static int check_resize(const edge_haar_kernels *table, int cases) {
     int failures = 0;
     long pixels = 0;
@@ -359,6 +359,9 @@ static int check_resize(const edge_haar_kernels *table, int cases) {
             dw = chance(10) ? 1 : uniform(1, chance(50) ? sw : 2 * sw + 3);
             dh = chance(10) ? 1 : uniform(1, chance(50) ? sh : 2 * sh + 3);
         }
+        // Sometimes only columns left ..< left + dw of a wider level (the plan's column taps offset, as for a band).
+        const int32_t level_width = dw, left = chance(25) ? uniform(0, dw - 1) : 0;
+        if (left > 0) dw = uniform(1, level_width - left);
         const int32_t source_stride = sw + (chance(50) ? 0 : uniform(1, 9));
         const int32_t destination_stride = dw + (chance(50) ? 0 : uniform(1, 9));
         int32_t row_begin = uniform(0, dh), row_end = uniform(0, dh);
@@ -370,18 +373,19 @@ static int check_resize(const edge_haar_kernels *table, int cases) {
         size_t mapped;
         uint8_t *source = guarded_alloc(source_size, &mapped);
         uint8_t *want = malloc(destination_size), *got = malloc(destination_size);
-        int32_t *column_taps = malloc(sizeof(int32_t) * (size_t)dw), *row_taps = malloc(sizeof(int32_t) * (size_t)dh);
-        int16_t *column_weights = malloc(sizeof(int16_t) * 2 * (size_t)dw);
+        int32_t *column_taps = malloc(sizeof(int32_t) * (size_t)level_width);
+        int32_t *row_taps = malloc(sizeof(int32_t) * (size_t)dh);
+        int16_t *column_weights = malloc(sizeof(int16_t) * 2 * (size_t)level_width);
         int16_t *row_weights = malloc(sizeof(int16_t) * 2 * (size_t)dh);
         uint32_t *workspace = malloc(sizeof(uint32_t) * EDGE_U8_RESIZE_BILINEAR_EXACT_WORKSPACE(dw));
         const int kind = uniform(0, 2);
         for (size_t i = 0; i < source_size; i++)
             source[i] = (uint8_t)(kind == 0 ? uniform(0, 255) : kind == 1 ? 255 : (i * 7 + i / 13) & 255);
-        resize_axis(sw, dw, opencv, column_taps, column_weights);
+        resize_axis(sw, level_width, opencv, column_taps, column_weights);
         resize_axis(sh, dh, opencv, row_taps, row_weights);
         const edge_u8_resize_bilinear_exact_plan plan = {
-            .source_width = sw, .source_height = sh, .width = dw, .height = dh, .column_taps = column_taps,
-            .column_weights = column_weights, .row_taps = row_taps, .row_weights = row_weights};
+            .source_width = sw, .source_height = sh, .width = dw, .height = dh, .column_taps = column_taps + left,
+            .column_weights = column_weights + 2 * left, .row_taps = row_taps, .row_weights = row_weights};
         memset(want, 0x5a, destination_size), memset(got, 0x5a, destination_size);
         memset(workspace, 0xa5, sizeof(uint32_t) * EDGE_U8_RESIZE_BILINEAR_EXACT_WORKSPACE(dw));
         edge_u8_resize_bilinear_exact_rows_ref(&plan, source, source_stride, row_begin, row_end, want,
@@ -390,8 +394,9 @@ static int check_resize(const edge_haar_kernels *table, int cases) {
         table->resize_rows(&plan, source, source_stride, row_begin, row_end, got, destination_stride, workspace);
         pixels += (long)rows * dw;
         if (memcmp(want, got, destination_size) != 0 && failures++ < 5)
-            printf("%s: resize %dx%d -> %dx%d (%s taps) rows %d..<%d, strides %d/%d differs\n", table->name, sw, sh,
-                   dw, dh, opencv ? "OpenCV" : "random", row_begin, row_end, source_stride, destination_stride);
+            printf("%s: resize %dx%d -> %dx%d (%s taps) rows %d..<%d columns %d..<%d, strides %d/%d differs\n",
+                   table->name, sw, sh, level_width, dh, opencv ? "OpenCV" : "random", row_begin, row_end, left,
+                   left + dw, source_stride, destination_stride);
         munmap(source + source_size + (size_t)sysconf(_SC_PAGESIZE) - mapped, mapped);
         free(want), free(got), free(column_taps), free(row_taps), free(column_weights);
         free(row_weights), free(workspace);
