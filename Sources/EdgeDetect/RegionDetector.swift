@@ -71,10 +71,11 @@ public struct RegionDetections: Sendable, Equatable {
 ///   origin), only the origins whose frame box lies inside the region's box; the skip rule after a first-stage
 ///   rejection is resolved exactly by `edge_haar_scan_region` (walk back through the row's run of first-stage
 ///   rejections), so the region's raw hits are exactly the full scan's raw hits with those origins;
-/// - level image: only the level rows the region needs, across the whole level width (the walk back may look left
-///   of the region), resized with the full level's taps (`ExactBilinearResizer` rows are independent: same pixels);
-///   the integral images of that band differ from the whole level's by constants, so every rectangle sum, hence
-///   every window decision, is the same;
+/// - level image: only the level rows and columns the region needs (its windows and `bandWalkBack` steps left of it for
+///   the walk back; the whole level's columns left of the region when a walk back goes further), resized with the
+///   full level's taps (`LevelResizer`; pixels are independent: the same pixels); the integral images of that band
+///   differ from the whole level's by terms of the row alone or the column alone, so every rectangle sum, hence every
+///   window decision, is the same;
 /// - grouping: `groupRectangles(eps 0.2)` over the region's raw hits. Two boxes are similar only when every edge is
 ///   within delta = eps * (min(w1, w2) + min(h1, h2)) / 2 of the other's, so a level window (w2, h2) can be similar to
 ///   hit r only when |w1 - w2| <= 2 delta and |h1 - h2| <= 2 delta, and then lies inside r grown by floor(delta). A group
@@ -91,15 +92,12 @@ public final class RegionDetector {
     private var sum: [Int32] = []
     private var squareSum: [UInt32] = []
     private var hits = [Int32](repeating: 0, count: 2048)
-    private var resizers: [ResizerKey: ExactBilinearResizer] = [:]
-
-    private struct ResizerKey: Hashable {
-        var sourceWidth, sourceHeight, width, height: Int
-    }
+    private let resizer: LevelResizer
 
     /// Shares the cascade (not the buffers) of `detector`.
     public init(detector: FaceDetector) {
         self.detector = detector
+        resizer = LevelResizer(kernels: detector.kernels)
     }
 
     /// The eps of the grouping, as `FaceDetector.detect` uses it.
@@ -310,14 +308,9 @@ public final class RegionDetector {
                     levelRows = source.baseAddress! + ys.lowerBound * image.width + bandColumns.lowerBound
                     rowStride = image.width
                 } else {
-                    let key = ResizerKey(sourceWidth: image.width, sourceHeight: image.height,
-                                         width: level.width, height: level.height)
-                    var resizer = resizers[key] ?? ExactBilinearResizer(
-                        sourceWidth: image.width, sourceHeight: image.height,
-                        destinationWidth: level.width, destinationHeight: level.height)
-                    resizer.resize(source: source.baseAddress!, destination: bandBuffer.baseAddress!, rows: rowRange,
-                                   columns: bandColumns)
-                    resizers[key] = resizer
+                    resizer.resize(source.baseAddress!, sourceWidth: image.width, sourceHeight: image.height,
+                                   width: level.width, height: level.height, rows: rowRange, columns: bandColumns,
+                                   into: bandBuffer.baseAddress!)
                     levelRows = UnsafePointer(bandBuffer.baseAddress!)
                     rowStride = bandColumns.count
                 }

@@ -62,6 +62,17 @@ public struct ExactBilinearResizer {
         rowBuffer = [UInt32](repeating: 0, count: 2 * destinationWidth)
     }
 
+    /// The column taps as CHaarKernels' `edge_u8_resize_bilinear_exact_plan` takes them (the detectors' pyramid runs
+    /// them there): per destination column the first source index and the weights w0, w1 interleaved; the second
+    /// source index is first + 1 whenever w1 > 0, and first is nondecreasing.
+    public var columnTaps: (first: [Int32], weights: [Int16]) { Self.kernelTaps(columns) }
+    /// The row taps in the same form.
+    public var rowTaps: (first: [Int32], weights: [Int16]) { Self.kernelTaps(rows) }
+
+    private static func kernelTaps(_ axis: ResizeAxis<UInt32>) -> (first: [Int32], weights: [Int16]) {
+        (axis.first, axis.weights.map { Int16($0) })
+    }
+
     public mutating func resize(source: UnsafePointer<UInt8>, destination: UnsafeMutablePointer<UInt8>) {
         resize(source: source, destination: destination, rows: 0..<destinationHeight)
     }
@@ -69,16 +80,8 @@ public struct ExactBilinearResizer {
     /// Only destination rows `rows` (full width), written from `destination` on: each output pixel depends on its
     /// own row and column taps alone, so these rows equal the same rows of the whole resize.
     public mutating func resize(source: UnsafePointer<UInt8>, destination: UnsafeMutablePointer<UInt8>, rows: Range<Int>) {
-        resize(source: source, destination: destination, rows: rows, columns: 0..<destinationWidth)
-    }
-
-    /// Only the destination pixels of `rows` x `columns`, written from `destination` on in rows of `columns.count`
-    /// pixels: each output pixel depends on its own row and column taps alone, so they equal the whole resize's.
-    public mutating func resize(source: UnsafePointer<UInt8>, destination: UnsafeMutablePointer<UInt8>, rows: Range<Int>,
-                                columns selectedColumns: Range<Int>) {
         let selected = rows.clamped(to: 0..<destinationHeight)
-        let picked = selectedColumns.clamped(to: 0..<destinationWidth)
-        let width = picked.count, left = picked.lowerBound
+        let width = destinationWidth
         let sourceWidth = self.sourceWidth
         let rows = self.rows
         columns.first.withUnsafeBufferPointer { firstTaps in
@@ -88,9 +91,8 @@ public struct ExactBilinearResizer {
                         rows.walkRows(selected, width: width, buffer: buffer.baseAddress!) { sourceRow, row in
                             let line = source + sourceRow * sourceWidth
                             for column in 0..<width {
-                                let tap = left + column
-                                row[column] = UInt32(line[Int(firstTaps[tap])]) &* weights[2 * tap]
-                                    &+ UInt32(line[Int(secondTaps[tap])]) &* weights[2 * tap + 1]
+                                row[column] = UInt32(line[Int(firstTaps[column])]) &* weights[2 * column]
+                                    &+ UInt32(line[Int(secondTaps[column])]) &* weights[2 * column + 1]
                             }
                         } blend: { row, upper, lower in
                             let v0 = rows.weights[2 * row]

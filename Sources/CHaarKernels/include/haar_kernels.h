@@ -48,6 +48,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "resize_bilinear_exact.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -162,13 +164,14 @@ size_t edge_haar_scan_ref(const edge_haar_cascade *cascade, const int32_t *sum, 
 // `stride`; returns 1 when every bound of the contract holds (then the SIMD variants may use them), else 0.
 int edge_haar_lane_stumps_make(const edge_haar_cascade *cascade, int32_t stride, edge_haar_lane_stump *lane_stumps);
 
-// One implementation of the scan and of the integral images. Tables: "reference" (everywhere), "avx2"
-// (x86-64), "neon" (aarch64).
+// One implementation of the scan, the integral images, the window norms and the pyramid level resize. Tables:
+// "reference" (everywhere), "avx2" (x86-64), "neon" (aarch64).
 typedef struct {
     const char *name;
     edge_haar_scan_fn scan;
     edge_haar_integral_fn integral;
     edge_haar_norms_fn norms;
+    edge_u8_resize_bilinear_exact_rows_fn resize_rows;  // resize_bilinear_exact.h
 } edge_haar_kernels;
 
 // The tables this CPU can run, fastest first, the reference last; returns how many (may exceed capacity).
