@@ -12,16 +12,21 @@ void edge_haar_integral_8x_avx2(const uint8_t *, int32_t, int32_t, int32_t, int3
 void edge_haar_integral_4x_neon(const uint8_t *, int32_t, int32_t, int32_t, int32_t *, uint32_t *, int32_t);
 void edge_haar_norms_8x_avx2(const edge_haar_cascade *, const int32_t *, const uint32_t *, int32_t, int32_t, uint32_t *);
 void edge_haar_norms_4x_neon(const edge_haar_cascade *, const int32_t *, const uint32_t *, int32_t, int32_t, uint32_t *);
+void edge_u8_resize_bilinear_exact_rows_8x_avx2(const edge_u8_resize_bilinear_exact_plan *, const uint8_t *, int32_t,
+                                                int32_t, int32_t, uint8_t *, int32_t, uint32_t *);
+void edge_u8_resize_bilinear_exact_rows_8x_neon(const edge_u8_resize_bilinear_exact_plan *, const uint8_t *, int32_t,
+                                                int32_t, int32_t, uint8_t *, int32_t, uint32_t *);
 
 static const edge_haar_kernels reference_kernels = {
-    .name = "reference", .scan = edge_haar_scan_ref, .integral = edge_haar_integral, .norms = edge_haar_norms_ref};
+    .name = "reference", .scan = edge_haar_scan_ref, .integral = edge_haar_integral, .norms = edge_haar_norms_ref,
+    .resize_rows = edge_u8_resize_bilinear_exact_rows_ref};
 
 #if defined(__x86_64__)
 #include <cpuid.h>
 
 static const edge_haar_kernels avx2_kernels = {
     .name = "avx2", .scan = edge_haar_scan_8x_avx2, .integral = edge_haar_integral_8x_avx2,
-    .norms = edge_haar_norms_8x_avx2};
+    .norms = edge_haar_norms_8x_avx2, .resize_rows = edge_u8_resize_bilinear_exact_rows_8x_avx2};
 
 // AVX2 implemented by the CPU and its YMM state saved by the OS.
 static int cpu_has_avx2(void) {
@@ -35,7 +40,7 @@ static int cpu_has_avx2(void) {
 #elif defined(__aarch64__)
 static const edge_haar_kernels neon_kernels = {
     .name = "neon", .scan = edge_haar_scan_4x_neon, .integral = edge_haar_integral_4x_neon,
-    .norms = edge_haar_norms_4x_neon};
+    .norms = edge_haar_norms_4x_neon, .resize_rows = edge_u8_resize_bilinear_exact_rows_8x_neon};
 #endif
 
 size_t edge_haar_kernels_supported(const edge_haar_kernels **tables, size_t capacity) {

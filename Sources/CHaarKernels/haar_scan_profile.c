@@ -5,6 +5,7 @@
 // Not a scan table: tools (edge-bench haar --profile) install it through edge_haar_profile_kernels.
 #include "haar_kernels.h"
 
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -129,8 +130,23 @@ static size_t no_scan(const edge_haar_cascade *cascade, const int32_t *sum, cons
     return 0;
 }
 
-static const edge_haar_kernels profile_kernels = {.name = "profile", .scan = profile_scan, .integral = edge_haar_integral, .norms = edge_haar_norms_ref};
-static const edge_haar_kernels no_scan_kernels = {.name = "no-scan", .scan = no_scan, .integral = edge_haar_integral, .norms = edge_haar_norms_ref};
+// The fastest table's resize (chosen once): the pyramid these tables time is the one detections run.
+static void fastest_resize_rows(const edge_u8_resize_bilinear_exact_plan *plan, const uint8_t *source,
+                                int32_t source_stride, int32_t row_begin, int32_t row_end, uint8_t *destination,
+                                int32_t destination_stride, uint32_t *workspace) {
+    static _Atomic(edge_u8_resize_bilinear_exact_rows_fn) fastest;
+    edge_u8_resize_bilinear_exact_rows_fn resize = atomic_load_explicit(&fastest, memory_order_relaxed);
+    if (resize == NULL) {
+        resize = edge_haar_kernels_select(NULL)->resize_rows;
+        atomic_store_explicit(&fastest, resize, memory_order_relaxed);
+    }
+    resize(plan, source, source_stride, row_begin, row_end, destination, destination_stride, workspace);
+}
+
+static const edge_haar_kernels profile_kernels = {.name = "profile", .scan = profile_scan, .integral = edge_haar_integral, .norms = edge_haar_norms_ref,
+                                                  .resize_rows = fastest_resize_rows};
+static const edge_haar_kernels no_scan_kernels = {.name = "no-scan", .scan = no_scan, .integral = edge_haar_integral, .norms = edge_haar_norms_ref,
+                                                  .resize_rows = fastest_resize_rows};
 
 const edge_haar_kernels *edge_haar_profile_kernels(int32_t lanes, int32_t row_stages) {
     profile_lanes = lanes > 0 ? lanes : 1;

@@ -241,7 +241,7 @@ public struct DetectorConfig: Sendable, Equatable {
     public var trackMargin: Double
 
     public static let defaultFullScanSeconds = 0.5
-    public static let defaultTrackMargin = 0.25
+    public static let defaultTrackMargin = 0.15
 
     public init(cascade: String, minimumFaceSize: Int = 48, scaleFactor: Double = 1.2, minimumNeighbors: Int = 4,
                 fullScanSeconds: Double = DetectorConfig.defaultFullScanSeconds,

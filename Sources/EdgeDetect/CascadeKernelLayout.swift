@@ -105,16 +105,24 @@ final class CascadeKernelLayout: Sendable {
     }
 
     /// Scans the origins x0 <= x < x1, y0 <= y < y1 of one level exactly as a whole-level scan would
-    /// (`edge_haar_scan_region`: x0 on the step grid, row 0 of `sum` on a step-grid level row); y is relative to
-    /// `sum`'s row 0.
-    func scanRegion(sum: UnsafePointer<Int32>, squareSum: UnsafePointer<UInt32>, x: Range<Int>, y: Range<Int>,
-                    step: Int, hits: inout [Int32]) -> Int {
-        withKernelCascade { cascade in
+    /// (`edge_haar_scan_region`: x0 on the step grid, row 0 of `sum` on a step-grid level row, column 0 of `sum` at
+    /// level column `bandLeft`, a step-grid column; x relative to it); y is relative to `sum`'s row 0. nil when the
+    /// skip rule needs level columns left of the band (scan again with `bandLeft` 0).
+    func scanRegion(sum: UnsafePointer<Int32>, squareSum: UnsafePointer<UInt32>, bandLeft: Int, x: Range<Int>, y: Range<Int>,
+                    step: Int, hits: inout [Int32]) -> Int? {
+        var needsLevelLeft = false
+        let found = withKernelCascade { cascade in
             Self.collect(into: &hits) { buffer, capacity in
-                edge_haar_scan_region(kernels.table.pointee.scan, cascade, sum, squareSum, Int32(stride), Int32(x.lowerBound), Int32(x.upperBound),
-                                      Int32(y.lowerBound), Int32(y.upperBound), Int32(step), buffer, capacity)
+                let found = edge_haar_scan_region(
+                    kernels.table.pointee.scan, cascade, sum, squareSum, Int32(stride), Int32(bandLeft),
+                    Int32(x.lowerBound), Int32(x.upperBound), Int32(y.lowerBound), Int32(y.upperBound), Int32(step), buffer,
+                    capacity)
+                // EDGE_HAAR_REGION_NEEDS_LEVEL_LEFT is SIZE_MAX, -1 as a Swift Int.
+                needsLevelLeft = found == -1
+                return needsLevelLeft ? 0 : found
             }
         }
+        return needsLevelLeft ? nil : found
     }
 
     /// Runs `scan` until `hits` had room for every accepted origin.

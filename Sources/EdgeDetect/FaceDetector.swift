@@ -6,7 +6,8 @@ import EdgeSystem
 /// - pyramid: factor = 1, s, s^2, ... (double); a level is searched when its window
 ///   cvRound(window * factor) is within minSize...maxSize and the image; the level image is the frame
 ///   resized to cvRound(width / (float)factor) x cvRound(height / (float)factor) with OpenCV's bit-exact bilinear
-///   resize (`ExactBilinearResizer`: what OpenCV 4.14's cascade pyramid computes, checked against cv2);
+///   resize (`ExactBilinearResizer`'s taps, what OpenCV 4.14's cascade pyramid computes, checked against cv2; run by
+///   the Haar kernel table's resize: `LevelResizer`);
 /// - windows: every `step` pixels with step = 1 when factor >= 2, else 2; after a first-stage rejection the
 ///   next window in the row is skipped; Haar windows must have standard deviation > 10 (OpenCV's variance
 ///   test; LBP has none). The per-level work of each kind is a `LevelKernel` (LevelKernel.swift);
@@ -37,7 +38,7 @@ public final class FaceDetector {
         self.cascade = cascade
         self.threads = max(1, threads)
         self.kernels = kernels
-        let scanners = (0..<max(1, threads)).map { _ in LevelScanner() }
+        let scanners = (0..<max(1, threads)).map { _ in LevelScanner(kernels: kernels) }
         self.scanners = scanners
         // One part per thread; part p scans levels p, p + parts, ... with scanners[p], so each scanner
         // is used by one thread at a time whichever thread claims the part.
@@ -135,16 +136,16 @@ public final class FaceDetector {
     }
 }
 
-/// One worker's buffers for scanning pyramid levels: level image, integral images, hit list, resizers.
+/// One worker's buffers for scanning pyramid levels: level image, integral images, hit list, level resizer.
 /// Unchecked Sendable: FaceDetector hands each scanner to exactly one worker per detection.
 private final class LevelScanner: @unchecked Sendable {
     private var levelPixels: [UInt8] = []
     private let scratch = LevelScratch()
     private var hits: [Int32] = [Int32](repeating: 0, count: 2048)
-    private var resizers: [ResizerKey: ExactBilinearResizer] = [:]
+    private let resizer: LevelResizer
 
-    private struct ResizerKey: Hashable {
-        var sourceWidth, sourceHeight, width, height: Int
+    init(kernels: HaarKernels) {
+        resizer = LevelResizer(kernels: kernels)
     }
 
     func scan(_ image: GrayImage, level: FaceDetector.Level, first: FaceDetector.Level, layout: any LevelKernel,
@@ -161,13 +162,9 @@ private final class LevelScanner: @unchecked Sendable {
                 if level.width == image.width && level.height == image.height {
                     levelImage = source.baseAddress!
                 } else {
-                    let key = ResizerKey(sourceWidth: image.width, sourceHeight: image.height,
-                                         width: level.width, height: level.height)
-                    var resizer = resizers[key] ?? ExactBilinearResizer(
-                        sourceWidth: image.width, sourceHeight: image.height,
-                        destinationWidth: level.width, destinationHeight: level.height)
-                    resizer.resize(source: source.baseAddress!, destination: levelBuffer.baseAddress!)
-                    resizers[key] = resizer
+                    resizer.resize(source.baseAddress!, sourceWidth: image.width, sourceHeight: image.height,
+                                   width: level.width, height: level.height, rows: 0..<level.height,
+                                   into: levelBuffer.baseAddress!)
                     levelImage = UnsafePointer(levelBuffer.baseAddress!)
                 }
                 return layout.scan(levelImage: levelImage, width: level.width, height: level.height,

@@ -62,6 +62,17 @@ public struct ExactBilinearResizer {
         rowBuffer = [UInt32](repeating: 0, count: 2 * destinationWidth)
     }
 
+    /// The column taps as CHaarKernels' `edge_u8_resize_bilinear_exact_plan` takes them (the detectors' pyramid runs
+    /// them there): per destination column the first source index and the weights w0, w1 interleaved; the second
+    /// source index is first + 1 whenever w1 > 0, and first is nondecreasing.
+    public var columnTaps: (first: [Int32], weights: [Int16]) { Self.kernelTaps(columns) }
+    /// The row taps in the same form.
+    public var rowTaps: (first: [Int32], weights: [Int16]) { Self.kernelTaps(rows) }
+
+    private static func kernelTaps(_ axis: ResizeAxis<UInt32>) -> (first: [Int32], weights: [Int16]) {
+        (axis.first, axis.weights.map { Int16($0) })
+    }
+
     public mutating func resize(source: UnsafePointer<UInt8>, destination: UnsafeMutablePointer<UInt8>) {
         resize(source: source, destination: destination, rows: 0..<destinationHeight)
     }

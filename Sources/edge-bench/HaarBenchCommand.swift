@@ -10,7 +10,7 @@ import Foundation
 /// resize, integral images, grouping), "scan_ms" (ms - pyramid_ms) and "levels": per pyramid level what the
 /// lane scan with --lanes windows per block evaluates (`HaarLevelProfile`; tools/haar-mca's input).
 /// With --profile and --track-margin it also has "tracked": the region scan `edge-run` runs while it tracks
-/// the frame's largest face (`ScanRegion(around:)` with that margin and the tracker's size range): its
+/// the frame's largest face (`ScanRegion(around:)` with that margin, levels grown from the tracker's core sizes): its
 /// "box", "ms" (median, real kernels), "pyramid_ms" (no scan) and "levels" (the same counts, per scanned level).
 struct HaarBenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -94,10 +94,15 @@ struct HaarBenchCommand: ParsableCommand {
                 line["height"] = image.height
                 line["levels"] = json(HaarKernels.takeProfile())
                 if let trackMargin, let face = detections.max(by: { $0.box.width * $0.box.height < $1.box.width * $1.box.height }) {
-                    let region = ScanRegion(around: face.box, margin: trackMargin, sizeRange: TrackingHaarFaceDetector.sizeRange)
-                    let (trackedMs, found) = try medianMs { try regions.detect(image, in: region, parameters: parameters) }
+                    var region = ScanRegion(around: face.box, margin: trackMargin, sizeRange: TrackingHaarFaceDetector.sizeRange)
+                    let core = TrackingHaarFaceDetector.coreWidths(around: face.box)
+                    let (trackedMs, found) = try medianMs {
+                        try regions.detect(image, in: region, parameters: parameters, growingFrom: core)
+                    }
                     guard found.trusted.contains(where: { $0.box == face.box }) || found.untrusted.contains(where: { $0.box == face.box })
                     else { throw ValidationError("the tracked region scan lost the face \(face.box) on \(path)") }
+                    // The levels the tracker's scan grew to, for the pyramid-only timing and the counts.
+                    region.windowWidths = found.scannedWidths ?? region.windowWidths
                     let pyramidMs = try medianMs { try regionPyramidOnly.detect(image, in: region, parameters: parameters) }.0
                     line["tracked"] = ["box": [face.box.x, face.box.y, face.box.width, face.box.height], "ms": trackedMs,
                                        "pyramid_ms": pyramidMs,

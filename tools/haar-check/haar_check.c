@@ -3,12 +3,16 @@
 // three nodes over a feature table), random window sizes (odd ones too), random 8-bit images (noise,
 // gradients, flat patches that fail the variance test, 0/255 extremes), integral row strides with
 // padding, steps 1, 2 and 3. Every table must return the same count and the same (x, y) hits in the
-// same order. Plain C so that it runs natively and under qemu-aarch64 (tools/test.d/13-haar-kernels).
+// same order. The tables' integral images, window norms and pyramid level resize must equal the reference's
+// byte for byte. Plain C so that it runs natively and under qemu-aarch64 (tools/test.d/13-haar-kernels).
 //
 // usage: haar_check [cases [seed]]   exit status 0 when every table matches the reference.
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "haar_kernels.h"
 #include "../../Sources/CHaarKernels/internal/haar_window.h"
@@ -297,6 +301,110 @@ static int check_integral(const edge_haar_kernels *table, int cases) {
     return failures + (wrapped == 0);
 }
 
+// One axis of the level resize: OpenCV INTER_LINEAR_EXACT's taps (as EdgeImage's ExactBilinearResizer makes them)
+// or, sometimes, arbitrary ones within the contract (any weights 0...256, repeated and skipped taps, edge taps).
+static void resize_axis(int32_t source, int32_t destination, int opencv, int32_t *taps, int16_t *weights) {
+    const double scale = 1.0 / ((double)destination / (double)source);
+    int32_t tap = 0;
+    for (int32_t d = 0; d < destination; d++) {
+        int32_t w1;
+        if (opencv) {
+            const double position = ((double)d + 0.5) * scale - 0.5;
+            tap = (int32_t)floor(position);
+            if (tap >= 0 && source > 1 && tap < source - 1) {
+                w1 = (int32_t)rint((position - tap) * 256);
+            } else {
+                tap = tap < 0 || source == 1 ? 0 : source - 1;
+                w1 = 0;
+            }
+        } else {
+            if (d > 0 && chance(60)) tap += uniform(0, 3);
+            if (tap > source - 1) tap = source - 1;
+            w1 = tap == source - 1 || chance(15) ? 0 : chance(10) ? 256 : uniform(0, 256);
+        }
+        taps[d] = tap;
+        weights[2 * d] = (int16_t)(256 - w1);
+        weights[2 * d + 1] = (int16_t)w1;
+    }
+}
+
+// `size` bytes that end where an inaccessible page begins: reading one byte past them faults.
+static uint8_t *guarded_alloc(size_t size, size_t *mapped) {
+    const size_t page = (size_t)sysconf(_SC_PAGESIZE);
+    *mapped = (size + page - 1) / page * page + page;
+    uint8_t *base = mmap(NULL, *mapped, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (base == MAP_FAILED || mprotect(base + *mapped - page, page, PROT_NONE) != 0) {
+        perror("haar_check: guarded buffer");
+        exit(2);
+    }
+    return base + *mapped - page - size;
+}
+
+// Every table's level resize against the reference's: random sizes (1-pixel and odd ones, down- and upscales,
+// the 640x480 pyramid at scale 1.1), row and column ranges and strides. The source ends at an inaccessible page, so
+// a variant reading past it (its last columns of the last row) faults; the destination padding between rows must
+// stay untouched.
+static int check_resize(const edge_haar_kernels *table, int cases) {
+    int failures = 0;
+    long pixels = 0;
+    for (int n = 0; n < cases; n++) {
+        int32_t sw, sh, dw, dh;
+        const int opencv = n < 8 || chance(70);
+        if (n < 8) {  // the detector's first levels of a 640x480 frame at scale 1.1
+            const double factor = pow(1.1, n + 1);
+            sw = 640, sh = 480, dw = (int32_t)rint(640 / factor), dh = (int32_t)rint(480 / factor);
+        } else {
+            sw = chance(10) ? 1 : uniform(1, chance(30) ? 700 : 80);
+            sh = chance(10) ? 1 : uniform(1, 50);
+            dw = chance(10) ? 1 : uniform(1, chance(50) ? sw : 2 * sw + 3);
+            dh = chance(10) ? 1 : uniform(1, chance(50) ? sh : 2 * sh + 3);
+        }
+        // Sometimes only columns left ..< left + dw of a wider level (the plan's column taps offset, as for a band).
+        const int32_t level_width = dw, left = chance(25) ? uniform(0, dw - 1) : 0;
+        if (left > 0) dw = uniform(1, level_width - left);
+        const int32_t source_stride = sw + (chance(50) ? 0 : uniform(1, 9));
+        const int32_t destination_stride = dw + (chance(50) ? 0 : uniform(1, 9));
+        int32_t row_begin = uniform(0, dh), row_end = uniform(0, dh);
+        if (chance(30) || n < 8) row_begin = 0, row_end = dh;
+        if (row_begin > row_end) { const int32_t t = row_begin; row_begin = row_end, row_end = t; }
+        const size_t source_size = (size_t)source_stride * (size_t)(sh - 1) + (size_t)sw;
+        const size_t rows = (size_t)(row_end - row_begin);
+        const size_t destination_size = rows ? (size_t)destination_stride * (rows - 1) + (size_t)dw : 1;
+        size_t mapped;
+        uint8_t *source = guarded_alloc(source_size, &mapped);
+        uint8_t *want = malloc(destination_size), *got = malloc(destination_size);
+        int32_t *column_taps = malloc(sizeof(int32_t) * (size_t)level_width);
+        int32_t *row_taps = malloc(sizeof(int32_t) * (size_t)dh);
+        int16_t *column_weights = malloc(sizeof(int16_t) * 2 * (size_t)level_width);
+        int16_t *row_weights = malloc(sizeof(int16_t) * 2 * (size_t)dh);
+        uint32_t *workspace = malloc(sizeof(uint32_t) * EDGE_U8_RESIZE_BILINEAR_EXACT_WORKSPACE(dw));
+        const int kind = uniform(0, 2);
+        for (size_t i = 0; i < source_size; i++)
+            source[i] = (uint8_t)(kind == 0 ? uniform(0, 255) : kind == 1 ? 255 : (i * 7 + i / 13) & 255);
+        resize_axis(sw, level_width, opencv, column_taps, column_weights);
+        resize_axis(sh, dh, opencv, row_taps, row_weights);
+        const edge_u8_resize_bilinear_exact_plan plan = {
+            .source_width = sw, .source_height = sh, .width = dw, .height = dh, .column_taps = column_taps + left,
+            .column_weights = column_weights + 2 * left, .row_taps = row_taps, .row_weights = row_weights};
+        memset(want, 0x5a, destination_size), memset(got, 0x5a, destination_size);
+        memset(workspace, 0xa5, sizeof(uint32_t) * EDGE_U8_RESIZE_BILINEAR_EXACT_WORKSPACE(dw));
+        edge_u8_resize_bilinear_exact_rows_ref(&plan, source, source_stride, row_begin, row_end, want,
+                                               destination_stride, workspace);
+        memset(workspace, 0xa5, sizeof(uint32_t) * EDGE_U8_RESIZE_BILINEAR_EXACT_WORKSPACE(dw));
+        table->resize_rows(&plan, source, source_stride, row_begin, row_end, got, destination_stride, workspace);
+        pixels += (long)rows * dw;
+        if (memcmp(want, got, destination_size) != 0 && failures++ < 5)
+            printf("%s: resize %dx%d -> %dx%d (%s taps) rows %d..<%d columns %d..<%d, strides %d/%d differs\n",
+                   table->name, sw, sh, level_width, dh, opencv ? "OpenCV" : "random", row_begin, row_end, left,
+                   left + dw, source_stride, destination_stride);
+        munmap(source + source_size + (size_t)sysconf(_SC_PAGESIZE) - mapped, mapped);
+        free(want), free(got), free(column_taps), free(row_taps), free(column_weights);
+        free(row_weights), free(workspace);
+    }
+    printf("%-10s resize: %d size pairs (%ld pixels) %s\n", table->name, cases, pixels, failures ? "MISMATCH" : "identical");
+    return failures;
+}
+
 int main(int argc, char **argv) {
     const int cases = argc > 1 ? atoi(argv[1]) : 200;
     rng_state = argc > 2 ? strtoull(argv[2], NULL, 10) : 0x9E3779B97F4A7C15ull;
@@ -354,6 +462,7 @@ int main(int argc, char **argv) {
     }
     for (size_t t = 0; t < table_count; t++) ok &= check_integral(tables[t], cases) == 0;
     for (size_t t = 0; t < table_count; t++) ok &= check_norms(tables[t], cases) == 0;
+    for (size_t t = 0; t < table_count; t++) ok &= check_resize(tables[t], cases) == 0;
     ok &= check_norm(cases * 5000) == 0;
     printf("haar_check: %s\n", ok ? "every table returns the reference's hits" : "MISMATCHES FOUND");
     return ok ? 0 : 1;

@@ -174,7 +174,7 @@ def main():
     for config, name, cpu, ghz, cnn_ms in BOARDS:
         board = json.load(open(os.path.join(ROOT, "board-configs", config + ".json")))
         camera, detector = board["camera"], board["detector"]
-        track_margin, full_scan_seconds = detector.get("trackMargin", 0.25), detector.get("fullScanSeconds", 0.5)
+        track_margin, full_scan_seconds = detector.get("trackMargin", 0.15), detector.get("fullScanSeconds", 0.5)
         passes = PASSES[board.get("model", {}).get("augment", "none")]
         sizes = [(camera["width"], camera["height"])]
         if sizes[0] != (640, 480):

@@ -48,6 +48,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "resize_bilinear_exact.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -162,13 +164,14 @@ size_t edge_haar_scan_ref(const edge_haar_cascade *cascade, const int32_t *sum, 
 // `stride`; returns 1 when every bound of the contract holds (then the SIMD variants may use them), else 0.
 int edge_haar_lane_stumps_make(const edge_haar_cascade *cascade, int32_t stride, edge_haar_lane_stump *lane_stumps);
 
-// One implementation of the scan and of the integral images. Tables: "reference" (everywhere), "avx2"
-// (x86-64), "neon" (aarch64).
+// One implementation of the scan, the integral images, the window norms and the pyramid level resize. Tables:
+// "reference" (everywhere), "avx2" (x86-64), "neon" (aarch64).
 typedef struct {
     const char *name;
     edge_haar_scan_fn scan;
     edge_haar_integral_fn integral;
     edge_haar_norms_fn norms;
+    edge_u8_resize_bilinear_exact_rows_fn resize_rows;  // resize_bilinear_exact.h
 } edge_haar_kernels;
 
 // The tables this CPU can run, fastest first, the reference last; returns how many (may exceed capacity).
@@ -186,12 +189,23 @@ const edge_haar_kernels *edge_haar_kernels_select(const char *name);
 //   window of the run was evaluated and rejected, hence x0 is skipped; an even run means x0 is evaluated.
 //   Left windows are tested with the first stage only (and the variance test, which is not a first-stage
 //   rejection); the integral images must therefore cover every column left of x1 + window width.
-// - Implemented on top of a table's scan `scan` (one call per row on offset pointers; the left windows are
-//   tested with `edge_haar_scan_ref`), so any bit-exact scan variant gives the same region hits. Returns the
-//   hit count like the scan (hits are (x, y) with y relative to `sum`'s row 0).
+// - The first window of such a run is evaluated whatever lies left of it (its left neighbour is no first-stage
+//   rejection, so it skips nothing), so a scan started at any grid column left of every row's run start evaluates
+//   exactly the full scan's windows from there on: rows whose runs are short go to `scan` together (one call, one
+//   survivor list) from the leftmost run start, their hits left of x0 dropped; a row with a long run goes alone,
+//   from x0 or x0 + step by the run's parity.
+// - Implemented on top of a table's scan `scan` (calls on offset pointers; the left windows are tested with
+//   `edge_haar_scan_ref`), so any bit-exact scan variant gives the same region hits. Returns the hit count like the
+//   scan (hits are (x, y) with y relative to `sum`'s row 0); when `capacity` was too small, a larger number (at
+//   most the windows it evaluated) that is room enough for the next call.
+// - Band: `sum` column 0 may sit at level column `band_left` > 0 (on the step grid; x0, x1 relative to it), so the
+//   caller integrates only the columns it needs. A walk back that reaches column 0 of such a band cannot tell the
+//   run's length: the scan then returns EDGE_HAAR_REGION_NEEDS_LEVEL_LEFT and the caller scans again with more of
+//   the level (band_left 0 always decides).
+#define EDGE_HAAR_REGION_NEEDS_LEVEL_LEFT SIZE_MAX
 size_t edge_haar_scan_region(edge_haar_scan_fn scan, const edge_haar_cascade *cascade, const int32_t *sum,
-                             const uint32_t *sqsum, int32_t stride, int32_t x0, int32_t x1, int32_t y0, int32_t y1,
-                             int32_t step, int32_t *hits, size_t capacity);
+                             const uint32_t *sqsum, int32_t stride, int32_t band_left, int32_t x0, int32_t x1, int32_t y0,
+                             int32_t y1, int32_t step, int32_t *hits, size_t capacity);
 
 // Work counts for a speed model (haar_scan_profile.c; tools only, not a dispatch table).
 #define EDGE_HAAR_PROFILE_LEVELS 64

@@ -15,7 +15,7 @@ import EdgeImage
 ///   area within `rescanFrames` frames of becoming visible.
 /// - Areas: changed blocks at most `areaGap` blocks apart are one area (its bounding box in frame pixels).
 struct UncoveredChangeMonitor {
-    static let block = 16
+    static let block = 16  // `blockSums` reads a block row as one SIMD16
     static let threshold = 6
     /// Each face box is grown by this times its width on every side (head, hair and what moves with them).
     static let faceGrow = 0.8
@@ -111,14 +111,16 @@ struct UncoveredChangeMonitor {
         columns = image.width / block
         rows = image.height / block
         sums = [Int32](repeating: 0, count: columns * rows)
-        image.pixels.withUnsafeBufferPointer { pixels in
-            for y in 0..<(rows * block) {
-                let line = y * image.width
-                let base = (y / block) * columns
-                for column in 0..<columns {
-                    var total: Int32 = 0
-                    for x in (column * block)..<((column + 1) * block) { total &+= Int32(pixels[line + x]) }
-                    sums[base + column] &+= total
+        image.pixels.withUnsafeBytes { pixels in
+            sums.withUnsafeMutableBufferPointer { sums in
+                for y in 0..<(rows * block) {
+                    let line = y * image.width
+                    let base = (y / block) * columns
+                    for column in 0..<columns {
+                        // 16 pixels at once: a block row sums to at most 16 * 255, well inside 16 bits.
+                        let row = pixels.loadUnaligned(fromByteOffset: line + column * block, as: SIMD16<UInt8>.self)
+                        sums[base + column] &+= Int32(SIMD16<UInt16>(truncatingIfNeeded: row).wrappedSum())
+                    }
                 }
             }
         }
