@@ -50,11 +50,10 @@ extension RegionDetector {
     /// scan's row-by-row calls; the walk back for the skip rule (left of the region) is not counted.
     public func profile(_ image: GrayImage, in region: ScanRegion,
                         parameters: DetectionParameters = DetectionParameters()) throws -> [HaarLevelProfile] {
-        let windowWidth = detector.cascade.windowWidth
         var widths: [Int] = []
-        for level in detector.levels(imageWidth: image.width, imageHeight: image.height, parameters: parameters) {
-            let width = Self.frameSize(windowWidth, level.factor)
-            if region.windowWidths.contains(width) && widths.last != width { widths.append(width) }
+        for level in try scannableLevels(image, parameters: parameters)
+        where region.windowWidths.contains(level.frameWidth) && widths.last != level.frameWidth {
+            widths.append(level.frameWidth)
         }
         edge_haar_profile_merge_calls(1)
         defer { edge_haar_profile_merge_calls(0) }

@@ -118,7 +118,7 @@ public final class RegionDetector {
     }
 
     /// The full scan's levels, after its parameter and size checks.
-    private func scannableLevels(_ image: GrayImage, parameters: DetectionParameters) throws -> [RegionLevel] {
+    func scannableLevels(_ image: GrayImage, parameters: DetectionParameters) throws -> [RegionLevel] {
         // The full scan's parameter checks: a 1x1 image has no pyramid level, so this only validates `parameters`.
         _ = try detector.candidates(GrayImage(width: 1, height: 1, pixels: [0]), parameters: parameters)
         guard image.width * image.height <= FaceDetector.maximumPixels else {
