@@ -186,12 +186,12 @@ public final class RegionDetector {
         var raw: [Box]
         var judged = region
         var scannedWidths: ClosedRange<Int>?
-        if let core, let first = levels.firstIndex(where: { core.contains($0.frameWidth) && region.windowWidths.contains($0.frameWidth) }) {
-            var scanned = first...first
-            while scanned.upperBound + 1 < levels.count, core.contains(levels[scanned.upperBound + 1].frameWidth),
-                  region.windowWidths.contains(levels[scanned.upperBound + 1].frameWidth) {
-                scanned = first...(scanned.upperBound + 1)
-            }
+        // Level widths never decrease with the index, so the levels in both ranges are one contiguous run.
+        let initial = core.map { core in
+            levels.indices.filter { core.contains(levels[$0].frameWidth) && region.windowWidths.contains(levels[$0].frameWidth) }
+        } ?? []
+        if let first = initial.first, let last = initial.last {
+            var scanned = first...last
             raw = scan(image, in: region, levels: Array(levels[scanned]))
             var fresh = raw[...]
             while true {
